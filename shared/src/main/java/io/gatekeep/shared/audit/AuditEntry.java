@@ -1,0 +1,73 @@
+package io.gatekeep.shared.audit;
+
+import io.gatekeep.shared.Times;
+import io.gatekeep.shared.table.Attr;
+import io.gatekeep.shared.table.Keys;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One line of an organization's audit log: a WorkOS event (source {@code workos}, id = the event
+ * id) or one of the product's own actions (source {@code gatekeep}: portal link issued, IT
+ * contacts or plan changed, reconcile, replay). Never holds a link, token or secret.
+ */
+public record AuditEntry(
+        String organizationId,
+        String id,
+        String type,
+        Instant occurredAt,
+        String actor,
+        String summary,
+        Source source,
+        String requestId) {
+
+    public enum Source {
+        WORKOS, GATEKEEP;
+
+        public String wireName() {
+            return this == WORKOS ? "workos" : "gatekeep";
+        }
+
+        public static Source of(String wire) {
+            return "workos".equals(wire) ? WORKOS : GATEKEEP;
+        }
+    }
+
+    public String sortKey() {
+        return Keys.auditSk(Times.iso(occurredAt), id);
+    }
+
+    public Map<String, AttributeValue> toItem() {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(Keys.PK, Attr.s(Keys.auditPk(organizationId)));
+        item.put(Keys.SK, Attr.s(sortKey()));
+        item.put(Keys.GSI1_PK, Attr.s(Keys.auditCategoryPk(organizationId, type)));
+        item.put(Keys.GSI1_SK, Attr.s(sortKey()));
+        item.put("id", Attr.s(id));
+        item.put("type", Attr.s(type));
+        item.put("occurredAt", Attr.s(Times.iso(occurredAt)));
+        item.put("actor", Attr.s(actor));
+        item.put("summary", Attr.s(summary));
+        item.put("source", Attr.s(source.wireName()));
+        if (requestId != null) {
+            item.put("requestId", Attr.s(requestId));
+        }
+        return item;
+    }
+
+    public static AuditEntry fromItem(Map<String, AttributeValue> item) {
+        String pk = Attr.str(item, Keys.PK);
+        return new AuditEntry(
+                pk.substring("AUDIT#".length()),
+                Attr.str(item, "id"),
+                Attr.str(item, "type"),
+                Instant.parse(Attr.str(item, "occurredAt")),
+                Attr.str(item, "actor"),
+                Attr.str(item, "summary"),
+                Source.of(Attr.str(item, "source")),
+                Attr.str(item, "requestId"));
+    }
+}

@@ -1,0 +1,48 @@
+package io.gatekeep.shared.http;
+
+/**
+ * An error the API answers with {@code {"error": code, "message": message}}. Thrown anywhere in a
+ * handler; {@link HttpFunction} turns it into the response.
+ */
+public final class ApiException extends RuntimeException {
+    private final int status;
+    private final String code;
+
+    public ApiException(int status, String code, String message) {
+        super(message, null, false, false);
+        this.status = status;
+        this.code = code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public static ApiException badRequest(String code, String message) {
+        return new ApiException(400, code, message);
+    }
+
+    public static ApiException invalidRequest(String message) {
+        return new ApiException(400, "invalid_request", message);
+    }
+
+    public static ApiException unauthenticated() {
+        return new ApiException(401, "unauthenticated", "A valid bearer token is required.");
+    }
+
+    public static ApiException forbidden(String message) {
+        return new ApiException(403, "forbidden", message);
+    }
+
+    public static ApiException notFound(String code, String message) {
+        return new ApiException(404, code, message);
+    }
+
+    public static ApiException conflict(String code, String message) {
+        return new ApiException(409, code, message);
+    }
+}

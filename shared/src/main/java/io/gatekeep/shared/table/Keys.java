@@ -1,0 +1,102 @@
+package io.gatekeep.shared.table;
+
+/**
+ * The single table's keys. One place names every item so that the access patterns stay visible;
+ * shared/README.md has the table of patterns, keys and the functions that use them.
+ *
+ * <pre>
+ * item                  pk                      sk
+ * organization          ORG#{orgId}             ORG
+ * domain                ORG#{orgId}             DOMAIN#{domainId}
+ * connection            ORG#{orgId}             CONN#{connectionId}
+ * directory             ORG#{orgId}             DIR#{directoryId}      (also holds userCount, groupCount)
+ * directory index       DIR#{directoryId}       META                   (orgId: finds the org of group-membership events)
+ * directory user        DIR#{directoryId}       USER#{userId}
+ * directory group       DIR#{directoryId}       GROUP#{groupId}
+ * group membership      DIR#{directoryId}       MEMBER#{userId}#{groupId}
+ * processed event       EVENT#{eventId}         EVENT                  (ttl: after WorkOS's retry window)
+ * audit entry           AUDIT#{orgId}           {occurredAt}#{entryId} (gsi1: AUDIT#{orgId}#{category})
+ * dead-lettered event   DEADLETTER              {receivedAt}#{eventId}
+ * </pre>
+ *
+ * The organization partition holds only what the dashboard reads, so connection health is one
+ * Query whatever the directory size; users, groups and memberships live in their directory's
+ * partition. A deleted object stays as a tombstone (same key, {@code deleted=true}, {@code ttl})
+ * so that a late create or update cannot bring it back.
+ */
+public final class Keys {
+    public static final String PK = "pk";
+    public static final String SK = "sk";
+    public static final String GSI1 = "gsi1";
+    public static final String GSI1_PK = "gsi1pk";
+    public static final String GSI1_SK = "gsi1sk";
+    public static final String TTL = "ttl";
+
+    public static final String ORG_SK = "ORG";
+    public static final String DIRECTORY_META_SK = "META";
+    public static final String EVENT_SK = "EVENT";
+    public static final String DEAD_LETTER_PK = "DEADLETTER";
+
+    public static final String DOMAIN_PREFIX = "DOMAIN#";
+    public static final String CONNECTION_PREFIX = "CONN#";
+    public static final String DIRECTORY_PREFIX = "DIR#";
+    public static final String USER_PREFIX = "USER#";
+    public static final String GROUP_PREFIX = "GROUP#";
+    public static final String MEMBER_PREFIX = "MEMBER#";
+
+    private Keys() {}
+
+    public static String orgPk(String orgId) {
+        return "ORG#" + orgId;
+    }
+
+    public static String domainSk(String domainId) {
+        return DOMAIN_PREFIX + domainId;
+    }
+
+    public static String connectionSk(String connectionId) {
+        return CONNECTION_PREFIX + connectionId;
+    }
+
+    public static String directorySk(String directoryId) {
+        return DIRECTORY_PREFIX + directoryId;
+    }
+
+    public static String directoryPk(String directoryId) {
+        return DIRECTORY_PREFIX + directoryId;
+    }
+
+    public static String userSk(String userId) {
+        return USER_PREFIX + userId;
+    }
+
+    public static String groupSk(String groupId) {
+        return GROUP_PREFIX + groupId;
+    }
+
+    public static String memberSk(String userId, String groupId) {
+        return MEMBER_PREFIX + userId + "#" + groupId;
+    }
+
+    public static String eventPk(String eventId) {
+        return "EVENT#" + eventId;
+    }
+
+    public static String auditPk(String orgId) {
+        return "AUDIT#" + orgId;
+    }
+
+    public static String auditSk(String occurredAtIso, String entryId) {
+        return occurredAtIso + "#" + entryId;
+    }
+
+    /** Audit entries are also indexed by category (the event name before its first dot). */
+    public static String auditCategoryPk(String orgId, String type) {
+        int dot = type.indexOf('.');
+        return auditPk(orgId) + "#" + (dot < 0 ? type : type.substring(0, dot));
+    }
+
+    public static String deadLetterSk(String receivedAtIso, String eventId) {
+        return receivedAtIso + "#" + eventId;
+    }
+}
