@@ -1,0 +1,134 @@
+package io.gatekeep.shared.org;
+
+import io.gatekeep.shared.table.Attr;
+import io.gatekeep.shared.table.Keys;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the dashboard and the portal-link gates know about one organization, read with one
+ * Query of its partition (a second page only if the partition passes 1 MB). Tombstones are
+ * read but left out: a deleted object is not part of the organization any more.
+ */
+public record OrganizationView(
+        Organization organization,
+        List<Domain> domains,
+        List<Connection> connections,
+        List<Directory> directories) {
+
+    public record Organization(String id, String name, List<String> itContacts, boolean planSso,
+                               String createdAt, String updatedAt, String eventsCursor) {}
+
+    public record Domain(String id, String domain, String state, String verificationStrategy, String updatedAt) {
+        public boolean verified() {
+            return "verified".equals(state);
+        }
+    }
+
+    public record Connection(String id, String name, String connectionType, String state, String createdAt,
+                             String updatedAt, String certificateExpiresAt, boolean certificateRenewalRequired) {
+        public boolean active() {
+            return "active".equals(state);
+        }
+    }
+
+    public record Directory(String id, String name, String directoryType, String state, String domain,
+                            String createdAt, String updatedAt, String lastSyncAt, long userCount, long groupCount) {}
+
+    /** The organization's partition, or empty when the backend does not know it (or it was deleted). */
+    public static Optional<OrganizationView> load(DynamoDbClient dynamo, String table, String organizationId) {
+        Organization organization = null;
+        List<Domain> domains = new ArrayList<>();
+        List<Connection> connections = new ArrayList<>();
+        List<Directory> directories = new ArrayList<>();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            QueryResponse page = dynamo.query(QueryRequest.builder()
+                    .tableName(table)
+                    .keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.orgPk(organizationId))))
+                    .exclusiveStartKey(startKey)
+                    .build());
+            for (Map<String, AttributeValue> item : page.items()) {
+                if (Attr.flag(item, "deleted")) {
+                    continue;
+                }
+                String sk = Attr.str(item, Keys.SK);
+                if (sk.equals(Keys.ORG_SK)) {
+                    organization = new Organization(organizationId, Attr.str(item, "name"),
+                            Attr.strList(item, "itContacts"), Attr.flag(item, "planSso"),
+                            Attr.str(item, "createdAt"), Attr.str(item, "updatedAt"), Attr.str(item, "eventsCursor"));
+                } else if (sk.startsWith(Keys.DOMAIN_PREFIX)) {
+                    domains.add(new Domain(sk.substring(Keys.DOMAIN_PREFIX.length()), Attr.str(item, "domain"),
+                            Attr.str(item, "state"), Attr.str(item, "verificationStrategy"), Attr.str(item, "updatedAt")));
+                } else if (sk.startsWith(Keys.CONNECTION_PREFIX)) {
+                    if (Attr.str(item, "state") == null) {
+                        continue; // only certificate facts arrived so far: not a connection yet
+                    }
+                    connections.add(new Connection(sk.substring(Keys.CONNECTION_PREFIX.length()), Attr.str(item, "name"),
+                            Attr.str(item, "connectionType"), Attr.str(item, "state"), Attr.str(item, "createdAt"),
+                            Attr.str(item, "updatedAt"), Attr.str(item, "certificateExpiresAt"),
+                            Attr.flag(item, "certificateRenewalRequired")));
+                } else if (sk.startsWith(Keys.DIRECTORY_PREFIX)) {
+                    if (Attr.str(item, "state") == null) {
+                        continue; // counters arrived before the directory itself: not a directory yet
+                    }
+                    directories.add(new Directory(sk.substring(Keys.DIRECTORY_PREFIX.length()), Attr.str(item, "name"),
+                            Attr.str(item, "directoryType"), Attr.str(item, "state"), Attr.str(item, "domain"),
+                            Attr.str(item, "createdAt"), Attr.str(item, "updatedAt"), Attr.str(item, "lastSyncAt"),
+                            Attr.num(item, "userCount", 0), Attr.num(item, "groupCount", 0)));
+                }
+            }
+            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (startKey != null);
+        if (organization == null) {
+            return Optional.empty();
+        }
+        Comparator<Connection> byCreated = Comparator.comparing(c -> c.createdAt() == null ? "" : c.createdAt());
+        connections.sort(byCreated.thenComparing(Connection::id));
+        directories.sort(Comparator.comparing((Directory d) -> d.createdAt() == null ? "" : d.createdAt()).thenComparing(Directory::id));
+        return Optional.of(new OrganizationView(organization, List.copyOf(domains), List.copyOf(connections), List.copyOf(directories)));
+    }
+
+    public boolean hasVerifiedDomain() {
+        return domains.stream().anyMatch(Domain::verified);
+    }
+
+    public boolean hasItContact() {
+        return !organization.itContacts().isEmpty();
+    }
+
+    /**
+     * The primary connection: the active one; if several are active, the oldest (by creation, then
+     * id) — the one that has carried sign-ins longest. With none active, the oldest connection, so
+     * the dashboard can show what setup to continue.
+     */
+    public Optional<Connection> primaryConnection() {
+        return connections.stream().filter(Connection::active).findFirst()
+                .or(() -> connections.stream().findFirst());
+    }
+
+    /** "Configure SSO" when no connection exists, "Continue SSO setup" when one exists but none is active. */
+    public SetupAction ssoSetupAction() {
+        if (connections.isEmpty()) {
+            return SetupAction.CONFIGURE;
+        }
+        return connections.stream().anyMatch(Connection::active) ? SetupAction.NONE : SetupAction.CONTINUE;
+    }
+
+    public enum SetupAction {
+        CONFIGURE, CONTINUE, NONE;
+
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+}
