@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import org.slf4j.Logger;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
@@ -24,18 +25,32 @@ public final class HttpFunction {
     private HttpFunction() {}
 
     public static APIGatewayV2HTTPResponse run(APIGatewayV2HTTPEvent event, Context context, Route route) {
-        HttpRequest request = HttpRequest.from(event);
+        if (context == null) {
+            return handle(event, route);
+        }
+        // Powertools adds the Lambda context (function, request id, cold start) to every log line.
+        return PowertoolsLogging.withLogging(context, () -> handle(event, route));
+    }
+
+    private static APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Route route) {
+        HttpRequest request;
+        try {
+            request = HttpRequest.from(event);
+        } catch (IllegalArgumentException e) {
+            // e.g. a body flagged base64 that is not: the caller's fault, not ours
+            return HttpResponses.error(400, "invalid_request", "The request could not be read.");
+        }
         MDC.put("correlation_id", request.requestId());
         MDC.put("route", String.valueOf(request.routeKey()));
         try {
             APIGatewayV2HTTPResponse response = route.handle(request);
-            LOG.info("{} {} -> {}", request.method(), request.routeKey(), response.getStatusCode());
+            LOG.info("{} -> {}", request.routeKey(), response.getStatusCode());
             return response;
         } catch (ApiException e) {
-            LOG.info("{} {} -> {} {}", request.method(), request.routeKey(), e.status(), e.code());
+            LOG.info("{} -> {} {}", request.routeKey(), e.status(), e.code());
             return HttpResponses.error(e);
         } catch (Exception e) {
-            LOG.error("{} {} failed: {}", request.method(), request.routeKey(), e.getClass().getName());
+            LOG.error("{} failed: {}", request.routeKey(), e.getClass().getName());
             return HttpResponses.error(500, "internal_error", "Something went wrong on our side. Try again.");
         } finally {
             MDC.remove("correlation_id");
