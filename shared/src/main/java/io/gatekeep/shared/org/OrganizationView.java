@@ -41,7 +41,11 @@ public record OrganizationView(
     }
 
     public record Directory(String id, String name, String directoryType, String state, String domain,
-                            String createdAt, String updatedAt, String lastSyncAt, long userCount, long groupCount) {}
+                            String createdAt, String updatedAt, String lastSyncAt, long userCount, long groupCount) {
+        public boolean linked() {
+            return "linked".equals(state);
+        }
+    }
 
     /** The organization's partition, or empty when the backend does not know it (or it was deleted). */
     public static Optional<OrganizationView> load(DynamoDbClient dynamo, String table, String organizationId) {
@@ -114,6 +118,15 @@ public record OrganizationView(
     public Optional<Connection> primaryConnection() {
         return connections.stream().filter(Connection::active).findFirst()
                 .or(() -> connections.stream().findFirst());
+    }
+
+    /**
+     * The primary directory: the linked one; if several are linked, the oldest (by creation, then
+     * id). With none linked, the oldest directory, so the dashboard can show what to fix.
+     */
+    public Optional<Directory> primaryDirectory() {
+        return directories.stream().filter(Directory::linked).findFirst()
+                .or(() -> directories.stream().findFirst());
     }
 
     /** "Configure SSO" when no connection exists, "Continue SSO setup" when one exists but none is active. */
