@@ -1,0 +1,163 @@
+package io.gatekeep.health;
+
+import io.gatekeep.shared.Times;
+import io.gatekeep.shared.org.OrganizationView;
+import io.gatekeep.shared.org.OrganizationView.Connection;
+import io.gatekeep.shared.org.OrganizationView.Directory;
+import io.gatekeep.shared.org.OrganizationView.Domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Connection health as the dashboard shows it (CONTRACT.md, GET .../identity-health), computed
+ * from one read of the organization's partition. Field names are the wire names.
+ */
+public record IdentityHealth(
+        String organizationId,
+        Domains domains,
+        Sso sso,
+        DirectorySync directorySync,
+        int itContacts,
+        Plan plan,
+        String asOf) {
+
+    /** WorkOS alerts on SAML certificates that expire within 90 days; so does the dashboard. */
+    static final Duration CERTIFICATE_WARNING = Duration.ofDays(90);
+
+    /** {@code pending} lists every domain not verified yet: WorkOS {@code pending} and {@code failed}. */
+    public record Domains(List<String> verified, List<String> pending, String gate) {}
+
+    public record Sso(String status, String badge, Summary primaryConnection, int totalConnections,
+                      String setupAction, List<String> blockers, Certificate certificate) {}
+
+    /** A connection ({@code type} = WorkOS connection_type) or a directory ({@code type} = directory type). */
+    public record Summary(String id, String name, String type, String state) {}
+
+    public record Certificate(String expiresAt, Long daysLeft, boolean renewalRequired) {}
+
+    public record DirectorySync(String syncStatus, String lastSync, Summary primaryDirectory,
+                                int totalDirectories, long users, long groups) {}
+
+    public record Plan(boolean sso) {}
+
+    /** The SSO status and its badge: the product's words, from the primary connection's state. */
+    enum SsoStatus {
+        ACTIVE("active", "Active"),
+        VALIDATING("validating", "Validating"),
+        DRAFT("draft", "Draft"),
+        INACTIVE("inactive", "Inactive"),
+        NONE("none", "Not configured");
+
+        final String wire;
+        final String badge;
+
+        SsoStatus(String wire, String badge) {
+            this.wire = wire;
+            this.badge = badge;
+        }
+
+        /** {@code deleting} (and any state WorkOS may add) is not live: shown as Inactive. */
+        static SsoStatus of(Connection primary) {
+            if (primary == null) {
+                return NONE;
+            }
+            return switch (primary.state()) {
+                case "active" -> ACTIVE;
+                case "validating" -> VALIDATING;
+                case "draft" -> DRAFT;
+                default -> INACTIVE;
+            };
+        }
+    }
+
+    public static IdentityHealth of(OrganizationView view, Instant now) {
+        var organization = view.organization();
+        Connection primaryConnection = view.primaryConnection().orElse(null);
+        Directory primaryDirectory = view.primaryDirectory().orElse(null);
+        SsoStatus status = SsoStatus.of(primaryConnection);
+
+        Sso sso = new Sso(status.wire, status.badge,
+                primaryConnection == null ? null : new Summary(primaryConnection.id(), primaryConnection.name(),
+                        primaryConnection.connectionType(), primaryConnection.state()),
+                view.connections().size(),
+                view.ssoSetupAction().wireName(),
+                blockers(view),
+                certificate(primaryConnection, now));
+
+        DirectorySync directorySync = new DirectorySync(
+                syncStatus(primaryDirectory),
+                view.directories().stream().map(Directory::lastSyncAt).filter(Objects::nonNull)
+                        .max(String::compareTo).orElse(null), // fixed-width ISO: text order is time order
+                primaryDirectory == null ? null : new Summary(primaryDirectory.id(), primaryDirectory.name(),
+                        primaryDirectory.directoryType(), primaryDirectory.state()),
+                view.directories().size(),
+                view.directories().stream().mapToLong(Directory::userCount).sum(),
+                view.directories().stream().mapToLong(Directory::groupCount).sum());
+
+        return new IdentityHealth(organization.id(), domains(view), sso, directorySync,
+                organization.itContacts().size(), new Plan(organization.planSso()), Times.iso(now));
+    }
+
+    private static Domains domains(OrganizationView view) {
+        List<String> verified = view.domains().stream().filter(Domain::verified)
+                .map(Domain::domain).filter(Objects::nonNull).sorted().toList();
+        List<String> pending = view.domains().stream().filter(d -> !d.verified())
+                .map(Domain::domain).filter(Objects::nonNull).sorted().toList();
+        return new Domains(verified, pending, view.hasVerifiedDomain() ? "open" : "closed");
+    }
+
+    /**
+     * What stops SSO setup, in the order a person must clear them: verify a domain, add an IT
+     * contact, get SSO into the plan. The same facts the portal-link gates check.
+     */
+    private static List<String> blockers(OrganizationView view) {
+        List<String> blockers = new ArrayList<>(3);
+        if (!view.hasVerifiedDomain()) {
+            blockers.add("domain_verification_required");
+        }
+        if (!view.hasItContact()) {
+            blockers.add("it_contact_required");
+        }
+        if (!view.organization().planSso()) {
+            blockers.add("plan_excludes_sso");
+        }
+        return List.copyOf(blockers);
+    }
+
+    /**
+     * The primary connection's certificate: renewal is required when WorkOS said so or when it
+     * expires within 90 days (or has expired). Null when nothing is known about it (no primary
+     * connection, an OIDC connection, or no certificate event yet).
+     */
+    private static Certificate certificate(Connection primary, Instant now) {
+        if (primary == null) {
+            return null;
+        }
+        Instant expiresAt = Times.parseOrNull(primary.certificateExpiresAt());
+        if (expiresAt == null && !primary.certificateRenewalRequired()) {
+            return null;
+        }
+        if (expiresAt == null) {
+            return new Certificate(null, null, true);
+        }
+        boolean dueSoon = !expiresAt.isAfter(now.plus(CERTIFICATE_WARNING));
+        return new Certificate(Times.iso(expiresAt), ChronoUnit.DAYS.between(now, expiresAt),
+                primary.certificateRenewalRequired() || dueSoon);
+    }
+
+    /** {@code deleting} (and any state WorkOS may add) is not syncing: shown as unlinked. */
+    private static String syncStatus(Directory primary) {
+        if (primary == null) {
+            return "none";
+        }
+        return switch (primary.state()) {
+            case "linked", "validating", "invalid_credentials", "unlinked" -> primary.state();
+            default -> "unlinked";
+        };
+    }
+}

@@ -1,0 +1,63 @@
+package io.gatekeep.health;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.gatekeep.shared.auth.Caller;
+import io.gatekeep.shared.auth.Role;
+import io.gatekeep.shared.config.Config;
+import io.gatekeep.shared.http.ApiException;
+import io.gatekeep.shared.http.HttpFunction;
+import io.gatekeep.shared.http.HttpResponses;
+import io.gatekeep.shared.org.OrganizationView;
+import io.gatekeep.shared.table.Dynamo;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.time.Clock;
+
+/**
+ * GET /organizations/{organizationId}/identity-health: connection health for the dashboard, from
+ * the projection that the webhooks keep. One Query of the organization's partition (a second
+ * page only past 1 MB); directory users live in their directory's partition and are never read:
+ * the counts come from the directories' counters.
+ */
+public final class IdentityHealthHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+
+    public IdentityHealthHandler() {
+        this(Config.fromEnvironment());
+    }
+
+    private IdentityHealthHandler(Config config) {
+        this(config, Dynamo.client(config), Clock.systemUTC());
+    }
+
+    public IdentityHealthHandler(Config config, DynamoDbClient dynamo, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = config.tableName();
+        this.clock = clock;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return HttpFunction.run(event, context, request -> {
+            Caller caller = Caller.of(request);
+            String organizationId = request.organizationId();
+            requireReader(caller, organizationId);
+            OrganizationView view = OrganizationView.load(dynamo, table, organizationId)
+                    .orElseThrow(() -> ApiException.notFound("organization_not_found", "No organization with that id."));
+            return HttpResponses.ok(IdentityHealth.of(view, clock.instant()));
+        });
+    }
+
+    /** Owners, admins and members read their own organization's health; nobody reads another's. */
+    static void requireReader(Caller caller, String organizationId) {
+        caller.requireMemberOf(organizationId);
+        if (caller.role() == Role.OTHER) {
+            throw ApiException.forbidden("Only members of this organization can see its identity integrations.");
+        }
+    }
+}
