@@ -1,0 +1,359 @@
+package io.gatekeep.orgsettings;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatekeep.shared.Json;
+import io.gatekeep.shared.audit.AuditEntry;
+import io.gatekeep.shared.config.Config;
+import io.gatekeep.shared.table.Attr;
+import io.gatekeep.shared.table.Keys;
+import io.gatekeep.testkit.ApiEvents;
+import io.gatekeep.testkit.LocalContext;
+import io.gatekeep.testkit.LocalDynamo;
+import io.gatekeep.testkit.RequestCounter;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** PUT it-contacts and PUT plan through full API Gateway events against DynamoDB Local. */
+class OrgSettingsHandlerTest {
+    private static final Instant NOW = Instant.parse("2026-11-23T19:00:00Z");
+    private static final AtomicInteger ORGS = new AtomicInteger();
+
+    private static String table;
+    private static RequestCounter counter;
+    private static DynamoDbClient dynamo;
+    private static OrgSettingsHandler handler;
+    private static OrgSeed seed;
+
+    private String orgId;
+
+    @BeforeAll
+    static void startDynamo() {
+        LocalDynamo local = LocalDynamo.shared();
+        table = local.createTable();
+        counter = new RequestCounter();
+        dynamo = local.client(counter);
+        handler = new OrgSettingsHandler(new Config(Map.of(Config.TABLE_NAME, table)), dynamo,
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        seed = new OrgSeed(local.client(), table);
+    }
+
+    @BeforeEach
+    void newOrganization() {
+        orgId = "org_settings_" + ORGS.incrementAndGet();
+        counter.reset();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static APIGatewayV2HTTPResponse call(APIGatewayV2HTTPEvent event) {
+        return handler.handleRequest(event, LocalContext.of("org-settings"));
+    }
+
+    private ApiEvents.Builder itContacts(String body) {
+        return ApiEvents.load("it-contacts.json").organization(orgId)
+                .caller("user_admin", orgId, "admin", "ada@acme.test").requestId("req-it-1").body(body);
+    }
+
+    private ApiEvents.Builder plan(String body) {
+        return ApiEvents.load("plan.json").organization(orgId)
+                .caller("user_admin", orgId, "admin", "ada@acme.test").requestId("req-plan-1").body(body);
+    }
+
+    private static JsonNode json(APIGatewayV2HTTPResponse response) {
+        return Json.parse(response.getBody());
+    }
+
+    private static void assertError(APIGatewayV2HTTPResponse response, int status, String code) {
+        assertEquals(status, response.getStatusCode(), response.getBody());
+        assertEquals(code, json(response).get("error").asText(), response.getBody());
+        assertFalse(json(response).get("message").asText().isBlank());
+    }
+
+    private Map<String, AttributeValue> orgItem() {
+        return dynamo.getItem(r -> r.tableName(table).key(Attr.key(Keys.orgPk(orgId), Keys.ORG_SK))).item();
+    }
+
+    private List<AuditEntry> auditEntries() {
+        return dynamo.query(r -> r.tableName(table).keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.auditPk(orgId)))))
+                .items().stream().map(AuditEntry::fromItem).toList();
+    }
+
+    // ------------------------------------------------------------------ IT contacts
+
+    @Test
+    void itContactsAreStoredInOneTransactionWithTheirAuditEntryAndOtherAttributesSurvive() {
+        seed.organization(orgId, List.of("old@acme.test"), true);
+        counter.reset();
+
+        var response = call(itContacts("{\"emails\": [\"it@acme.test\", \"Bob.Smith+sso@Acme-Corp.example\"]}").build());
+
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        JsonNode body = json(response);
+        assertEquals(orgId, body.get("organizationId").asText());
+        assertEquals(List.of("it@acme.test", "Bob.Smith+sso@Acme-Corp.example"),
+                Json.MAPPER.convertValue(body.get("emails"), List.class));
+        assertEquals(List.of("TransactWriteItems"), counter.operations());
+
+        Map<String, AttributeValue> item = orgItem();
+        assertEquals(List.of("it@acme.test", "Bob.Smith+sso@Acme-Corp.example"), Attr.strList(item, "itContacts"));
+        assertTrue(item.get("itContacts").hasL(), "itContacts is an L of S");
+        // UpdateItem SET of our attribute only: the WorkOS fields the webhooks wrote are untouched.
+        assertEquals("Acme", Attr.str(item, "name"));
+        assertEquals("2026-01-01T00:00:00.000Z", Attr.str(item, "updatedAt"));
+        assertEquals("event_01HCURSOR", Attr.str(item, "eventsCursor"));
+        assertTrue(Attr.flag(item, "planSso"));
+
+        List<AuditEntry> audit = auditEntries();
+        assertEquals(1, audit.size());
+        AuditEntry entry = audit.get(0);
+        assertEquals(OrgSettingsHandler.AUDIT_IT_CONTACTS, entry.type());
+        assertEquals("ada@acme.test", entry.actor());
+        assertEquals(AuditEntry.Source.GATEKEEP, entry.source());
+        assertEquals("req-it-1", entry.requestId());
+        assertEquals(NOW, entry.occurredAt());
+        assertTrue(entry.id().startsWith("audit_"), entry.id());
+        assertTrue(entry.summary().contains("it@acme.test"), entry.summary());
+    }
+
+    @Test
+    void aSecondPutReplacesTheList() {
+        seed.organization(orgId, List.of(), false);
+        assertEquals(200, call(itContacts("{\"emails\": [\"a@acme.test\", \"b@acme.test\"]}").build()).getStatusCode());
+        assertEquals(200, call(itContacts("{\"emails\": [\"c@acme.test\"]}").build()).getStatusCode());
+        assertEquals(List.of("c@acme.test"), Attr.strList(orgItem(), "itContacts"));
+        assertEquals(2, auditEntries().size());
+    }
+
+    @Test
+    void tenAddressesAreAccepted() {
+        seed.organization(orgId, List.of(), false);
+        String ten = String.join(",", Stream.iterate(1, i -> i + 1).limit(10).map(i -> "\"it" + i + "@acme.test\"").toList());
+        var response = call(itContacts("{\"emails\": [" + ten + "]}").build());
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        assertEquals(10, Attr.strList(orgItem(), "itContacts").size());
+    }
+
+    static Stream<Arguments> badItContactBodies() {
+        String eleven = String.join(",", Stream.iterate(1, i -> i + 1).limit(11).map(i -> "\"it" + i + "@acme.test\"").toList());
+        return Stream.of(
+                Arguments.of("{}", "emails"),
+                Arguments.of("{\"emails\": null}", "emails"),
+                Arguments.of("{\"emails\": \"it@acme.test\"}", "emails"),
+                Arguments.of("{\"emails\": []}", "emails"),
+                Arguments.of("{\"emails\": [" + eleven + "]}", "emails"),
+                Arguments.of("{\"emails\": [\"it@acme.test\", \"IT@ACME.TEST\"]}", "emails[1]"),
+                Arguments.of("{\"emails\": [\"not-an-email\"]}", "emails[0]"),
+                Arguments.of("{\"emails\": [\"it@acme.test\", 42]}", "emails[1]"),
+                Arguments.of("{\"emails\": [\"it@acme.test\", null]}", "emails[1]"),
+                Arguments.of("{\"emails\": [\" it@acme.test\"]}", "emails[0]"),
+                Arguments.of("{\"emails\": [\"it@localhost\"]}", "emails[0]"),
+                Arguments.of("{\"emails\": [\"it..ops@acme.test\"]}", "emails[0]"),
+                Arguments.of("{\"emails\": [\"it@acme..test\"]}", "emails[0]"),
+                Arguments.of("{\"emails\": [\"@acme.test\"]}", "emails[0]"),
+                Arguments.of("{\"emails\": [\"a@b@acme.test\"]}", "emails[0]"),
+                Arguments.of("{\"emails\": [\"" + "x".repeat(65) + "@acme.test\"]}", "emails[0]"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badItContactBodies")
+    void badItContactBodiesAre400InvalidRequestNamingTheFieldAndWriteNothing(String body, String field) {
+        seed.organization(orgId, List.of("keep@acme.test"), true);
+        counter.reset();
+        var response = call(itContacts(body).build());
+        assertError(response, 400, "invalid_request");
+        assertTrue(json(response).get("message").asText().startsWith(field + " "), response.getBody());
+        assertEquals(0, counter.total());
+        assertEquals(List.of("keep@acme.test"), Attr.strList(orgItem(), "itContacts"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"it@acme.test", "first.last@sub.acme.co.uk", "o'brien+ops@acme-corp.io", "IT@ACME.TEST",
+            "x@a1.example", "_ops@acme.test"})
+    void plausibleAddressesAreValid(String email) {
+        assertTrue(ItContacts.validEmail(email), email);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "it", "it@", "@acme.test", "it@acme", "it@acme.t", "it@-acme.test", "it@acme-.test",
+            "it@acme.test.", ".it@acme.test", "it.@acme.test", "it ops@acme.test", "it@acme.test ", "\"it\"@acme.test",
+            "it@[127.0.0.1]", "it@acme.123"})
+    void implausibleAddressesAreInvalid(String email) {
+        assertFalse(ItContacts.validEmail(email), email);
+    }
+
+    // ------------------------------------------------------------------ plan
+
+    @Test
+    void planIsStoredWithItsAuditEntryAndOtherAttributesSurvive() {
+        seed.organization(orgId, List.of("it@acme.test"), false);
+        counter.reset();
+
+        var on = call(plan("{\"sso\": true}").build());
+        assertEquals(200, on.getStatusCode(), on.getBody());
+        assertEquals(orgId, json(on).get("organizationId").asText());
+        assertTrue(json(on).get("sso").asBoolean());
+        assertEquals(List.of("TransactWriteItems"), counter.operations());
+        assertTrue(Attr.flag(orgItem(), "planSso"));
+        assertTrue(orgItem().get("planSso").bool() != null, "planSso is a BOOL");
+
+        var off = call(plan("{\"sso\": false}").build());
+        assertEquals(200, off.getStatusCode(), off.getBody());
+        assertFalse(json(off).get("sso").asBoolean());
+        Map<String, AttributeValue> item = orgItem();
+        assertEquals(Boolean.FALSE, item.get("planSso").bool());
+        assertEquals(List.of("it@acme.test"), Attr.strList(item, "itContacts"));
+        assertEquals("Acme", Attr.str(item, "name"));
+        assertEquals("2026-01-01T00:00:00.000Z", Attr.str(item, "updatedAt"));
+
+        List<AuditEntry> audit = auditEntries();
+        assertEquals(2, audit.size());
+        assertTrue(audit.stream().allMatch(e -> e.type().equals(OrgSettingsHandler.AUDIT_PLAN)
+                && e.actor().equals("ada@acme.test") && e.requestId().equals("req-plan-1")));
+        assertEquals(1, audit.stream().filter(e -> e.summary().contains("not included")).count());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{}", "{\"sso\": null}", "{\"sso\": \"true\"}", "{\"sso\": 1}", "{\"sso\": {}}", "{\"plan\": true}"})
+    void badPlanBodiesAre400InvalidRequestNamingTheField(String body) {
+        seed.organization(orgId, List.of(), true);
+        counter.reset();
+        var response = call(plan(body).build());
+        assertError(response, 400, "invalid_request");
+        assertTrue(json(response).get("message").asText().startsWith("sso "), response.getBody());
+        assertEquals(0, counter.total());
+        assertTrue(Attr.flag(orgItem(), "planSso"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"it-contacts.json", "plan.json"})
+    void malformedOrMissingJsonIsInvalidRequest(String file) {
+        seed.organization(orgId, List.of(), true);
+        for (String body : new String[] {"{not json", "[]", "", "{\"sso\": true, \"sso\": false}"}) {
+            var response = call(ApiEvents.load(file).organization(orgId)
+                    .caller("user_admin", orgId, "admin", "ada@acme.test").body(body).build());
+            assertError(response, 400, "invalid_request");
+        }
+    }
+
+    // ------------------------------------------------------------------ who may change settings
+
+    static Stream<Arguments> roles() {
+        return Stream.of(
+                Arguments.of("owner", 200),
+                Arguments.of("admin", 200),
+                Arguments.of("Admin", 200),
+                Arguments.of("member", 403),
+                Arguments.of("billing", 403),
+                Arguments.of(null, 403));
+    }
+
+    @ParameterizedTest
+    @MethodSource("roles")
+    void onlyOwnersAndAdminsMayChangeSettings(String role, int status) {
+        seed.organization(orgId, List.of("keep@acme.test"), false);
+        var contacts = call(itContacts("{\"emails\": [\"new@acme.test\"]}").caller("user_x", orgId, role, "x@acme.test").build());
+        var plan = call(plan("{\"sso\": true}").caller("user_x", orgId, role, "x@acme.test").build());
+        assertEquals(status, contacts.getStatusCode(), contacts.getBody());
+        assertEquals(status, plan.getStatusCode(), plan.getBody());
+        if (status == 403) {
+            assertError(contacts, 403, "forbidden");
+            assertError(plan, 403, "forbidden");
+            assertEquals(List.of("keep@acme.test"), Attr.strList(orgItem(), "itContacts"));
+            assertFalse(Attr.flag(orgItem(), "planSso"));
+            assertEquals(0, auditEntries().size());
+        } else {
+            assertEquals(List.of("new@acme.test"), Attr.strList(orgItem(), "itContacts"));
+            assertTrue(Attr.flag(orgItem(), "planSso"));
+            assertEquals(2, auditEntries().size());
+        }
+    }
+
+    @Test
+    void aTokenForAnotherOrganizationIsForbiddenAndWritesNothing() {
+        seed.organization(orgId, List.of("keep@acme.test"), false);
+        seed.organization("org_other", List.of("other@acme.test"), false);
+        counter.reset();
+        var response = call(itContacts("{\"emails\": [\"new@acme.test\"]}").caller("user_admin", "org_other", "owner", "o@acme.test").build());
+        assertError(response, 403, "forbidden");
+        assertEquals(0, counter.total());
+        assertEquals(List.of("keep@acme.test"), Attr.strList(orgItem(), "itContacts"));
+    }
+
+    @Test
+    void noClaimsIs401() {
+        seed.organization(orgId, List.of(), false);
+        assertError(call(itContacts("{\"emails\": [\"a@acme.test\"]}").claims(null).build()), 401, "unauthenticated");
+        assertError(call(plan("{\"sso\": true}").claims(null).build()), 401, "unauthenticated");
+        assertError(call(plan("{\"sso\": true}").claims(Map.of("org_id", orgId, "role", "admin")).build()), 401, "unauthenticated");
+    }
+
+    @Test
+    void noOrganizationInThePathOrTheSessionIsOrganizationRequired() {
+        var noPath = call(plan("{\"sso\": true}").pathParameter("organizationId", null).build());
+        assertError(noPath, 400, "organization_required");
+        assertEquals("Select an organization before continuing.", json(noPath).get("message").asText());
+        var noSession = call(plan("{\"sso\": true}").caller("user_admin", null, "admin", "ada@acme.test").build());
+        assertError(noSession, 400, "organization_required");
+    }
+
+    @Test
+    void anUnknownOrDeletedOrganizationIs404AndNothingIsWrittenOrCreated() {
+        var unknown = call(itContacts("{\"emails\": [\"a@acme.test\"]}").build());
+        assertError(unknown, 404, "organization_not_found");
+        assertTrue(orgItem().isEmpty(), "the organization item is never created here");
+        assertEquals(0, auditEntries().size(), "no audit entry without its change");
+
+        seed.deletedOrganization(orgId);
+        assertError(call(plan("{\"sso\": false}").build()), 404, "organization_not_found");
+        assertError(call(itContacts("{\"emails\": [\"a@acme.test\"]}").build()), 404, "organization_not_found");
+        Map<String, AttributeValue> tombstone = orgItem();
+        assertTrue(Attr.flag(tombstone, "planSso"), "the tombstone is left as it was");
+        assertEquals(List.of("it@gone.test"), Attr.strList(tombstone, "itContacts"));
+        assertEquals(0, auditEntries().size());
+    }
+
+    @Test
+    void checksComeInTheContractsOrder() {
+        // 401 before everything
+        assertError(call(plan("{not json").claims(null).pathParameter("organizationId", null).build()), 401, "unauthenticated");
+        // organization_required before a bad body
+        assertError(call(plan("{not json").pathParameter("organizationId", null).build()), 400, "organization_required");
+        // a bad body before forbidden (member, and another organization)
+        assertError(call(plan("{\"sso\": 1}").caller("u", orgId, "member", null).build()), 400, "invalid_request");
+        assertError(call(itContacts("{\"emails\": []}").caller("u", "org_other", "owner", null).build()), 400, "invalid_request");
+        // forbidden before organization_not_found (the organization does not exist)
+        assertError(call(plan("{\"sso\": true}").caller("u", orgId, "member", null).build()), 403, "forbidden");
+        assertError(call(plan("{\"sso\": true}").caller("u", "org_other", "owner", null).build()), 403, "forbidden");
+        // then 404
+        assertError(call(plan("{\"sso\": true}").build()), 404, "organization_not_found");
+    }
+
+    @Test
+    void anotherRouteIs404NotFound() {
+        APIGatewayV2HTTPEvent event = plan("{\"sso\": true}").build();
+        event.setRouteKey("PUT /organizations/{organizationId}/name");
+        assertError(call(event), 404, "not_found");
+    }
+}
