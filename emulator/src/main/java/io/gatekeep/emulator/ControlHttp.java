@@ -1,0 +1,597 @@
+package io.gatekeep.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatekeep.emulator.Http.Req;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/**
+ * The HTTP control API under {@code /_emulator/} (JSON, snake_case, no authentication: the emulator binds to
+ * 127.0.0.1). It mirrors {@link EmulatorControl}; objects are answered in the WorkOS wire format. Errors are
+ * {@code {"error","message"}} with 400 (bad input) or 404 (unknown id or route).
+ */
+final class ControlHttp {
+    private final WorkOsEmulator emu;
+    private final EmulatorControl control;
+    private final State state;
+
+    ControlHttp(WorkOsEmulator emu, EmulatorControl control, State state) {
+        this.emu = emu;
+        this.control = control;
+        this.state = state;
+    }
+
+    private static final class BadRequest extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadRequest(String m) {
+            super(m);
+        }
+    }
+
+    void handle(Req r) throws IOException {
+        try {
+            JsonNode out = route(r, r.segments().subList(1, r.segments().size()));
+            if (out == null) {
+                Http.send(r.exchange, 204, null, new byte[0], Map.of());
+            } else {
+                Http.sendJson(r.exchange, 200, out);
+            }
+        } catch (NoSuchElementException | State.NotFound e) {
+            Http.sendJson(r.exchange, 404, error("not_found", e.getMessage()));
+        } catch (IllegalArgumentException | BadRequest | NullPointerException e) {
+            Http.sendJson(r.exchange, 400, error("invalid_request", String.valueOf(e.getMessage())));
+        } catch (Http.ApiError e) {
+            Http.sendJson(r.exchange, e.status, error("invalid_request", e.getMessage()));
+        }
+    }
+
+    private static ObjectNode error(String code, String message) {
+        ObjectNode n = Json.obj();
+        n.put("error", code);
+        n.put("message", message);
+        return n;
+    }
+
+    private JsonNode route(Req r, List<String> s) {
+        String m = r.method;
+        int n = s.size();
+        String head = n == 0 ? "" : s.get(0);
+        String id = n > 1 ? s.get(1) : null;
+        switch (head) {
+            case "", "health" -> {
+                if (m.equals("GET")) {
+                    return info().put("ok", true);
+                }
+            }
+            case "reset" -> {
+                if (m.equals("POST")) {
+                    control.reset();
+                    return null;
+                }
+            }
+            case "demo" -> {
+                if (m.equals("POST")) {
+                    return Json.SNAKE.valueToTree(control.seedDemoWorld());
+                }
+            }
+            case "seed" -> {
+                if (m.equals("POST")) {
+                    return seed(r.json());
+                }
+            }
+            case "snapshot" -> {
+                if (m.equals("GET")) {
+                    return snapshotJson(control.snapshot());
+                }
+            }
+            case "events" -> {
+                if (m.equals("GET")) {
+                    String names = r.q("events");
+                    List<StoredEvent> events = names == null ? control.events() : control.events(names.split(","));
+                    ArrayNode arr = Json.arr();
+                    events.forEach(e -> arr.add(e.payload()));
+                    return arr;
+                }
+            }
+            case "deliveries" -> {
+                if (n == 1 && m.equals("GET")) {
+                    return Json.MAPPER.valueToTree(control.deliveries().stream().map(ControlHttp::deliveryJson).toList());
+                }
+                if (n == 2 && id.equals("await") && m.equals("POST")) {
+                    long ms = r.json().path("timeout_ms").asLong(10_000);
+                    return Json.obj().put("idle", control.awaitDeliveries(Duration.ofMillis(ms)));
+                }
+            }
+            case "organizations" -> {
+                return organizations(r, s);
+            }
+            case "domains" -> {
+                if (n == 3 && m.equals("POST")) {
+                    ObjectNode b = r.json();
+                    Snapshot.Domain d = switch (s.get(2)) {
+                        case "verify" -> control.verifyDomain(id);
+                        case "fail" -> control.failDomain(id, b.path("reason").asText("domain_verification_period_expired"));
+                        case "reset" -> control.resetDomain(id);
+                        default -> throw new NoSuchElementException("Cannot POST " + r.path);
+                    };
+                    return state.renderDomain(state.domain(d.id()));
+                }
+                if (n == 2 && m.equals("DELETE")) {
+                    control.deleteDomain(id);
+                    return null;
+                }
+            }
+            case "connections" -> {
+                return connections(r, s);
+            }
+            case "directories" -> {
+                return directories(r, s);
+            }
+            case "users" -> {
+                if (n == 2 && m.equals("POST")) {
+                    ObjectNode b = r.json();
+                    Map<String, Object> custom = b.has("custom_attributes")
+                            ? Json.MAPPER.convertValue(b.get("custom_attributes"), Json.MAPPER.getTypeFactory()
+                                    .constructMapType(LinkedHashMap.class, String.class, Object.class))
+                            : null;
+                    control.updateUser(id, new UserUpdate(str(b, "first_name"), str(b, "last_name"), str(b, "email"),
+                            str(b, "state"), str(b, "job_title"), str(b, "role"), custom));
+                    return state.renderUser(state.user(id), true);
+                }
+                if (n == 2 && m.equals("DELETE")) {
+                    control.deleteUser(id);
+                    return null;
+                }
+            }
+            case "groups" -> {
+                if (n == 2 && m.equals("POST")) {
+                    control.renameGroup(id, required(r.json(), "name"));
+                    return state.renderGroup(state.group(id));
+                }
+                if (n == 2 && m.equals("DELETE")) {
+                    control.deleteGroup(id);
+                    return null;
+                }
+                if (n == 3 && s.get(2).equals("members") && m.equals("POST")) {
+                    boolean added = control.addUserToGroup(id, required(r.json(), "user_id"));
+                    return Json.obj().put("changed", added);
+                }
+                if (n == 4 && s.get(2).equals("members") && m.equals("DELETE")) {
+                    return Json.obj().put("changed", control.removeUserFromGroup(id, s.get(3)));
+                }
+            }
+            case "webhooks" -> {
+                if (n == 1 && m.equals("POST")) {
+                    ObjectNode b = r.json();
+                    Set<String> events = new LinkedHashSet<>();
+                    b.path("events").forEach(e -> events.add(e.asText()));
+                    return Json.SNAKE.valueToTree(
+                            control.registerWebhook(required(b, "url"), required(b, "secret"), events));
+                }
+                if (n == 1 && m.equals("GET")) {
+                    return Json.SNAKE.valueToTree(control.webhooks());
+                }
+                if (n == 2 && m.equals("DELETE")) {
+                    if (!control.unregisterWebhook(id)) {
+                        throw new NoSuchElementException("Webhook endpoint not found: '" + id + "'.");
+                    }
+                    return null;
+                }
+            }
+            case "tokens" -> {
+                if (m.equals("POST")) {
+                    ObjectNode b = r.json();
+                    long ttl = b.path("ttl").asLong(3600);
+                    String token = control.issueToken(required(b, "sub"), str(b, "org_id", "orgId"), str(b, "role"),
+                            str(b, "email"), ttl);
+                    return Json.obj().put("token", token).put("expires_in", ttl);
+                }
+            }
+            case "portal_links" -> {
+                if (m.equals("POST")) {
+                    ObjectNode b = r.json();
+                    return Json.obj().put("link", control.generatePortalLink(required(b, "organization"), str(b, "intent")));
+                }
+            }
+            case "faults" -> {
+                return faults(r, s);
+            }
+            case "clock" -> {
+                if (n == 1 && m.equals("GET")) {
+                    return Json.obj().put("now", EmuClock.format(control.now()));
+                }
+                if (n == 2 && id.equals("advance") && m.equals("POST")) {
+                    ObjectNode b = r.json();
+                    control.advanceClock(Duration.ofMillis(b.path("millis").asLong(0))
+                            .plusSeconds(b.path("seconds").asLong(0))
+                            .plusDays(b.path("days").asLong(0)));
+                    return Json.obj().put("now", EmuClock.format(control.now()));
+                }
+            }
+            default -> {
+                // 404 below
+            }
+        }
+        throw new NoSuchElementException("Cannot " + m + " " + r.path);
+    }
+
+    ObjectNode info() {
+        ObjectNode n = Json.obj();
+        n.put("base_url", emu.baseUrl());
+        n.put("api_key", emu.apiKey());
+        n.put("client_id", emu.clientId());
+        n.put("issuer", emu.issuer());
+        n.put("jwks_url", emu.jwksUrl());
+        return n;
+    }
+
+    private JsonNode organizations(Req r, List<String> s) {
+        String m = r.method;
+        int n = s.size();
+        if (n == 1 && m.equals("POST")) {
+            ObjectNode b = r.json();
+            Snapshot.Organization o = createOrganization(b);
+            return state.renderOrg(state.org(o.id()));
+        }
+        if (n == 1 && m.equals("GET")) {
+            ArrayNode arr = Json.arr();
+            synchronized (state) {
+                state.orgs.values().forEach(o -> arr.add(state.renderOrg(o)));
+            }
+            return arr;
+        }
+        String id = s.get(1);
+        if (n == 2 && m.equals("GET")) {
+            return state.renderOrg(state.org(id));
+        }
+        if (n == 2 && (m.equals("POST") || m.equals("PUT"))) {
+            control.updateOrganization(id, required(r.json(), "name"));
+            return state.renderOrg(state.org(id));
+        }
+        if (n == 2 && m.equals("DELETE")) {
+            control.deleteOrganization(id);
+            return null;
+        }
+        if (n == 3 && s.get(2).equals("domains") && m.equals("POST")) {
+            ObjectNode b = r.json();
+            Snapshot.Domain d = control.addDomain(id, required(b, "domain"), b.path("state").asText("pending"));
+            return state.renderDomain(state.domain(d.id()));
+        }
+        throw new NoSuchElementException("Cannot " + m + " " + r.path);
+    }
+
+    private Snapshot.Organization createOrganization(ObjectNode b) {
+        List<DomainSpec> domains = new ArrayList<>();
+        for (JsonNode d : b.path("domains")) {
+            domains.add(d.isTextual() ? DomainSpec.verified(d.asText())
+                    : new DomainSpec(d.path("domain").asText(null), d.path("state").asText("verified")));
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        b.path("metadata").fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
+        return control.createOrganization(required(b, "name"), domains, metadata, str(b, "external_id"));
+    }
+
+    private JsonNode connections(Req r, List<String> s) {
+        String m = r.method;
+        int n = s.size();
+        if (n == 1 && m.equals("POST")) {
+            return createConnection(r.json(), null);
+        }
+        String id = n > 1 ? s.get(1) : null;
+        if (n == 2 && m.equals("GET")) {
+            return state.renderConnection(state.conn(id));
+        }
+        if (n == 2 && m.equals("DELETE")) {
+            control.deleteConnection(id);
+            return null;
+        }
+        if (n == 3 && s.get(2).equals("state") && m.equals("POST")) {
+            control.setConnectionState(id, required(r.json(), "state"));
+            return state.renderConnection(state.conn(id));
+        }
+        if (n >= 3 && s.get(2).equals("certificate") && m.equals("POST")) {
+            ObjectNode b = r.json();
+            if (n == 3) {
+                control.setCertificate(id, str(b, "certificate_type"), time(required(b, "expiry_date")));
+                return connectionWithCertificate(id);
+            }
+            if (s.get(3).equals("renewal_required")) {
+                return control.emitCertificateRenewalRequired(id).payload();
+            }
+            if (s.get(3).equals("renew")) {
+                String expiry = str(b, "expiry_date");
+                control.renewCertificate(id, expiry == null ? null : time(expiry));
+                return connectionWithCertificate(id);
+            }
+        }
+        throw new NoSuchElementException("Cannot " + m + " " + r.path);
+    }
+
+    private ObjectNode createConnection(JsonNode b, String orgIdDefault) {
+        String orgId = orgIdDefault != null ? orgIdDefault : required(b, "organization_id");
+        Snapshot.Connection c = control.createConnection(orgId, required(b, "connection_type"), str(b, "name"),
+                b.path("state").asText("draft"));
+        String expiry = str(b, "certificate_expires_at");
+        if (expiry != null) {
+            control.setCertificate(c.id(), str(b, "certificate_type"), time(expiry));
+        }
+        return connectionWithCertificate(c.id());
+    }
+
+    /** The wire connection plus the emulator-only {@code certificate} the WorkOS object does not show. */
+    private ObjectNode connectionWithCertificate(String id) {
+        synchronized (state) {
+            State.Conn c = state.conn(id);
+            ObjectNode n = state.renderConnection(c);
+            if (c.certExpiry != null) {
+                ObjectNode cert = n.putObject("certificate");
+                cert.put("certificate_type", c.certType);
+                Json.putTime(cert, "expiry_date", c.certExpiry);
+            }
+            return n;
+        }
+    }
+
+    private JsonNode directories(Req r, List<String> s) {
+        String m = r.method;
+        int n = s.size();
+        if (n == 1 && m.equals("POST")) {
+            return createDirectory(r.json(), null);
+        }
+        String id = n > 1 ? s.get(1) : null;
+        if (n == 2 && m.equals("GET")) {
+            return state.renderDirectory(state.dir(id));
+        }
+        if (n == 2 && m.equals("DELETE")) {
+            control.deleteDirectory(id);
+            return null;
+        }
+        if (n == 3 && s.get(2).equals("state") && m.equals("POST")) {
+            control.setDirectoryState(id, required(r.json(), "state"));
+            return state.renderDirectory(state.dir(id));
+        }
+        if (n == 3 && s.get(2).equals("users") && m.equals("POST")) {
+            ObjectNode b = r.json();
+            ArrayNode arr = Json.arr();
+            if (b.has("email")) {
+                Snapshot.User u = control.createUser(id, required(b, "email"), str(b, "first_name"), str(b, "last_name"));
+                arr.add(state.renderUser(state.user(u.id()), false));
+            } else {
+                for (Snapshot.User u : control.addUsers(id, b.path("count").asInt(1))) {
+                    arr.add(state.renderUser(state.user(u.id()), false));
+                }
+            }
+            return arr;
+        }
+        if (n == 3 && s.get(2).equals("groups") && m.equals("POST")) {
+            Snapshot.Group g = control.createGroup(id, required(r.json(), "name"));
+            return state.renderGroup(state.group(g.id()));
+        }
+        throw new NoSuchElementException("Cannot " + m + " " + r.path);
+    }
+
+    /** {type, name, state, users: n, groups: n | ["name", ...]}; users join groups round-robin. */
+    private ObjectNode createDirectory(JsonNode b, String orgIdDefault) {
+        String orgId = orgIdDefault != null ? orgIdDefault : required(b, "organization_id");
+        Snapshot.Directory d = control.createDirectory(orgId, required(b, "type"), str(b, "name"),
+                b.path("state").asText("linked"));
+        List<Snapshot.User> users = control.addUsers(d.id(), b.path("users").asInt(0));
+        List<String> groupNames = new ArrayList<>();
+        JsonNode g = b.path("groups");
+        if (g.isInt()) {
+            for (int i = 1; i <= g.asInt(); i++) {
+                groupNames.add("Group " + i);
+            }
+        } else {
+            g.forEach(x -> groupNames.add(x.asText()));
+        }
+        List<Snapshot.Group> groups = groupNames.stream().map(name -> control.createGroup(d.id(), name)).toList();
+        for (int i = 0; i < users.size() && !groups.isEmpty(); i++) {
+            control.addUserToGroup(groups.get(i % groups.size()).id(), users.get(i).id());
+        }
+        return state.renderDirectory(state.dir(d.id()));
+    }
+
+    /** {@code {"organizations":[{name, domains, connections:[...], directories:[...]}]}} in one call. */
+    private JsonNode seed(ObjectNode b) {
+        ArrayNode out = Json.arr();
+        for (JsonNode o : b.path("organizations")) {
+            if (!o.isObject()) {
+                throw new BadRequest("organizations[] must be objects");
+            }
+            Snapshot.Organization org = createOrganization((ObjectNode) o);
+            ObjectNode entry = out.addObject();
+            entry.set("organization", state.renderOrg(state.org(org.id())));
+            ArrayNode cs = entry.putArray("connections");
+            for (JsonNode c : o.path("connections")) {
+                cs.add(createConnection(c, org.id()));
+            }
+            ArrayNode ds = entry.putArray("directories");
+            for (JsonNode d : o.path("directories")) {
+                ds.add(createDirectory(d, org.id()));
+            }
+        }
+        return Json.obj().set("organizations", out);
+    }
+
+    private JsonNode faults(Req r, List<String> s) {
+        String m = r.method;
+        if (s.size() == 1 && m.equals("DELETE")) {
+            control.clearFaults();
+            return null;
+        }
+        if (s.size() == 1 && m.equals("POST")) {
+            ObjectNode b = r.json();
+            if (b.has("duplicates")) {
+                control.webhookDuplicates(b.get("duplicates").asInt());
+            }
+            if (b.has("shuffle_window")) {
+                control.webhookShuffleWindow(b.get("shuffle_window").asInt());
+            }
+            if (b.has("delay_ms")) {
+                control.webhookDelay(Duration.ofMillis(b.get("delay_ms").asLong()));
+            }
+            if (b.has("drop_fraction")) {
+                control.webhookDropFraction(b.get("drop_fraction").asDouble());
+            }
+            if (b.has("seed")) {
+                control.faultSeed(b.get("seed").asLong());
+            }
+            if (b.has("api_latency_ms")) {
+                control.apiLatency(Duration.ofMillis(b.get("api_latency_ms").asLong()));
+            }
+            if (b.has("event_visibility_lag_ms")) {
+                control.eventVisibilityLag(Duration.ofMillis(b.get("event_visibility_lag_ms").asLong()));
+            }
+            if (b.has("full_connection_event_payloads")) {
+                control.fullConnectionEventPayloads(b.get("full_connection_event_payloads").asBoolean());
+            }
+            JsonNode retry = b.path("retry");
+            if (retry.isObject()) {
+                control.webhookRetry(retry.path("max_attempts").asInt(8),
+                        Duration.ofMillis(retry.path("initial_backoff_ms").asLong(1000)),
+                        Duration.ofMillis(retry.path("max_backoff_ms").asLong(60_000)));
+            }
+            return Json.obj().put("ok", true);
+        }
+        if (s.size() == 2 && s.get(1).equals("fail_next") && m.equals("POST")) {
+            ObjectNode b = r.json();
+            control.failNext(b.path("count").asInt(1), b.path("status").asInt(429),
+                    b.hasNonNull("retry_after") ? b.get("retry_after").asInt() : null, str(b, "path_prefix"));
+            return Json.obj().put("ok", true);
+        }
+        throw new NoSuchElementException("Cannot " + m + " " + r.path);
+    }
+
+    // ---------------------------------------------------------------- rendering and input helpers
+
+    static ObjectNode snapshotJson(Snapshot s) {
+        ObjectNode n = Json.obj();
+        Json.putTime(n, "taken_at", s.takenAt());
+        ArrayNode orgs = n.putArray("organizations");
+        s.organizations().forEach(o -> {
+            ObjectNode x = orgs.addObject();
+            x.put("id", o.id());
+            x.put("name", o.name());
+            x.set("domain_ids", Json.MAPPER.valueToTree(o.domainIds()));
+            x.set("metadata", Json.MAPPER.valueToTree(o.metadata()));
+            x.put("external_id", o.externalId());
+            Json.putTime(x, "created_at", o.createdAt());
+            Json.putTime(x, "updated_at", o.updatedAt());
+        });
+        ArrayNode domains = n.putArray("domains");
+        s.domains().forEach(d -> {
+            ObjectNode x = domains.addObject();
+            x.put("id", d.id());
+            x.put("organization_id", d.organizationId());
+            x.put("domain", d.domain());
+            x.put("state", d.state());
+            x.put("verification_strategy", d.verificationStrategy());
+            Json.putTime(x, "created_at", d.createdAt());
+            Json.putTime(x, "updated_at", d.updatedAt());
+        });
+        ArrayNode conns = n.putArray("connections");
+        s.connections().forEach(c -> {
+            ObjectNode x = conns.addObject();
+            x.put("id", c.id());
+            x.put("organization_id", c.organizationId());
+            x.put("connection_type", c.connectionType());
+            x.put("name", c.name());
+            x.put("state", c.state());
+            x.put("certificate_type", c.certificateType());
+            Json.putTime(x, "certificate_expires_at", c.certificateExpiresAt());
+            Json.putTime(x, "created_at", c.createdAt());
+            Json.putTime(x, "updated_at", c.updatedAt());
+        });
+        ArrayNode dirs = n.putArray("directories");
+        s.directories().forEach(d -> {
+            ObjectNode x = dirs.addObject();
+            x.put("id", d.id());
+            x.put("organization_id", d.organizationId());
+            x.put("type", d.type());
+            x.put("name", d.name());
+            x.put("state", d.state());
+            Json.putTime(x, "created_at", d.createdAt());
+            Json.putTime(x, "updated_at", d.updatedAt());
+        });
+        ArrayNode users = n.putArray("users");
+        s.users().forEach(u -> {
+            ObjectNode x = users.addObject();
+            x.put("id", u.id());
+            x.put("directory_id", u.directoryId());
+            x.put("organization_id", u.organizationId());
+            x.put("email", u.email());
+            x.put("first_name", u.firstName());
+            x.put("last_name", u.lastName());
+            x.put("state", u.state());
+            Json.putTime(x, "created_at", u.createdAt());
+            Json.putTime(x, "updated_at", u.updatedAt());
+        });
+        ArrayNode groups = n.putArray("groups");
+        s.groups().forEach(g -> {
+            ObjectNode x = groups.addObject();
+            x.put("id", g.id());
+            x.put("directory_id", g.directoryId());
+            x.put("organization_id", g.organizationId());
+            x.put("name", g.name());
+            Json.putTime(x, "created_at", g.createdAt());
+            Json.putTime(x, "updated_at", g.updatedAt());
+        });
+        ArrayNode ms = n.putArray("memberships");
+        s.memberships().forEach(mb -> ms.addObject().put("user_id", mb.userId()).put("group_id", mb.groupId()));
+        return n;
+    }
+
+    private static ObjectNode deliveryJson(DeliveryAttempt d) {
+        ObjectNode x = Json.obj();
+        x.put("event_id", d.eventId());
+        x.put("event", d.event());
+        x.put("endpoint_id", d.endpointId());
+        x.put("url", d.url());
+        x.put("copy", d.copy());
+        x.put("attempt", d.attempt());
+        x.put("status", d.status());
+        x.put("outcome", d.outcome());
+        x.put("error", d.error());
+        Json.putTime(x, "at", d.at());
+        return x;
+    }
+
+    private static String required(JsonNode b, String field) {
+        String v = str(b, field);
+        if (v == null || v.isBlank()) {
+            throw new BadRequest(field + " is required");
+        }
+        return v;
+    }
+
+    private static String str(JsonNode b, String... fields) {
+        for (String f : fields) {
+            JsonNode v = b.get(f);
+            if (v != null && !v.isNull()) {
+                return v.asText();
+            }
+        }
+        return null;
+    }
+
+    private static Instant time(String iso) {
+        try {
+            return OffsetDateTime.parse(iso).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new BadRequest("not an ISO-8601 date-time: " + iso);
+        }
+    }
+}

@@ -1,0 +1,371 @@
+package io.gatekeep.emulator;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Typed control of a running emulator, for tests, the local runner and demos. Mirrors the HTTP control API
+ * under {@code /_emulator/}. Every change goes through the same path as WorkOS-side changes: it stamps
+ * {@code updated_at}, stores the event for {@code GET /events} and pushes it to the registered webhooks.
+ * Lookups of unknown ids throw {@link java.util.NoSuchElementException}; invalid arguments throw
+ * {@link IllegalArgumentException}.
+ */
+public final class EmulatorControl {
+    private final WorkOsEmulator emulator;
+    private final State state;
+    private final WebhookDispatcher webhooks;
+    private final WorkOsApi api;
+    private final TokenService tokens;
+
+    private int duplicates = 1;
+    private int shuffleWindow;
+    private long delayMs;
+    private double dropFraction;
+    private long faultSeed = 42;
+
+    EmulatorControl(WorkOsEmulator emulator, State state, WebhookDispatcher webhooks, WorkOsApi api, TokenService tokens) {
+        this.emulator = emulator;
+        this.state = state;
+        this.webhooks = webhooks;
+        this.api = api;
+        this.tokens = tokens;
+    }
+
+    private static <T> T lookup(java.util.function.Supplier<T> s) {
+        try {
+            return s.get();
+        } catch (State.NotFound nf) {
+            java.util.NoSuchElementException e = new java.util.NoSuchElementException(nf.getMessage());
+            e.initCause(nf);
+            throw e;
+        }
+    }
+
+    private static void run(Runnable r) {
+        lookup(() -> {
+            r.run();
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- organizations and domains
+
+    public Snapshot.Organization createOrganization(String name, DomainSpec... domains) {
+        return createOrganization(name, Arrays.asList(domains), Map.of(), null);
+    }
+
+    public Snapshot.Organization createOrganization(String name, List<DomainSpec> domains, Map<String, String> metadata,
+                                                    String externalId) {
+        synchronized (state) {
+            return state.orgRecord(state.createOrg(name, domains, metadata, externalId).id);
+        }
+    }
+
+    public Snapshot.Organization updateOrganization(String organizationId, String name) {
+        return lookup(() -> {
+            synchronized (state) {
+                return state.orgRecord(state.updateOrg(organizationId, name, null, null, null, null).id);
+            }
+        });
+    }
+
+    public void deleteOrganization(String organizationId) {
+        run(() -> state.deleteOrg(organizationId));
+    }
+
+    public Snapshot.Domain addDomain(String organizationId, String domain, String state) {
+        return lookup(() -> State.toRecord(this.state.addDomain(organizationId, domain, state)));
+    }
+
+    public Snapshot.Domain verifyDomain(String domainId) {
+        return lookup(() -> State.toRecord(state.setDomainState(domainId, "verified", null)));
+    }
+
+    /** Fails verification with reason {@code domain_verification_period_expired}. */
+    public Snapshot.Domain failDomain(String domainId) {
+        return failDomain(domainId, "domain_verification_period_expired");
+    }
+
+    /** {@code reason}: domain_verification_period_expired or domain_verified_by_other_organization. */
+    public Snapshot.Domain failDomain(String domainId, String reason) {
+        return lookup(() -> State.toRecord(state.setDomainState(domainId, "failed", reason)));
+    }
+
+    /** Back to pending (emits organization_domain.updated). */
+    public Snapshot.Domain resetDomain(String domainId) {
+        return lookup(() -> State.toRecord(state.setDomainState(domainId, "pending", null)));
+    }
+
+    public void deleteDomain(String domainId) {
+        run(() -> state.deleteDomain(domainId));
+    }
+
+    // ---------------------------------------------------------------- connections
+
+    /** Any connection_type (e.g. OktaSAML, AzureSAML, GenericOIDC); state draft|validating|active|inactive. */
+    public Snapshot.Connection createConnection(String organizationId, String connectionType, String name, String state) {
+        return lookup(() -> State.toRecord(this.state.createConnection(organizationId, connectionType, name, state)));
+    }
+
+    public Snapshot.Connection setConnectionState(String connectionId, String state) {
+        return lookup(() -> State.toRecord(this.state.setConnectionState(connectionId, state)));
+    }
+
+    public Snapshot.Connection setCertificateExpiry(String connectionId, Instant expiresAt) {
+        return setCertificate(connectionId, null, expiresAt);
+    }
+
+    /** certificateType: ResponseSigning (default), RequestSigning or ResponseEncryption. */
+    public Snapshot.Connection setCertificate(String connectionId, String certificateType, Instant expiresAt) {
+        return lookup(() -> State.toRecord(state.setCertificate(connectionId, certificateType, expiresAt)));
+    }
+
+    /** Emits connection.saml_certificate_renewal_required for the connection's current certificate. */
+    public StoredEvent emitCertificateRenewalRequired(String connectionId) {
+        return lookup(() -> state.emitCertificateRenewalRequired(connectionId));
+    }
+
+    /** Renews for a year (emits connection.saml_certificate_renewed). */
+    public Snapshot.Connection renewCertificate(String connectionId) {
+        return renewCertificate(connectionId, null);
+    }
+
+    public Snapshot.Connection renewCertificate(String connectionId, Instant newExpiry) {
+        return lookup(() -> State.toRecord(state.renewCertificate(connectionId, newExpiry)));
+    }
+
+    public void deleteConnection(String connectionId) {
+        run(() -> state.deleteConnection(connectionId));
+    }
+
+    // ---------------------------------------------------------------- directories, users, groups
+
+    /** type e.g. "okta scim v2.0"; state linked|validating|invalid_credentials|unlinked. */
+    public Snapshot.Directory createDirectory(String organizationId, String type, String name, String state) {
+        return lookup(() -> State.toRecord(this.state.createDirectory(organizationId, type, name, state)));
+    }
+
+    public Snapshot.Directory setDirectoryState(String directoryId, String state) {
+        return lookup(() -> State.toRecord(this.state.setDirectoryState(directoryId, state)));
+    }
+
+    public void deleteDirectory(String directoryId) {
+        run(() -> state.deleteDirectory(directoryId));
+    }
+
+    /** Adds n generated active users (dsync.user.created each). */
+    public List<Snapshot.User> addUsers(String directoryId, int n) {
+        return lookup(() -> state.addUsers(directoryId, n).stream().map(State::toRecord).toList());
+    }
+
+    public Snapshot.User createUser(String directoryId, String email, String firstName, String lastName) {
+        return lookup(() -> State.toRecord(
+                state.createUser(directoryId, email, firstName, lastName, null, Map.of(), "member", "active")));
+    }
+
+    public Snapshot.User updateUser(String userId, UserUpdate update) {
+        return lookup(() -> State.toRecord(state.updateUser(userId, update)));
+    }
+
+    public void deleteUser(String userId) {
+        run(() -> state.deleteUser(userId));
+    }
+
+    public Snapshot.Group createGroup(String directoryId, String name) {
+        return lookup(() -> State.toRecord(state.createGroup(directoryId, name)));
+    }
+
+    public Snapshot.Group renameGroup(String groupId, String name) {
+        return lookup(() -> State.toRecord(state.renameGroup(groupId, name)));
+    }
+
+    public void deleteGroup(String groupId) {
+        run(() -> state.deleteGroup(groupId));
+    }
+
+    /** Returns false (and emits nothing) when the user already is a member. */
+    public boolean addUserToGroup(String groupId, String userId) {
+        return lookup(() -> state.addUserToGroup(groupId, userId));
+    }
+
+    public boolean removeUserFromGroup(String groupId, String userId) {
+        return lookup(() -> state.removeUserFromGroup(groupId, userId));
+    }
+
+    // ---------------------------------------------------------------- portal, tokens, webhooks
+
+    /** The same link {@code POST /portal/generate_link} returns, without going through the API. */
+    public String generatePortalLink(String organizationId, String intent) {
+        if (intent != null && !WorkOsApi.INTENTS.contains(intent)) {
+            throw new IllegalArgumentException("intent must be one of " + WorkOsApi.INTENTS);
+        }
+        return lookup(() -> emulator.portalUrl(state.createPortalLink(organizationId, intent, null, null, List.of()).token));
+    }
+
+    /** A dev JWT signed by the JWKS key: iss, aud (= clientId), sub, org_id, role, email, iat, exp. */
+    public String issueToken(String sub, String orgId, String role, String email, long ttlSeconds) {
+        if (ttlSeconds <= 0) {
+            throw new IllegalArgumentException("ttl must be positive");
+        }
+        return tokens.issue(emulator.issuer(), emulator.clientId(), sub, orgId, role, email,
+                Duration.ofSeconds(ttlSeconds));
+    }
+
+    public WebhookEndpoint registerWebhook(String url, String secret) {
+        return webhooks.register(url, secret, Set.of());
+    }
+
+    /** Only the named events are delivered to this endpoint. */
+    public WebhookEndpoint registerWebhook(String url, String secret, Set<String> events) {
+        return webhooks.register(url, secret, events);
+    }
+
+    public boolean unregisterWebhook(String endpointId) {
+        return webhooks.unregister(endpointId);
+    }
+
+    public List<WebhookEndpoint> webhooks() {
+        return webhooks.endpoints();
+    }
+
+    // ---------------------------------------------------------------- faults
+
+    /** Deliver every webhook k times (k >= 1; 1 = normal). */
+    public EmulatorControl webhookDuplicates(int k) {
+        duplicates = k;
+        return applyWebhookFaults();
+    }
+
+    /** Shuffle deliveries within windows of n (0 or 1 = in order); a partial window flushes after 100 ms. */
+    public EmulatorControl webhookShuffleWindow(int n) {
+        shuffleWindow = n;
+        return applyWebhookFaults();
+    }
+
+    public EmulatorControl webhookDelay(Duration delay) {
+        delayMs = delay.toMillis();
+        return applyWebhookFaults();
+    }
+
+    /** Never deliver this fraction of webhooks (the events stay in the Events API). */
+    public EmulatorControl webhookDropFraction(double fraction) {
+        dropFraction = fraction;
+        return applyWebhookFaults();
+    }
+
+    /** Seed of the Random behind drops and shuffles (default 42); resets that Random. */
+    public EmulatorControl faultSeed(long seed) {
+        faultSeed = seed;
+        return applyWebhookFaults();
+    }
+
+    private synchronized EmulatorControl applyWebhookFaults() {
+        webhooks.configureFaults(duplicates, shuffleWindow, delayMs, dropFraction, faultSeed);
+        return this;
+    }
+
+    /** Attempts per delivery and the first backoff (doubling, capped at maxBackoff). */
+    public EmulatorControl webhookRetry(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+        webhooks.configureRetry(maxAttempts, initialBackoff, maxBackoff);
+        return this;
+    }
+
+    /** Answer the next n WorkOS API calls with status (429, or 5xx); Retry-After (seconds) when not null. */
+    public EmulatorControl failNext(int n, int status, Integer retryAfterSeconds) {
+        return failNext(n, status, retryAfterSeconds, null);
+    }
+
+    /** As {@link #failNext(int, int, Integer)}, counting only calls whose path starts with pathPrefix. */
+    public EmulatorControl failNext(int n, int status, Integer retryAfterSeconds, String pathPrefix) {
+        api.failNext(n, status, retryAfterSeconds, pathPrefix);
+        return this;
+    }
+
+    /** Delay every WorkOS API answer. */
+    public EmulatorControl apiLatency(Duration latency) {
+        api.latency(latency);
+        return this;
+    }
+
+    /** Events become visible in {@code GET /events} only this long after they happened (webhooks are not delayed). */
+    public EmulatorControl eventVisibilityLag(Duration lag) {
+        api.visibilityLag(lag);
+        return this;
+    }
+
+    /** Back to faithful delivery: no duplicates, shuffle, delay, drops, API failures, latency or lag. */
+    public synchronized EmulatorControl clearFaults() {
+        duplicates = 1;
+        shuffleWindow = 0;
+        delayMs = 0;
+        dropFraction = 0;
+        applyWebhookFaults();
+        api.clearFaults();
+        return this;
+    }
+
+    /**
+     * Connection activated/deactivated event data: false (default) sends the shape WORKOS-NOTES.md promises
+     * (id, name, state, object, connection_type, organization_id, created_at, updated_at); true adds
+     * external_key, status and domains as the WorkOS OpenAPI spec and SDK models describe.
+     */
+    public EmulatorControl fullConnectionEventPayloads(boolean full) {
+        state.fullConnectionEvents(full);
+        return this;
+    }
+
+    // ---------------------------------------------------------------- observation
+
+    public Snapshot snapshot() {
+        return state.snapshot();
+    }
+
+    /** Every stored event, oldest first (including any older than the Events API's 30-day window). */
+    public List<StoredEvent> events() {
+        return state.events();
+    }
+
+    /** Stored events with one of the given names, oldest first. */
+    public List<StoredEvent> events(String... names) {
+        Set<String> wanted = Set.of(names);
+        return state.events().stream().filter(e -> wanted.contains(e.event())).toList();
+    }
+
+    /** Webhook delivery attempts so far, in the order they happened. */
+    public List<DeliveryAttempt> deliveries() {
+        return webhooks.log();
+    }
+
+    /** Waits until every pending webhook delivery (retries included) has finished; false on timeout. */
+    public boolean awaitDeliveries(Duration timeout) {
+        try {
+            return webhooks.awaitIdle(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public DemoWorld seedDemoWorld() {
+        return DemoSeeder.seed(state);
+    }
+
+    /** Forgets all state, events, portal links and the delivery log; keeps webhook endpoints and faults. */
+    public void reset() {
+        state.reset();
+        webhooks.clearLog();
+    }
+
+    /** Moves the emulator's clock forward (portal link expiry, the 30-day event window, certificate days). */
+    public void advanceClock(Duration d) {
+        state.clock().advance(d);
+    }
+
+    public Instant now() {
+        return state.clock().now();
+    }
+}
