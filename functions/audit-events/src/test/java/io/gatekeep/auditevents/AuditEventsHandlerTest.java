@@ -395,7 +395,21 @@ class AuditEventsHandlerTest {
     void theSampleEventFileWorksAsIs() {
         organization("org_01HACME000000000000000000", false);
         JsonNode body = ok(handler.handleRequest(ApiEvents.load("audit-events.json").build(), LocalContext.of("audit-events")));
-        assertEquals(0, body.get("data").size());
+        assertTrue(body.get("data").size() <= 25);
+        assertTrue(body.get("nextCursor").isNull());
+    }
+
+    @Test
+    void theFilteredSampleEventFileReadsAMembersDsyncPage() {
+        organization("org_01HACME000000000000000000", false);
+        write(List.of(
+                new AuditEntry("org_01HACME000000000000000000", "event_s1", "dsync.user.created", NOW.minusSeconds(60),
+                        "workos", "User created", AuditEntry.Source.WORKOS, null),
+                new AuditEntry("org_01HACME000000000000000000", "event_s2", "connection.activated", NOW.minusSeconds(30),
+                        "workos", "Connection activated", AuditEntry.Source.WORKOS, null)));
+        JsonNode body = ok(handler.handleRequest(ApiEvents.load("audit-events-dsync.json").build(), LocalContext.of("audit-events")));
+        assertEquals(1, body.get("data").size());
+        assertEquals("event_s1", body.at("/data/0/id").asText());
         assertTrue(body.get("nextCursor").isNull());
     }
 

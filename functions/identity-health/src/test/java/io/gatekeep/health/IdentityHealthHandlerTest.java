@@ -410,6 +410,22 @@ class IdentityHealthHandlerTest {
         assertEquals("linked", body.at("/directorySync/syncStatus").asText());
     }
 
+    @Test
+    void aPartitionPast1MbIsReadInOneMorePageNotMore() {
+        seed.organization(org, List.of("it@acme.test"), true);
+        String padding = "x".repeat(40_000);
+        for (int i = 0; i < 30; i++) { // ~1.2 MB of connection items
+            seed.connection(org, String.format("conn_%02d", i), "Connection " + i + " " + padding, "GenericSAML",
+                    i == 17 ? "active" : "draft", String.format("2026-01-%02dT00:00:00.000Z", i + 1));
+        }
+        COUNTER.reset();
+        JsonNode sso = ok(get(org, "admin")).get("sso");
+        assertEquals(List.of("Query", "Query"), COUNTER.operations());
+        assertEquals(30, sso.get("totalConnections").asInt());
+        assertEquals("conn_17", sso.at("/primaryConnection/id").asText());
+        assertEquals("Active", sso.get("badge").asText());
+    }
+
     // ---- who may read ----
 
     @ParameterizedTest
