@@ -1,0 +1,321 @@
+package io.gatekeep.shared.guide;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatekeep.shared.Json;
+import io.gatekeep.shared.Times;
+import io.gatekeep.shared.org.OrganizationView;
+import io.gatekeep.shared.org.OrganizationView.Connection;
+import io.gatekeep.shared.org.OrganizationView.Directory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The troubleshooting guide as data: its provider table ({@code guide/providers.json}) and its
+ * error-recovery table, decision tree and the product's own words for what the tables lack
+ * ({@code guide/troubleshooting.json}). Read with Jackson once per JVM ({@link #load()}).
+ *
+ * <p>{@link #nextSteps} reads one {@link OrganizationView} and says, for SSO and for Directory
+ * Sync, what to do next when something is stuck. Of the error-recovery table, the projection can
+ * detect {@link #DETECTABLE}; the other rows happen at sign-in or sync time inside WorkOS or the
+ * identity provider and never reach the projection ({@link #UNDETECTABLE}).
+ */
+public final class Guide {
+    /** A connection or directory still setting up (Draft, Validating, not linked) this long is stuck. */
+    public static final Duration STUCK_AFTER = Duration.ofHours(1);
+    /** WorkOS alerts on SAML certificates that expire within 90 days; so do we. */
+    public static final Duration CERTIFICATE_WARNING = Duration.ofDays(90);
+
+    /** The error-recovery rows the projection can see (ids in troubleshooting.json). */
+    public static final Set<String> DETECTABLE = Set.of(
+            "connection_draft", "connection_validating", "scim_unauthorized", "domain_not_verified");
+    /**
+     * Rows the projection cannot see: SAML assertion errors and OAuth errors happen during a
+     * sign-in, SCIM 404/attribute/deprovisioning problems inside the identity provider, and a
+     * connection not linked to an organization never reaches an organization's partition.
+     */
+    public static final Set<String> UNDETECTABLE = Set.of(
+            "saml_recipient_mismatch", "saml_audience_mismatch", "saml_signature_invalid", "saml_response_expired",
+            "scim_not_found", "scim_no_attributes", "scim_users_not_deactivated",
+            "oauth_redirect_uri_mismatch", "oauth_invalid_client", "organization_not_found");
+
+    /** Admin Portal intents (CONTRACT.md, portal-links). */
+    public static final String INTENT_SSO = "sso";
+    public static final String INTENT_DSYNC = "dsync";
+    public static final String INTENT_DOMAIN_VERIFICATION = "domain_verification";
+    public static final String INTENT_CERTIFICATE_RENEWAL = "certificate_renewal";
+
+    private static final String GENERIC_SAML = "GenericSAML";
+    private static final String GENERIC_SCIM = "generic scim v2.0";
+
+    /** A row of the error-recovery table, or one of the product's own steps: words only. */
+    public record Advice(String id, String problem, String cause, String fix) {}
+
+    /** One question of the decision tree and its answer. */
+    public record Branch(String question, String answer) {}
+
+    record CatalogFile(List<Provider> providers) {}
+
+    record DecisionTree(List<Branch> sso) {}
+
+    record GuideFile(List<Advice> errorRecovery, DecisionTree decisionTree, List<Advice> steps) {}
+
+    private final List<Provider> providers;
+    private final Map<String, List<Provider>> byType;
+    private final Map<String, Provider> byConnectionType;
+    private final Map<String, Provider> byDirectoryType;
+    private final List<Advice> errorRecovery;
+    private final Map<String, Advice> advice;
+    private final List<Branch> ssoDecisionTree;
+
+    private static final class Holder {
+        static final Guide INSTANCE = read(Json.MAPPER);
+    }
+
+    /** The guide, parsed from its resource files on first use and kept for the life of the JVM. */
+    public static Guide load() {
+        return Holder.INSTANCE;
+    }
+
+    private Guide(List<Provider> providers, GuideFile guide) {
+        this.providers = List.copyOf(providers);
+        Map<String, List<Provider>> types = new LinkedHashMap<>();
+        Map<String, Provider> connections = new HashMap<>();
+        Map<String, Provider> directories = new HashMap<>();
+        for (Provider p : providers) {
+            require(p.name(), "provider name");
+            require(p.type(), "type of " + p.name());
+            if (p.docUrl() == null || !p.docUrl().startsWith("https://")) {
+                throw new IllegalStateException("guide: doc URL of " + p.name() + " must be https");
+            }
+            types.computeIfAbsent(key(p.type()), k -> new java.util.ArrayList<>()).add(p);
+            p.connectionTypes().forEach(t -> unique(connections, t, p, "connection type"));
+            p.directoryTypes().forEach(t -> unique(directories, t, p, "directory type"));
+        }
+        types.replaceAll((k, v) -> List.copyOf(v));
+        this.byType = Map.copyOf(types);
+        this.byConnectionType = Map.copyOf(connections);
+        this.byDirectoryType = Map.copyOf(directories);
+        this.errorRecovery = List.copyOf(guide.errorRecovery());
+        Map<String, Advice> all = new HashMap<>();
+        for (Advice a : guide.errorRecovery()) {
+            unique(all, a.id(), a, "advice id");
+        }
+        for (Advice a : guide.steps()) {
+            unique(all, a.id(), a, "advice id");
+        }
+        this.advice = Map.copyOf(all);
+        this.ssoDecisionTree = List.copyOf(guide.decisionTree().sso());
+        // Fail at start-up, not on the first stuck organization.
+        for (String id : List.of("connection_draft", "connection_validating", "scim_unauthorized",
+                "domain_not_verified", "sso_not_configured", "connection_inactive", "certificate_expired",
+                "certificate_expiring", "directory_not_linked")) {
+            advice(id);
+        }
+        genericDocUrl(byConnectionType, GENERIC_SAML);
+        genericDocUrl(byDirectoryType, GENERIC_SCIM);
+    }
+
+    static Guide read(ObjectMapper mapper) {
+        return new Guide(parse(mapper, "/guide/providers.json", CatalogFile.class).providers(),
+                parse(mapper, "/guide/troubleshooting.json", GuideFile.class));
+    }
+
+    private static <T> T parse(ObjectMapper mapper, String resource, Class<T> type) {
+        try (InputStream in = Guide.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("guide: missing resource " + resource);
+            }
+            return mapper.readValue(in, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("guide: cannot read " + resource, e);
+        }
+    }
+
+    // ---- the catalog ----
+
+    /** Every provider, in the guide's order. */
+    public List<Provider> providers() {
+        return providers;
+    }
+
+    /** The guide's integration types, in the order they first appear (e.g. General, OIDC, SAML...). */
+    public Set<String> types() {
+        return providers.stream().map(Provider::type).collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    /** The providers of one type (matched case-insensitively); empty when the guide has no such type. */
+    public Optional<List<Provider>> providersOfType(String type) {
+        return type == null ? Optional.empty() : Optional.ofNullable(byType.get(key(type)));
+    }
+
+    /** The provider whose guide covers a WorkOS {@code connection_type} (matched case-insensitively). */
+    public Optional<Provider> providerForConnectionType(String connectionType) {
+        return connectionType == null ? Optional.empty() : Optional.ofNullable(byConnectionType.get(key(connectionType)));
+    }
+
+    /** The provider whose guide covers a WorkOS directory {@code type} (matched case-insensitively). */
+    public Optional<Provider> providerForDirectoryType(String directoryType) {
+        return directoryType == null ? Optional.empty() : Optional.ofNullable(byDirectoryType.get(key(directoryType)));
+    }
+
+    /** The provider's guide, else the generic SAML guide. */
+    public String docUrlForConnection(String connectionType) {
+        return providerForConnectionType(connectionType).map(Provider::docUrl)
+                .orElseGet(() -> genericDocUrl(byConnectionType, GENERIC_SAML));
+    }
+
+    /** The provider's guide, else the generic SCIM guide. */
+    public String docUrlForDirectory(String directoryType) {
+        return providerForDirectoryType(directoryType).map(Provider::docUrl)
+                .orElseGet(() -> genericDocUrl(byDirectoryType, GENERIC_SCIM));
+    }
+
+    // ---- the troubleshooting words ----
+
+    /** The error-recovery table, in the guide's order and words. */
+    public List<Advice> errorRecovery() {
+        return errorRecovery;
+    }
+
+    /** The SSO branch of the integration-type decision tree. */
+    public List<Branch> ssoDecisionTree() {
+        return ssoDecisionTree;
+    }
+
+    public Advice advice(String id) {
+        Advice a = advice.get(id);
+        if (a == null) {
+            throw new IllegalStateException("guide: no advice " + id);
+        }
+        return a;
+    }
+
+    // ---- what to do next ----
+
+    /** What to do next for SSO and for Directory Sync; each null when nothing is stuck. */
+    public NextSteps nextSteps(OrganizationView view, Instant now) {
+        return new NextSteps(ssoStep(view, now), directorySyncStep(view, now));
+    }
+
+    /**
+     * With an active connection, only its certificate can need anything. Otherwise, in the order a
+     * person must clear them: the domain gate, a first connection (SAML or OIDC, from the decision
+     * tree), then the primary connection (the oldest one not being deleted): its certificate, or
+     * Draft/Validating for longer than {@link #STUCK_AFTER}, or any other state (inactive).
+     */
+    NextStep ssoStep(OrganizationView view, Instant now) {
+        List<Connection> live = view.connections().stream().filter(c -> !"deleting".equals(c.state())).toList();
+        List<Connection> active = live.stream().filter(Connection::active).toList();
+        if (!active.isEmpty()) {
+            return active.stream().map(c -> certificateStep(c, now)).filter(Objects::nonNull).findFirst().orElse(null);
+        }
+        Connection primary = live.isEmpty() ? null : live.get(0);
+        String docUrl = docUrlForConnection(primary == null ? null : primary.connectionType());
+        if (!view.hasVerifiedDomain()) {
+            return step(advice("domain_not_verified"), docUrl, INTENT_DOMAIN_VERIFICATION);
+        }
+        if (primary == null) {
+            Advice notConfigured = advice("sso_not_configured");
+            String fix = ssoDecisionTree.stream().map(b -> b.question() + " → " + b.answer())
+                    .collect(Collectors.joining("; "));
+            return new NextStep(notConfigured.problem(), notConfigured.cause(), fix, docUrl, INTENT_SSO);
+        }
+        NextStep certificate = certificateStep(primary, now);
+        if (certificate != null) {
+            return certificate;
+        }
+        boolean stuck = stuck(primary.createdAt(), primary.updatedAt(), now);
+        return switch (primary.state()) {
+            case "draft" -> stuck ? step(advice("connection_draft"), docUrl, INTENT_SSO) : null;
+            case "validating" -> stuck ? step(advice("connection_validating"), docUrl, INTENT_SSO) : null;
+            default -> step(advice("connection_inactive"), docUrl, INTENT_SSO);
+        };
+    }
+
+    /**
+     * A directory with invalid credentials is the guide's SCIM 401 whatever else is linked. With
+     * no linked directory, the primary one (the oldest not being deleted) not linked for longer
+     * than {@link #STUCK_AFTER} is stuck. No directory at all is not stuck: Directory Sync is optional.
+     */
+    NextStep directorySyncStep(OrganizationView view, Instant now) {
+        List<Directory> live = view.directories().stream().filter(d -> !"deleting".equals(d.state())).toList();
+        Optional<Directory> unauthorized = live.stream().filter(d -> "invalid_credentials".equals(d.state())).findFirst();
+        if (unauthorized.isPresent()) {
+            return step(advice("scim_unauthorized"), docUrlForDirectory(unauthorized.get().directoryType()), INTENT_DSYNC);
+        }
+        if (live.isEmpty() || live.stream().anyMatch(Directory::linked)) {
+            return null;
+        }
+        Directory primary = live.get(0);
+        return stuck(primary.createdAt(), primary.updatedAt(), now)
+                ? step(advice("directory_not_linked"), docUrlForDirectory(primary.directoryType()), INTENT_DSYNC)
+                : null;
+    }
+
+    /**
+     * WorkOS said renewal is required ({@code connection.saml_certificate_renewal_required}), or the
+     * certificate expires within {@link #CERTIFICATE_WARNING}: expired and expiring have their own words.
+     */
+    private NextStep certificateStep(Connection connection, Instant now) {
+        Instant expiresAt = Times.parseOrNull(connection.certificateExpiresAt());
+        boolean expired = expiresAt != null && !expiresAt.isAfter(now);
+        boolean dueSoon = expiresAt != null && !expiresAt.isAfter(now.plus(CERTIFICATE_WARNING));
+        if (!expired && !dueSoon && !connection.certificateRenewalRequired()) {
+            return null;
+        }
+        Advice words = advice(expired ? "certificate_expired" : "certificate_expiring");
+        return step(words, docUrlForConnection(connection.connectionType()), INTENT_CERTIFICATE_RENEWAL);
+    }
+
+    /** In the same state for {@link #STUCK_AFTER} or more since its last change (else since it was made). */
+    static boolean stuck(String createdAt, String updatedAt, Instant now) {
+        Instant since = Times.parseOrNull(updatedAt);
+        if (since == null) {
+            since = Times.parseOrNull(createdAt);
+        }
+        return since == null || !since.plus(STUCK_AFTER).isAfter(now);
+    }
+
+    private static NextStep step(Advice advice, String docUrl, String intent) {
+        return new NextStep(advice.problem(), advice.cause(), advice.fix(), docUrl, intent);
+    }
+
+    private static String genericDocUrl(Map<String, Provider> index, String type) {
+        Provider generic = index.get(key(type));
+        if (generic == null) {
+            throw new IllegalStateException("guide: no provider for the generic type " + type);
+        }
+        return generic.docUrl();
+    }
+
+    private static <T> void unique(Map<String, T> index, String name, T value, String what) {
+        require(name, what);
+        if (index.putIfAbsent(key(name), value) != null) {
+            throw new IllegalStateException("guide: " + what + " " + name + " appears twice");
+        }
+    }
+
+    private static void require(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("guide: missing " + what);
+        }
+    }
+
+    private static String key(String text) {
+        return text.trim().toLowerCase(Locale.ROOT);
+    }
+}
