@@ -1,6 +1,9 @@
 package io.gatekeep.health;
 
 import io.gatekeep.shared.Times;
+import io.gatekeep.shared.guide.Guide;
+import io.gatekeep.shared.guide.NextStep;
+import io.gatekeep.shared.guide.NextSteps;
 import io.gatekeep.shared.org.OrganizationView;
 import io.gatekeep.shared.org.OrganizationView.Connection;
 import io.gatekeep.shared.org.OrganizationView.Directory;
@@ -27,13 +30,17 @@ public record IdentityHealth(
         String asOf) {
 
     /** WorkOS alerts on SAML certificates that expire within 90 days; so does the dashboard. */
-    static final Duration CERTIFICATE_WARNING = Duration.ofDays(90);
+    static final Duration CERTIFICATE_WARNING = Guide.CERTIFICATE_WARNING;
+
+    /** The troubleshooting guide: data files parsed once per JVM (so SnapStart keeps them). */
+    private static final Guide GUIDE = Guide.load();
 
     /** {@code pending} lists every domain not verified yet: WorkOS {@code pending} and {@code failed}. */
     public record Domains(List<String> verified, List<String> pending, String gate) {}
 
+    /** {@code nextStep}: what to do when setup is stuck, in the troubleshooting guide's words (null when nothing is). */
     public record Sso(String status, String badge, Summary primaryConnection, int totalConnections,
-                      String setupAction, List<String> blockers, Certificate certificate) {}
+                      String setupAction, List<String> blockers, Certificate certificate, NextStep nextStep) {}
 
     /** A connection ({@code type} = WorkOS connection_type) or a directory ({@code type} = directory type). */
     public record Summary(String id, String name, String type, String state) {}
@@ -41,7 +48,7 @@ public record IdentityHealth(
     public record Certificate(String expiresAt, Long daysLeft, boolean renewalRequired) {}
 
     public record DirectorySync(String syncStatus, String lastSync, Summary primaryDirectory,
-                                int totalDirectories, long users, long groups) {}
+                                int totalDirectories, long users, long groups, NextStep nextStep) {}
 
     public record Plan(boolean sso) {}
 
@@ -80,6 +87,7 @@ public record IdentityHealth(
         Connection primaryConnection = view.primaryConnection().orElse(null);
         Directory primaryDirectory = view.primaryDirectory().orElse(null);
         SsoStatus status = SsoStatus.of(primaryConnection);
+        NextSteps nextSteps = GUIDE.nextSteps(view, now);
 
         Sso sso = new Sso(status.wire, status.badge,
                 primaryConnection == null ? null : new Summary(primaryConnection.id(), primaryConnection.name(),
@@ -87,7 +95,8 @@ public record IdentityHealth(
                 view.connections().size(),
                 view.ssoSetupAction().wireName(),
                 blockers(view),
-                certificate(primaryConnection, now));
+                certificate(primaryConnection, now),
+                nextSteps.sso());
 
         DirectorySync directorySync = new DirectorySync(
                 syncStatus(primaryDirectory),
@@ -97,7 +106,8 @@ public record IdentityHealth(
                         primaryDirectory.directoryType(), primaryDirectory.state()),
                 view.directories().size(),
                 view.directories().stream().mapToLong(Directory::userCount).sum(),
-                view.directories().stream().mapToLong(Directory::groupCount).sum());
+                view.directories().stream().mapToLong(Directory::groupCount).sum(),
+                nextSteps.directorySync());
 
         return new IdentityHealth(organization.id(), domains(view), sso, directorySync,
                 organization.itContacts().size(), new Plan(organization.planSso()), Times.iso(now));

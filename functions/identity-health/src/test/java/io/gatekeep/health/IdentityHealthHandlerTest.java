@@ -89,7 +89,7 @@ class IdentityHealthHandlerTest {
         assertEquals(0, body.at("/domains/pending").size());
 
         JsonNode sso = body.get("sso");
-        assertEquals(Set.of("status", "badge", "primaryConnection", "totalConnections", "setupAction", "blockers", "certificate"), fields(sso));
+        assertEquals(Set.of("status", "badge", "primaryConnection", "totalConnections", "setupAction", "blockers", "certificate", "nextStep"), fields(sso));
         assertEquals("none", sso.get("status").asText());
         assertEquals("Not configured", sso.get("badge").asText());
         assertTrue(sso.get("primaryConnection").isNull());
@@ -97,9 +97,14 @@ class IdentityHealthHandlerTest {
         assertEquals("configure", sso.get("setupAction").asText());
         assertEquals(List.of("domain_verification_required", "it_contact_required", "plan_excludes_sso"), texts(sso.get("blockers")));
         assertTrue(sso.get("certificate").isNull());
+        // The guide's first step for an empty organization: the domain gate.
+        assertEquals(Set.of("problem", "cause", "fix", "docUrl", "portalIntent"), fields(sso.get("nextStep")));
+        assertEquals("SSO requires a verified domain", sso.at("/nextStep/cause").asText());
+        assertEquals("domain_verification", sso.at("/nextStep/portalIntent").asText());
 
         JsonNode dsync = body.get("directorySync");
-        assertEquals(Set.of("syncStatus", "lastSync", "primaryDirectory", "totalDirectories", "users", "groups"), fields(dsync));
+        assertEquals(Set.of("syncStatus", "lastSync", "primaryDirectory", "totalDirectories", "users", "groups", "nextStep"), fields(dsync));
+        assertTrue(dsync.get("nextStep").isNull(), "Directory Sync is optional: nothing is stuck without a directory");
         assertEquals("none", dsync.get("syncStatus").asText());
         assertTrue(dsync.get("lastSync").isNull());
         assertTrue(dsync.get("primaryDirectory").isNull());
@@ -188,12 +193,15 @@ class IdentityHealthHandlerTest {
         assertEquals("Acme Okta", draft.at("/primaryConnection/name").asText());
         assertEquals("OktaSAML", draft.at("/primaryConnection/type").asText());
         assertEquals("draft", draft.at("/primaryConnection/state").asText());
+        assertEquals("IdP metadata not uploaded or invalid", draft.at("/nextStep/cause").asText());
+        assertTrue(draft.at("/nextStep/docUrl").asText().endsWith("/okta-saml"), draft.at("/nextStep/docUrl").asText());
 
         seed.connection(org, "conn_1", "Acme Okta", "OktaSAML", "validating", "2026-05-01T00:00:00.000Z");
         JsonNode validating = ok(get(org, "admin")).get("sso");
         assertEquals("validating", validating.get("status").asText());
         assertEquals("Validating", validating.get("badge").asText());
         assertEquals("continue", validating.get("setupAction").asText());
+        assertEquals("Certificate expired or ACS/Entity ID mismatch", validating.at("/nextStep/cause").asText());
 
         seed.connection(org, "conn_1", "Acme Okta", "OktaSAML", "active", "2026-05-01T00:00:00.000Z");
         JsonNode active = ok(get(org, "admin")).get("sso");
@@ -201,6 +209,7 @@ class IdentityHealthHandlerTest {
         assertEquals("Active", active.get("badge").asText());
         assertEquals("none", active.get("setupAction").asText());
         assertEquals("active", active.at("/primaryConnection/state").asText());
+        assertTrue(active.get("nextStep").isNull());
     }
 
     @Test
