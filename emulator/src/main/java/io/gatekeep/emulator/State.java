@@ -215,6 +215,13 @@ final class State {
         return n;
     }
 
+    /** Organization events carry the organization without the deprecated allow_profiles_outside_organization. */
+    private ObjectNode orgEventData(Org o) {
+        ObjectNode n = renderOrg(o);
+        n.remove("allow_profiles_outside_organization");
+        return n;
+    }
+
     ObjectNode renderDomain(Domain d) {
         ObjectNode n = Json.obj();
         n.put("object", "organization_domain");
@@ -461,7 +468,7 @@ final class State {
         for (DomainSpec spec : domainSpecs) {
             created.add(newDomain(o, spec.domain(), spec.state()));
         }
-        emit("organization.created", o.id, renderOrg(o));
+        emit("organization.created", o.id, orgEventData(o));
         for (Domain d : created) {
             emit("organization_domain.created", o.id, renderDomain(d));
         }
@@ -575,7 +582,7 @@ final class State {
         if (changed) {
             domainEvents.forEach(Runnable::run);
             o.updatedAt = clock.stamp();
-            emit("organization.updated", o.id, renderOrg(o));
+            emit("organization.updated", o.id, orgEventData(o));
         }
         return o;
     }
@@ -596,7 +603,7 @@ final class State {
 
     private void touchOrg(Org o) {
         o.updatedAt = clock.stamp();
-        emit("organization.updated", o.id, renderOrg(o));
+        emit("organization.updated", o.id, orgEventData(o));
     }
 
     synchronized Domain addDomain(String orgId, String domain, String state) {
@@ -659,7 +666,7 @@ final class State {
             }
         }
         o.updatedAt = clock.stamp();
-        ObjectNode data = renderOrg(o);
+        ObjectNode data = orgEventData(o);
         for (String did : o.domainIds) {
             domains.remove(did);
         }
