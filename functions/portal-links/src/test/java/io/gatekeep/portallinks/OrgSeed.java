@@ -1,0 +1,94 @@
+package io.gatekeep.portallinks;
+
+import io.gatekeep.shared.table.Attr;
+import io.gatekeep.shared.table.Keys;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes an organization's partition the way shared/README.md lays it out (organization, domain,
+ * connection and directory items), so the tests can set up each gate without the webhook function.
+ */
+final class OrgSeed {
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    OrgSeed(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    /** An organization with every gate open: SSO in the plan, a verified domain, one IT contact. */
+    OrgSeed ready(String orgId) {
+        return organization(orgId, List.of("it@acme.test"), true).domain(orgId, "org_domain_1", "acme.test", "verified");
+    }
+
+    OrgSeed organization(String orgId, List<String> itContacts, boolean planSso) {
+        Map<String, AttributeValue> item = base(Keys.orgPk(orgId), Keys.ORG_SK);
+        item.put("name", Attr.s("Acme"));
+        item.put("itContacts", Attr.strings(itContacts));
+        item.put("planSso", Attr.bool(planSso));
+        item.put("createdAt", Attr.s("2026-01-01T00:00:00.000Z"));
+        item.put("updatedAt", Attr.s("2026-01-01T00:00:00.000Z"));
+        return put(item);
+    }
+
+    /** A deleted organization: the tombstone the webhooks leave. */
+    OrgSeed deletedOrganization(String orgId) {
+        Map<String, AttributeValue> item = base(Keys.orgPk(orgId), Keys.ORG_SK);
+        item.put("name", Attr.s("Gone"));
+        item.put("itContacts", Attr.strings(List.of("it@gone.test")));
+        item.put("planSso", Attr.bool(true));
+        item.put("updatedAt", Attr.s("2026-02-01T00:00:00.000Z"));
+        item.put("deleted", Attr.bool(true));
+        item.put(Keys.TTL, Attr.n(1_900_000_000L));
+        return put(item);
+    }
+
+    OrgSeed domain(String orgId, String domainId, String domain, String state) {
+        Map<String, AttributeValue> item = base(Keys.orgPk(orgId), Keys.domainSk(domainId));
+        item.put("domain", Attr.s(domain));
+        item.put("state", Attr.s(state));
+        item.put("verificationStrategy", Attr.s("dns"));
+        item.put("updatedAt", Attr.s("2026-01-02T00:00:00.000Z"));
+        return put(item);
+    }
+
+    OrgSeed connection(String orgId, String connectionId, String state) {
+        Map<String, AttributeValue> item = base(Keys.orgPk(orgId), Keys.connectionSk(connectionId));
+        item.put("name", Attr.s("Okta"));
+        item.put("connectionType", Attr.s("OktaSAML"));
+        item.put("state", Attr.s(state));
+        item.put("createdAt", Attr.s("2026-01-03T00:00:00.000Z"));
+        item.put("updatedAt", Attr.s("2026-01-03T00:00:00.000Z"));
+        return put(item);
+    }
+
+    OrgSeed directory(String orgId, String directoryId, String state) {
+        Map<String, AttributeValue> item = base(Keys.orgPk(orgId), Keys.directorySk(directoryId));
+        item.put("name", Attr.s("Okta SCIM"));
+        item.put("directoryType", Attr.s("okta scim v2.0"));
+        item.put("state", Attr.s(state));
+        item.put("createdAt", Attr.s("2026-01-04T00:00:00.000Z"));
+        item.put("updatedAt", Attr.s("2026-01-04T00:00:00.000Z"));
+        item.put("userCount", Attr.n(0));
+        item.put("groupCount", Attr.n(0));
+        return put(item);
+    }
+
+    private static Map<String, AttributeValue> base(String pk, String sk) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(Keys.PK, Attr.s(pk));
+        item.put(Keys.SK, Attr.s(sk));
+        return item;
+    }
+
+    private OrgSeed put(Map<String, AttributeValue> item) {
+        dynamo.putItem(r -> r.tableName(table).item(item));
+        return this;
+    }
+}
