@@ -165,7 +165,7 @@ public final class PortalLinksHandler implements RequestHandler<APIGatewayV2HTTP
         Instant issuedAt = clock.instant();
         Instant expiresAt = issuedAt.plus(LINK_LIFETIME);
         // Written before the link is handed out: if the audit entry cannot be written, the caller
-        // gets a 500 and no link, so that no link exists outside the audit log.
+        // gets a 500 and no link: every link a caller receives has its audit entry.
         audit(request, caller, organizationId, issuedAt, AUDIT_ISSUED,
                 "Admin Portal link issued: intent " + intent.wireName() + ", action " + action.wireName()
                         + ", expires " + Times.iso(expiresAt) + ".");
