@@ -279,7 +279,7 @@ final class ControlHttp {
                     : new DomainSpec(d.path("domain").asText(null), d.path("state").asText("verified")));
         }
         Map<String, String> metadata = new LinkedHashMap<>();
-        b.path("metadata").fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
+        b.path("metadata").properties().forEach(e -> metadata.put(e.getKey(), e.getValue().asText()));
         return control.createOrganization(required(b, "name"), domains, metadata, str(b, "external_id"));
     }
 

@@ -377,9 +377,7 @@ final class WorkOsApi {
         if (!md.isObject()) {
             throw new ApiError(400, "invalid_metadata", "metadata must be an object of string values.");
         }
-        var it = md.fields();
-        while (it.hasNext()) {
-            var e = it.next();
+        for (Map.Entry<String, JsonNode> e : md.properties()) {
             if (!e.getValue().isTextual() || e.getKey().length() > 40 || e.getValue().asText().length() > 600) {
                 throw new ApiError(400, "invalid_metadata",
                         "metadata values must be strings (keys up to 40, values up to 600 characters).");

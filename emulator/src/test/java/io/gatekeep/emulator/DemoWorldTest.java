@@ -24,6 +24,7 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
 /** The seeded demo world, seen through the SDK, in-process and from the standalone main. */
+@SuppressWarnings("deprecation") // DirectoryUserWithGroups.groups
 class DemoWorldTest {
 
     static <T> List<T> all(com.workos.common.http.Page<T> first) {

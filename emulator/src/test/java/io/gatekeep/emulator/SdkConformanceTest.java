@@ -423,6 +423,29 @@ class SdkConformanceTest {
         assertEquals(2, control.events("organization.created").size(), "the control API still has both");
     }
 
+    @Test
+    void newestEventsCanShowUpLateAndApiLatencyIsConfigurable() {
+        control.eventVisibilityLag(Duration.ofSeconds(5));
+        control.createOrganization("Acme");
+        assertEquals(0, SdkEvents.list(workos, List.of("organization.created")).data.size(), "not visible yet");
+        control.advanceClock(Duration.ofSeconds(6));
+        assertEquals(1, SdkEvents.list(workos, List.of("organization.created")).data.size());
+
+        control.apiLatency(Duration.ofMillis(150));
+        long started = System.nanoTime();
+        workos.getOrganizations().list();
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() >= 150);
+        control.clearFaults();
+    }
+
+    @Test
+    void organizationListFiltersByDomain() {
+        var acme = control.createOrganization("Acme", DomainSpec.verified("acme.com"));
+        control.createOrganization("Globex", DomainSpec.pending("globex.com"));
+        Page<Organization> byDomain = workos.getOrganizations().list(null, null, null, null, List.of("acme.com", "nope.com"));
+        assertEquals(List.of(acme.id()), byDomain.data.stream().map(Organization::getId).toList());
+    }
+
     // ---------------------------------------------------------------- admin portal
 
     @Test
