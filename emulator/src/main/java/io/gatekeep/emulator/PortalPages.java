@@ -243,9 +243,7 @@ final class PortalPages {
             if (!c.orgId.equals(o.id)) {
                 continue;
             }
-            b.append("<li data-testid=\"connection-").append(c.id).append("\">").append(escapeHtml(c.name))
-                    .append(" (").append(escapeHtml(c.type)).append(") <span class=\"badge\" data-testid=\"connection-state\">")
-                    .append(escapeHtml(c.state)).append("</span>");
+            item(b, "connection", c.id, c.name, c.type, c.state);
             for (String target : List.of("validating", "active", "inactive")) {
                 if (!target.equals(c.state)) {
                     b.append(form(token, "connection-state", hidden("connection_id", c.id) + hidden("state", target)
@@ -271,9 +269,7 @@ final class PortalPages {
             if (!d.orgId.equals(o.id)) {
                 continue;
             }
-            b.append("<li data-testid=\"directory-").append(d.id).append("\">").append(escapeHtml(d.name))
-                    .append(" (").append(escapeHtml(d.type)).append(") <span class=\"badge\" data-testid=\"directory-state\">")
-                    .append(escapeHtml(d.state)).append("</span>");
+            item(b, "directory", d.id, d.name, d.type, d.state);
             if (!"linked".equals(d.state)) {
                 b.append(form(token, "link-directory", hidden("directory_id", d.id)
                         + "<input name=\"users\" value=\"5\" size=\"4\" data-testid=\"directory-users\">"
@@ -289,6 +285,13 @@ final class PortalPages {
                 + "<input name=\"name\" placeholder=\"Directory name\" data-testid=\"directory-name\">"
                 + button("create-directory", "Create directory")));
         b.append("</section>");
+    }
+
+    /** Opens {@code <li data-testid="kind-id">name (type) <span data-testid="kind-state">state</span>}. */
+    private static void item(StringBuilder b, String kind, String id, String name, String type, String state) {
+        b.append("<li data-testid=\"").append(kind).append('-').append(id).append("\">").append(escapeHtml(name))
+                .append(" (").append(escapeHtml(type)).append(") <span class=\"badge\" data-testid=\"")
+                .append(kind).append("-state\">").append(escapeHtml(state)).append("</span>");
     }
 
     private void certificateSection(StringBuilder b, State.Org o, String token) {

@@ -482,9 +482,7 @@ final class State {
             if (!seen.add(domain)) {
                 throw new IllegalArgumentException("domain_data: duplicate domain '" + domain + "'");
             }
-            if (s.state() == null || !DOMAIN_STATES.contains(s.state())) {
-                throw new IllegalArgumentException("domain_data: state must be one of pending, verified, failed");
-            }
+            requireOneOf(DOMAIN_STATES, s.state(), "domain_data: state");
         }
     }
 
@@ -614,9 +612,7 @@ final class State {
                 throw new IllegalArgumentException("domain '" + dn + "' already belongs to this organization");
             }
         }
-        if (!DOMAIN_STATES.contains(state)) {
-            throw new IllegalArgumentException("state must be one of pending, verified, failed");
-        }
+        requireOneOf(DOMAIN_STATES, state, "state");
         Domain d = newDomain(o, dn, state);
         emit("organization_domain.created", o.id, renderDomain(d));
         touchOrg(o);
@@ -625,13 +621,9 @@ final class State {
 
     synchronized Domain setDomainState(String domainId, String state, String failureReason) {
         Domain d = domain(domainId);
-        if (!DOMAIN_STATES.contains(state)) {
-            throw new IllegalArgumentException("state must be one of pending, verified, failed");
-        }
+        requireOneOf(DOMAIN_STATES, state, "state");
         String reason = failureReason == null ? "domain_verification_period_expired" : failureReason;
-        if (!DOMAIN_FAILURE_REASONS.contains(reason)) {
-            throw new IllegalArgumentException("reason must be one of " + DOMAIN_FAILURE_REASONS);
-        }
+        requireOneOf(DOMAIN_FAILURE_REASONS, reason, "reason");
         if (d.state.equals(state)) {
             return d;
         }
@@ -684,9 +676,7 @@ final class State {
     synchronized Conn createConnection(String orgId, String type, String name, String state) {
         Org o = org(orgId);
         requireText(type, "connection_type");
-        if (!CONNECTION_STATES.contains(state)) {
-            throw new IllegalArgumentException("state must be one of " + new TreeSet<>(CONNECTION_STATES));
-        }
+        requireOneOf(CONNECTION_STATES, state, "state");
         Instant at = clock.stamp();
         Conn c = new Conn();
         c.id = ids.next("conn_", at.toEpochMilli());
@@ -711,9 +701,7 @@ final class State {
     /** Moving into active emits connection.activated; leaving active emits connection.deactivated. */
     synchronized Conn setConnectionState(String id, String state) {
         Conn c = conn(id);
-        if (!CONNECTION_STATES.contains(state)) {
-            throw new IllegalArgumentException("state must be one of " + new TreeSet<>(CONNECTION_STATES));
-        }
+        requireOneOf(CONNECTION_STATES, state, "state");
         if (c.state.equals(state)) {
             return c;
         }
@@ -732,9 +720,7 @@ final class State {
         Conn c = conn(id);
         Objects.requireNonNull(expiry, "expiry_date");
         String type = certificateType == null ? (c.certType == null ? "ResponseSigning" : c.certType) : certificateType;
-        if (!CERTIFICATE_TYPES.contains(type)) {
-            throw new IllegalArgumentException("certificate_type must be one of " + new TreeSet<>(CERTIFICATE_TYPES));
-        }
+        requireOneOf(CERTIFICATE_TYPES, type, "certificate_type");
         c.certType = type;
         c.certExpiry = expiry;
         c.updatedAt = clock.stamp();
@@ -795,9 +781,7 @@ final class State {
     synchronized Dir createDirectory(String orgId, String type, String name, String state) {
         Org o = org(orgId);
         requireText(type, "type");
-        if (!DIRECTORY_STATES.contains(state)) {
-            throw new IllegalArgumentException("state must be one of " + new TreeSet<>(DIRECTORY_STATES));
-        }
+        requireOneOf(DIRECTORY_STATES, state, "state");
         Instant at = clock.stamp();
         Dir d = new Dir();
         d.id = ids.next("directory_", at.toEpochMilli());
@@ -818,9 +802,7 @@ final class State {
     /** Moving into linked emits dsync.activated; leaving linked emits dsync.deactivated. */
     synchronized Dir setDirectoryState(String id, String state) {
         Dir d = dir(id);
-        if (!DIRECTORY_STATES.contains(state)) {
-            throw new IllegalArgumentException("state must be one of " + new TreeSet<>(DIRECTORY_STATES));
-        }
+        requireOneOf(DIRECTORY_STATES, state, "state");
         if (d.state.equals(state)) {
             return d;
         }
@@ -916,9 +898,7 @@ final class State {
                                  Map<String, Object> custom, String role, String state) {
         Dir d = dir(dirId);
         String st = state == null ? "active" : state;
-        if (!USER_STATES.contains(st)) {
-            throw new IllegalArgumentException("state must be one of " + new TreeSet<>(USER_STATES));
-        }
+        requireOneOf(USER_STATES, st, "state");
         Instant at = clock.stamp();
         User u = new User();
         u.id = ids.next("directory_user_", at.toEpochMilli());
@@ -958,9 +938,7 @@ final class State {
             u.email = up.email();
         }
         if (up.state() != null && !up.state().equals(u.state)) {
-            if (!USER_STATES.contains(up.state())) {
-                throw new IllegalArgumentException("state must be one of " + new TreeSet<>(USER_STATES));
-            }
+            requireOneOf(USER_STATES, up.state(), "state");
             prev.put("state", u.state);
             u.state = up.state();
         }
@@ -1148,6 +1126,12 @@ final class State {
         Org o = org(id);
         return new Snapshot.Organization(o.id, o.name, List.copyOf(o.domainIds), Map.copyOf(o.metadata),
                 o.externalId, o.createdAt, o.updatedAt);
+    }
+
+    static void requireOneOf(Set<String> allowed, String value, String field) {
+        if (value == null || !allowed.contains(value)) {
+            throw new IllegalArgumentException(field + " must be one of " + new TreeSet<>(allowed));
+        }
     }
 
     static void requireText(String value, String field) {

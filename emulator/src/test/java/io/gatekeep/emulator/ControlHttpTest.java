@@ -5,24 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP control API under /_emulator/ (what the local runner, demos and non-Java tests use). */
-class ControlHttpTest {
-    static WorkOsEmulator emu;
-
-    @BeforeAll
-    static void start() {
-        emu = TestSupport.startEmulator();
-    }
-
-    @AfterAll
-    static void stop() {
-        emu.close();
-    }
+class ControlHttpTest extends EmulatorTestBase {
 
     @BeforeEach
     void reset() {

@@ -3,7 +3,6 @@ package io.gatekeep.emulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.workos.WorkOS;
 import com.workos.models.Connection;
 import com.workos.types.GenerateLinkIntent;
 import java.net.URI;
@@ -13,28 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Walks the emulated Admin Portal the way a person (or a browser test) would, for each intent. */
-class PortalTest {
-    static WorkOsEmulator emu;
-    static WorkOS workos;
+class PortalTest extends EmulatorTestBase {
     EmulatorControl control;
     Snapshot.Organization org;
-
-    @BeforeAll
-    static void start() {
-        emu = TestSupport.startEmulator();
-        workos = TestSupport.sdk(emu);
-    }
-
-    @AfterAll
-    static void stop() {
-        emu.close();
-    }
 
     @BeforeEach
     void setUp() {

@@ -42,8 +42,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,21 +50,8 @@ import org.junit.jupiter.api.Test;
  * uses succeeds, and every field the SDK models carry round-trips against the emulator's own state.
  */
 @SuppressWarnings("deprecation") // the SDK marks Connection.status and DirectoryUser.emails/jobTitle/username deprecated
-class SdkConformanceTest {
-    static WorkOsEmulator emu;
-    static WorkOS workos;
+class SdkConformanceTest extends EmulatorTestBase {
     EmulatorControl control;
-
-    @BeforeAll
-    static void start() {
-        emu = TestSupport.startEmulator();
-        workos = TestSupport.sdk(emu);
-    }
-
-    @AfterAll
-    static void stop() {
-        emu.close();
-    }
 
     @BeforeEach
     void reset() {

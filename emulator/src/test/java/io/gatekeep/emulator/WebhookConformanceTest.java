@@ -20,31 +20,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Webhooks as WorkOS sends them, checked with the SDK's own verifier, and the delivery fault modes. */
-class WebhookConformanceTest {
+class WebhookConformanceTest extends EmulatorTestBase {
     static final String SECRET = "whsec_test_secret";
-    static WorkOsEmulator emu;
-    static WorkOS workos;
     EmulatorControl control;
     TestSupport.Receiver receiver;
     WebhookEndpoint endpoint;
-
-    @BeforeAll
-    static void start() {
-        emu = TestSupport.startEmulator();
-        workos = TestSupport.sdk(emu);
-    }
-
-    @AfterAll
-    static void stop() {
-        emu.close();
-    }
 
     @BeforeEach
     void setUp() {
