@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.workos.WorkOS;
 import com.workos.models.WorkOSEvent;
 import com.workos.webhooks.Webhook;
 import java.security.SignatureException;
