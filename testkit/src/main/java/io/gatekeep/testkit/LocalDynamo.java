@@ -31,10 +31,12 @@ public final class LocalDynamo implements AutoCloseable {
 
     private final Server server;
     private final URI endpoint;
+    private final LocalDynamoDBRequestHandler requestHandler;
 
-    private LocalDynamo(Server server, URI endpoint) {
+    private LocalDynamo(Server server, URI endpoint, LocalDynamoDBRequestHandler requestHandler) {
         this.server = server;
         this.endpoint = endpoint;
+        this.requestHandler = requestHandler;
     }
 
     /** The JVM's in-memory instance, started on first use on a free loopback port. */
@@ -64,7 +66,7 @@ public final class LocalDynamo implements AutoCloseable {
             server.addConnector(connector);
             server.setHandler(proxy.setUpHandler(serverHandler));
             server.start();
-            return new LocalDynamo(server, URI.create("http://127.0.0.1:" + connector.getLocalPort()));
+            return new LocalDynamo(server, URI.create("http://127.0.0.1:" + connector.getLocalPort()), requestHandler);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start DynamoDB Local", e);
         }
@@ -112,6 +114,12 @@ public final class LocalDynamo implements AutoCloseable {
             server.stop();
         } catch (Exception ignored) {
             // stopping at JVM exit: nothing left to do
+        }
+        try {
+            // Releases the database files, so that the same dbDir can be opened again in this JVM.
+            requestHandler.shutdown();
+        } catch (RuntimeException ignored) {
+            // already released
         }
     }
 }
