@@ -1,0 +1,403 @@
+package io.gatekeep.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.gatekeep.shared.Json;
+import io.gatekeep.shared.http.ErrorBody;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * API Gateway (HTTP API, payload format 2.0) on loopback: serves the template's routes with the real
+ * handler classes. Each request becomes the event API Gateway would send (route key, raw path,
+ * path parameters matched from the template path, query parameters, lower-cased headers, cookies,
+ * body, request context with the method, path, source IP, request id and time) after the JWT
+ * authorizer has verified the token of an authorized route; the function's response is written back
+ * as API Gateway writes it. Where API Gateway would answer by itself (no route, no valid token, a
+ * failed function), the answer uses the API's own error shape {@code {"error","message"}}.
+ *
+ * <p>{@code POST /_invoke/{LogicalId}} invokes any function with a JSON event, as the console does
+ * for the operator function (loopback callers only).
+ */
+public final class LocalApiGateway implements AutoCloseable {
+    static final String INVOKE_PREFIX = "/_invoke/";
+    private static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
+    private static final DateTimeFormatter REQUEST_TIME =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.US).withZone(ZoneOffset.UTC);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final RouteTable routes;
+    private final LambdaFunctions functions;
+    private final JwtAuthorizer authorizer;
+    private final Clock clock;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final PrintStream console;
+    private volatile boolean logRequests = true;
+    private static final DateTimeFormatter CONSOLE_TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault());
+
+    /**
+     * @param console where one line per request goes (method, path, status, function, time; never a token or
+     *                body) and the stack trace of a failed function
+     */
+    public LocalApiGateway(String host, int port, RouteTable routes, LambdaFunctions functions, JwtAuthorizer authorizer, Clock clock,
+                           PrintStream console) throws IOException {
+        this.console = console;
+        this.routes = routes;
+        this.functions = functions;
+        this.authorizer = authorizer;
+        this.clock = clock;
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        this.executor = Executors.newFixedThreadPool(16, r -> {
+            Thread t = new Thread(r, "local-api");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    /** Turns the per-request console lines off (e.g. while the runner pushes the demo world's events) or on. */
+    public void logRequests(boolean on) {
+        logRequests = on;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://" + server.getAddress().getHostString() + ":" + port());
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        long started = System.nanoTime();
+        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        String rawPath = exchange.getRequestURI().getRawPath();
+        String label = method + " " + rawPath;
+        Outcome outcome;
+        try (exchange) {
+            try {
+                outcome = dispatch(exchange, method, rawPath);
+            } catch (RuntimeException e) {
+                log(label + " failed in the local gateway", e);
+                outcome = new Outcome(gatewayError(500, "internal_error", "Something went wrong on our side. Try again."), "gateway", null);
+            }
+            write(exchange, method, outcome.response());
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        if (!logRequests && outcome.response().getStatusCode() < 500) {
+            return;
+        }
+        log(label + " -> " + outcome.response().getStatusCode() + " " + outcome.servedBy() + " " + millis + " ms"
+                + (outcome.note() == null ? "" : " (" + outcome.note() + ")"), null);
+    }
+
+    /** The answer, who gave it, and a note for the console (why a token was refused, a timeout overrun). */
+    private record Outcome(APIGatewayV2HTTPResponse response, String servedBy, String note) {
+        Outcome(APIGatewayV2HTTPResponse response, String servedBy) {
+            this(response, servedBy, null);
+        }
+    }
+
+    private void log(String line, Throwable error) {
+        synchronized (console) {
+            console.println(CONSOLE_TIME.format(clock.instant()) + " " + line);
+            if (error != null) {
+                error.printStackTrace(console);
+            }
+        }
+    }
+
+    private Outcome dispatch(HttpExchange exchange, String method, String rawPath) throws IOException {
+        if (rawPath.startsWith(INVOKE_PREFIX)) {
+            return invoke(exchange, method, rawPath.substring(INVOKE_PREFIX.length()));
+        }
+        var match = routes.match(method, rawPath);
+        if (match.isEmpty()) {
+            return new Outcome(gatewayError(404, "not_found", "No route for " + method + " " + rawPath + "."), "no route");
+        }
+        RouteTable.Entry entry = match.get().entry();
+        var function = functions.get(entry.function().logicalId()).orElseThrow();
+        Map<String, String> headers = headers(exchange);
+        Map<String, String> claims = null;
+        if (entry.route().authorized()) {
+            try {
+                claims = authorizer.authorize(headers.get("authorization"));
+            } catch (JwtAuthorizer.Unauthorized e) {
+                APIGatewayV2HTTPResponse denied = gatewayError(401, "unauthenticated", "A valid bearer token is required.");
+                denied.getHeaders().put("WWW-Authenticate", "Bearer");
+                return new Outcome(denied, "JWT authorizer", e.getMessage());
+            }
+        }
+        if (!function.available()) {
+            return new Outcome(gatewayError(501, "not_implemented",
+                    function.name() + " is not available locally: " + function.unavailableReason()), function.name());
+        }
+        byte[] body = readBody(exchange);
+        if (body == null) {
+            return new Outcome(gatewayError(413, "payload_too_large", "The body is larger than 10 MiB."), "gateway");
+        }
+        APIGatewayV2HTTPEvent event = event(exchange, method, rawPath, entry, match.get().pathParameters(), headers, body, claims);
+        long started = System.nanoTime();
+        try {
+            APIGatewayV2HTTPResponse response = functions.invokeHttp(function, event);
+            if (response == null || response.getStatusCode() < 100 || response.getStatusCode() > 599) {
+                return new Outcome(gatewayError(500, "internal_error", "Something went wrong on our side. Try again."), function.name(),
+                        "the function returned no valid response (status " + (response == null ? "null" : response.getStatusCode()) + ")");
+            }
+            return new Outcome(response, function.name(), overrun(function, started));
+        } catch (LambdaFunctions.FunctionError e) {
+            log(function.name() + " failed: Lambda reports a function error and API Gateway answers 500", e.getCause());
+            return new Outcome(gatewayError(500, "internal_error", "Something went wrong on our side. Try again."), function.name());
+        }
+    }
+
+    /** {@code POST /_invoke/{LogicalId}} with a JSON event: the console's or the CLI's invoke. */
+    private Outcome invoke(HttpExchange exchange, String method, String logicalId) throws IOException {
+        if (!exchange.getRemoteAddress().getAddress().isLoopbackAddress()) {
+            return new Outcome(gatewayError(403, "forbidden", "Functions can be invoked from this machine only."), "invoke");
+        }
+        var function = functions.get(logicalId);
+        if (function.isEmpty()) {
+            return new Outcome(gatewayError(404, "not_found", "No function " + logicalId + " in the template."), "invoke");
+        }
+        if (!method.equals("POST")) {
+            return new Outcome(gatewayError(404, "not_found", "Invoke a function with POST " + INVOKE_PREFIX + logicalId + "."), "invoke");
+        }
+        var deployed = function.get();
+        if (!deployed.available()) {
+            return new Outcome(gatewayError(501, "not_implemented",
+                    deployed.name() + " is not available locally: " + deployed.unavailableReason()), deployed.name());
+        }
+        byte[] body = readBody(exchange);
+        if (body == null) {
+            return new Outcome(gatewayError(413, "payload_too_large", "The event is larger than 10 MiB."), "invoke");
+        }
+        if (body.length > 0) {
+            try {
+                Json.parse(new String(body, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                return new Outcome(gatewayError(400, "invalid_request", "The event is not valid JSON."), deployed.name());
+            }
+        }
+        long started = System.nanoTime();
+        try {
+            byte[] result = functions.invokeJson(deployed, body);
+            return new Outcome(APIGatewayV2HTTPResponse.builder()
+                    .withStatusCode(200)
+                    .withHeaders(new LinkedHashMap<>(Map.of("Content-Type", "application/json")))
+                    .withBody(new String(result, StandardCharsets.UTF_8))
+                    .build(), deployed.name(), overrun(deployed, started));
+        } catch (LambdaFunctions.FunctionError e) {
+            log(deployed.name() + " failed", e.getCause());
+            return new Outcome(gatewayError(500, "function_error", e.getMessage()), deployed.name());
+        }
+    }
+
+    /** Lambda stops a function at its Timeout; locally it runs on, and the console says so. */
+    private static String overrun(LambdaFunctions.Deployed function, long startedNanos) {
+        long millis = (System.nanoTime() - startedNanos) / 1_000_000;
+        return millis > function.timeoutSeconds() * 1000L
+                ? "over its Timeout of " + function.timeoutSeconds() + " s: Lambda would have stopped it" : null;
+    }
+
+    private APIGatewayV2HTTPEvent event(HttpExchange exchange, String method, String rawPath, RouteTable.Entry entry,
+                                        Map<String, String> pathParameters, Map<String, String> headers, byte[] body,
+                                        Map<String, String> claims) {
+        Instant now = clock.instant();
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
+        Map<String, String> eventHeaders = new TreeMap<>(headers);
+        List<String> cookies = null;
+        String cookieHeader = eventHeaders.remove("cookie");
+        if (cookieHeader != null) {
+            cookies = new ArrayList<>();
+            for (String c : cookieHeader.split(";")) {
+                if (!c.isBlank()) {
+                    cookies.add(c.trim());
+                }
+            }
+        }
+        eventHeaders.putIfAbsent("x-forwarded-for", sourceIp);
+        eventHeaders.putIfAbsent("x-forwarded-port", String.valueOf(port()));
+        eventHeaders.putIfAbsent("x-forwarded-proto", "http");
+        eventHeaders.put("x-amzn-trace-id", "Root=1-" + Long.toHexString(now.getEpochSecond()) + "-" + HexFormat.of().formatHex(randomBytes(12)));
+
+        var http = APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                .withMethod(method)
+                .withPath(rawPath)
+                .withProtocol(exchange.getProtocol())
+                .withSourceIp(sourceIp)
+                .withUserAgent(headers.getOrDefault("user-agent", ""))
+                .build();
+        var context = APIGatewayV2HTTPEvent.RequestContext.builder()
+                .withAccountId("000000000000")
+                .withApiId("local")
+                .withDomainName(headers.getOrDefault("host", "127.0.0.1:" + port()))
+                .withDomainPrefix("local")
+                .withHttp(http)
+                .withRequestId(Base64.getEncoder().encodeToString(randomBytes(10)))
+                .withRouteKey(entry.routeKey())
+                .withStage("$default")
+                .withTime(REQUEST_TIME.format(now))
+                .withTimeEpoch(now.toEpochMilli())
+                .build();
+        if (claims != null) {
+            context.setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                    .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
+                            .withClaims(new LinkedHashMap<>(claims))
+                            .withScopes(null)
+                            .build())
+                    .build());
+        }
+        var builder = APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0")
+                .withRouteKey(entry.routeKey())
+                .withRawPath(rawPath)
+                .withRawQueryString(rawQuery == null ? "" : rawQuery)
+                .withCookies(cookies)
+                .withHeaders(eventHeaders)
+                .withQueryStringParameters(query(rawQuery))
+                .withPathParameters(pathParameters.isEmpty() ? null : pathParameters)
+                .withRequestContext(context)
+                .withIsBase64Encoded(false);
+        if (body.length > 0) {
+            String text = utf8(body);
+            if (text != null) {
+                builder.withBody(text);
+            } else {
+                builder.withBody(Base64.getEncoder().encodeToString(body)).withIsBase64Encoded(true);
+            }
+        }
+        return builder.build();
+    }
+
+    /** Lower-cased names; repeated headers joined with commas, as API Gateway joins them. */
+    private static Map<String, String> headers(HttpExchange exchange) {
+        Map<String, String> headers = new TreeMap<>();
+        exchange.getRequestHeaders().forEach((name, values) ->
+                headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        return headers;
+    }
+
+    /** Decoded query parameters; repeated names joined with commas; null when there is no query. */
+    static Map<String, String> query(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return null;
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            params.merge(name, value, (a, b) -> a + "," + b);
+        }
+        return params.isEmpty() ? null : params;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+
+    private static byte[] readBody(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            return body.length > MAX_BODY_BYTES ? null : body;
+        }
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static void write(HttpExchange exchange, String method, APIGatewayV2HTTPResponse response) throws IOException {
+        var out = exchange.getResponseHeaders();
+        if (response.getHeaders() != null) {
+            response.getHeaders().forEach((name, value) -> {
+                if (value != null) {
+                    out.set(name, value);
+                }
+            });
+        }
+        if (response.getCookies() != null) {
+            response.getCookies().forEach(c -> out.add("Set-Cookie", c));
+        }
+        out.set("apigw-requestid", Base64.getEncoder().encodeToString(randomBytes(10)));
+        byte[] body = response.getBody() == null ? new byte[0]
+                : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
+                : response.getBody().getBytes(StandardCharsets.UTF_8);
+        int status = response.getStatusCode();
+        boolean noBody = method.equals("HEAD") || status == 204 || status == 304 || body.length == 0;
+        exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
+        if (!noBody) {
+            exchange.getResponseBody().write(body);
+        }
+    }
+
+    static APIGatewayV2HTTPResponse gatewayError(int status, String code, String message) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(status)
+                .withHeaders(headers)
+                .withBody(Json.write(new ErrorBody(code, message)))
+                .withIsBase64Encoded(false)
+                .build();
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+}

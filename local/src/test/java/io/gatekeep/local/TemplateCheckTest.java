@@ -1,0 +1,212 @@
+package io.gatekeep.local;
+
+import io.gatekeep.testkit.ProjectFiles;
+import io.gatekeep.testkit.SamTemplate;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The template check on the real template and project, and on broken copies: every rule must
+ * report its problem when the template breaks it, so the check provably fails on a wrong template.
+ */
+class TemplateCheckTest {
+    @TempDir
+    static Path work;
+    static String template;
+    static Path fakeRoot;
+
+    /**
+     * A project root with the real parent pom and a minimal handler source for every function in
+     * the template, so that the mutations are judged against a project where everything else is right.
+     */
+    @BeforeAll
+    static void fakeProject() throws IOException {
+        template = Files.readString(ProjectFiles.template());
+        fakeRoot = work.resolve("project");
+        Files.createDirectories(fakeRoot);
+        Files.copy(ProjectFiles.root().resolve("pom.xml"), fakeRoot.resolve("pom.xml"));
+        for (var function : SamTemplate.load().functions()) {
+            String cls = function.handlerClass();
+            Path source = fakeRoot.resolve(function.codeUri()).resolve("src/main/java").resolve(cls.replace('.', '/') + ".java");
+            Files.createDirectories(source.getParent());
+            Files.writeString(source, """
+                    package %s;
+
+                    public final class %s {
+                        public String %s(String input, Object context) {
+                            return input;
+                        }
+                    }
+                    """.formatted(cls.substring(0, cls.lastIndexOf('.')), cls.substring(cls.lastIndexOf('.') + 1),
+                    function.handlerMethod()));
+        }
+    }
+
+    @Test
+    void theRealTemplateHasNoProblemsInTheRealProject() {
+        assertEquals(List.of(), TemplateCheck.problems(ProjectFiles.template(), ProjectFiles.root()));
+    }
+
+    @Test
+    void theRealTemplateHasNoProblemsWhenEveryHandlerExists() {
+        assertEquals(List.of(), TemplateCheck.problems(ProjectFiles.template(), fakeRoot));
+    }
+
+    static Stream<Arguments> brokenTemplates() {
+        return Stream.of(
+                broken("a handler class that does not exist",
+                        "io.gatekeep.health.IdentityHealthHandler::", "io.gatekeep.health.IdentityHealthHandlr::",
+                        "handler class io.gatekeep.health.IdentityHealthHandlr does not exist"),
+                broken("a handler method that does not exist",
+                        "io.gatekeep.health.IdentityHealthHandler::handleRequest", "io.gatekeep.health.IdentityHealthHandler::handle",
+                        "handler method handle is not declared"),
+                broken("a malformed handler", "io.gatekeep.health.IdentityHealthHandler::handleRequest", "IdentityHealthHandler",
+                        "needs a Handler like"),
+                broken("a CodeUri module that the parent pom does not build",
+                        "CodeUri: functions/identity-health", "CodeUri: functions/health",
+                        "CodeUri module functions/health is not listed in the parent pom's modules"),
+                broken("two routes on one method and path",
+                        "Path: /organizations/{organizationId}/plan", "Path: /organizations/{orgId}/it-contacts",
+                        "clashes with route OrgSettingsFunction.PutItContacts"),
+                broken("a route that names no API", "ApiId: !Ref HttpApi\n            Method: GET\n            Path: /providers",
+                        "Method: GET\n            Path: /providers", "must name the template's HttpApi"),
+                broken("a route with an invalid method", "Method: PUT\n            Path: /organizations/{organizationId}/plan",
+                        "Method: FETCH\n            Path: /organizations/{organizationId}/plan", "has no valid Method"),
+                broken("an HTTP route outside the JWT authorizer",
+                        "Path: /organizations/{organizationId}/identity-health\n",
+                        "Path: /organizations/{organizationId}/identity-health\n            Auth:\n              Authorizer: NONE\n",
+                        "GET /organizations/{organizationId}/identity-health) is not behind the JWT authorizer"),
+                broken("an API without a default JWT authorizer", "        DefaultAuthorizer: WorkOsJwt\n", "",
+                        "must have a JWT DefaultAuthorizer"),
+                broken("a webhook route behind the JWT authorizer",
+                        "Path: /webhooks/workos\n            Auth:\n              Authorizer: NONE\n", "Path: /webhooks/workos\n",
+                        "must set Auth.Authorizer NONE"),
+                broken("a policy on every resource", "Resource: !GetAtt IdentityTable.Arn", "Resource: '*'",
+                        "on every resource (*)"),
+                broken("a policy on another table", "Resource: !GetAtt IdentityTable.Arn",
+                        "Resource: arn:aws:dynamodb:us-east-1:123456789012:table/other", "a policy names arn:aws:dynamodb"),
+                broken("a policy on an index the table does not have", "${IdentityTable.Arn}/index/gsi1", "${IdentityTable.Arn}/index/gsi9",
+                        "not the table IdentityTable or its indexes"),
+                broken("a SAM DynamoDB policy on another table",
+                        "        - SSMParameterReadPolicy:\n            ParameterName: !Ref WorkOsApiKeyParameter\n      Events:",
+                        "        - DynamoDBCrudPolicy:\n            TableName: other-table\n      Events:",
+                        "policy DynamoDBCrudPolicy names other-table"),
+                broken("a !Ref to nothing", "WORKOS_CLIENT_ID: !Ref WorkOsClientId", "WORKOS_CLIENT_ID: !Ref WorkOsClient",
+                        "!Ref WorkOsClient names no parameter or resource"),
+                broken("a !GetAtt of nothing", "Resource: !GetAtt IdentityTable.Arn", "Resource: !GetAtt IdentityTabel.Arn",
+                        "!GetAtt IdentityTabel.Arn names no resource"),
+                broken("a !Sub of nothing", "!Sub /${WorkOsApiKeyParameter}", "!Sub /${WorkOsApiKeyParam}",
+                        "!Sub ${WorkOsApiKeyParam} names no parameter or resource"),
+                broken("a !Sub of a missing resource attribute", "${HttpApi}.execute-api", "${HttpApis.ApiId}.execute-api",
+                        "!Sub ${HttpApis.ApiId} names no parameter or resource"),
+                broken("a !Ref in Conditions to a resource", "!Equals [!Ref AlarmEmail, '']", "!Equals [!Ref AlarmTopic, '']",
+                        "!Ref AlarmTopic in Conditions must name a parameter"),
+                broken("an undefined condition", "- HasAlarmEmail\n", "- HasAlarmMail\n",
+                        "condition HasAlarmMail is used but not defined"),
+                broken("another runtime", "Runtime: java21", "Runtime: java17", "Runtime must be java21"),
+                broken("another architecture", "Architectures: [arm64]", "Architectures: [x86_64]", "Architectures must be [arm64]"),
+                broken("no global memory size", "    MemorySize: 1024\n", "", "Globals.Function.MemorySize is missing"),
+                broken("no global timeout", "    Timeout: 15\n", "", "Globals.Function.Timeout is missing"),
+                broken("no SnapStart", "ApplyOn: PublishedVersions", "ApplyOn: None", "SnapStart.ApplyOn must be PublishedVersions"),
+                broken("no alias", "    AutoPublishAlias: live\n", "", "AutoPublishAlias is missing"),
+                broken("no Powertools service name", "        POWERTOOLS_SERVICE_NAME: gatekeep\n", "",
+                        "POWERTOOLS_SERVICE_NAME is missing"),
+                broken("no Powertools log level", "        POWERTOOLS_LOG_LEVEL: !Ref LogLevel\n", "", "POWERTOOLS_LOG_LEVEL is missing"),
+                broken("a function on another runtime", "      MemorySize: 512\n", "      MemorySize: 512\n      Runtime: java17\n",
+                        "overrides Runtime"),
+                broken("a provisioned table", "BillingMode: PAY_PER_REQUEST", "BillingMode: PROVISIONED", "must use BillingMode PAY_PER_REQUEST"),
+                broken("a table without point-in-time recovery", "PointInTimeRecoveryEnabled: true", "PointInTimeRecoveryEnabled: false",
+                        "must enable point-in-time recovery"),
+                broken("a table without TTL", "        AttributeName: ttl\n        Enabled: true", "        AttributeName: ttl\n        Enabled: false",
+                        "must enable TTL"),
+                broken("a table keyed otherwise", "        - AttributeName: sk\n          KeyType: RANGE", "        - AttributeName: gsi1sk\n          KeyType: RANGE",
+                        "must have the key pk (HASH) + sk (RANGE)"),
+                broken("a second table", "\n  HttpApi:\n", "\n  OtherTable:\n    Type: AWS::DynamoDB::Table\n    Properties: {}\n\n  HttpApi:\n",
+                        "exactly one AWS::DynamoDB::Table, found 2"),
+                broken("a secret as a plain value", "WORKOS_API_KEY_PARAMETER: !Sub /${WorkOsApiKeyParameter}",
+                        "WORKOS_API_KEY: sk_test_123", "sets WORKOS_API_KEY directly"),
+                broken("a secret parameter name as a literal", "WORKOS_WEBHOOK_SECRET_PARAMETER: !Sub /${WebhookSecretParameter}",
+                        "WORKOS_WEBHOOK_SECRET_PARAMETER: /gatekeep/workos-webhook-secret", "sets WORKOS_WEBHOOK_SECRET_PARAMETER to a literal"),
+                broken("no ApiUrl output", "  ApiUrl:\n", "  ApiEndpoint:\n", "Outputs must include ApiUrl"),
+                broken("no TableName output", "  TableName:\n    Description", "  Table:\n    Description", "Outputs must include TableName"),
+                broken("an output without a value", "replay).\n    Value: !Ref OperatorFunction\n", "replay).\n",
+                        "output OperatorFunctionName has no Value"),
+                broken("an unknown top-level section", "\nOutputs:\n", "\nOutput:\n  X: {}\nOutputs:\n", "unknown top-level section Output"),
+                broken("a resource without a type", "  AlarmTopic:\n    Type: AWS::SNS::Topic\n", "  AlarmTopic:\n",
+                        "resource AlarmTopic has no Type"),
+                broken("a resource with a made-up type", "Type: AWS::SNS::Topic", "Type: SNS Topic", "invalid Type SNS Topic"),
+                broken("a DependsOn to nothing", "  AlarmTopic:\n    Type: AWS::SNS::Topic\n",
+                        "  AlarmTopic:\n    Type: AWS::SNS::Topic\n    DependsOn: Nothing\n", "DependsOn Nothing, which is not a resource"),
+                broken("a parameter without a type", "  JwtAudience:\n    Type: String\n", "  JwtAudience:\n", "parameter JwtAudience has no Type"),
+                broken("no SAM transform", "Transform: AWS::Serverless-2016-10-31\n", "", "Transform must be AWS::Serverless-2016-10-31"),
+                broken("YAML that does not parse", "Resources:\n", "Resources:\n  : : :\n    - [\n", "cannot be read as YAML"));
+    }
+
+    static Arguments broken(String what, String from, String to, String expectedProblem) {
+        return Arguments.of(what, from, to, expectedProblem);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenTemplates")
+    void aBrokenTemplateIsReported(String what, String from, String to, String expectedProblem) throws IOException {
+        assertTrue(template.contains(from), "the template no longer contains the text this case breaks: " + from);
+        Path broken = work.resolve("broken-" + Math.abs(what.hashCode()) + ".yaml");
+        Files.writeString(broken, template.replace(from, to));
+        List<String> problems = TemplateCheck.problems(broken, fakeRoot);
+        assertTrue(problems.stream().anyMatch(p -> p.contains(expectedProblem)),
+                what + ": expected a problem containing '" + expectedProblem + "', got " + problems);
+    }
+
+    @Test
+    void aModuleMissingFromTheParentPomIsReported() throws IOException {
+        Path root = work.resolve("project-without-module");
+        Files.createDirectories(root);
+        String pom = Files.readString(fakeRoot.resolve("pom.xml"));
+        assertTrue(pom.contains("<module>functions/providers</module>"));
+        Files.writeString(root.resolve("pom.xml"), pom.replace("<module>functions/providers</module>", ""));
+        copyTree(fakeRoot.resolve("functions"), root.resolve("functions"));
+        List<String> problems = TemplateCheck.problems(ProjectFiles.template(), root);
+        assertEquals(List.of("function ProvidersFunction: its CodeUri module functions/providers is not listed in the parent pom's modules"),
+                problems);
+    }
+
+    @Test
+    void aHandlerSourceInTheWrongPackageOrWithoutTheClassIsReported() throws IOException {
+        Path root = work.resolve("project-wrong-source");
+        copyTree(fakeRoot, root);
+        Path source = root.resolve("functions/providers/src/main/java/io/gatekeep/providers/ProvidersHandler.java");
+        Files.writeString(source, Files.readString(source).replace("package io.gatekeep.providers;", "package io.gatekeep.other;")
+                .replace("public final class ProvidersHandler", "final class Providers"));
+        List<String> problems = TemplateCheck.problems(ProjectFiles.template(), root);
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("is not in package io.gatekeep.providers"), problems.toString());
+        assertTrue(problems.get(1).contains("does not declare public class ProvidersHandler"), problems.toString());
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}
