@@ -30,7 +30,7 @@ public record LocalSettings(
             List.of("EMULATOR_PORT", "8790", "Port of the WorkOS emulator (WorkOS API, Admin Portal pages, JWKS)."),
             List.of("DYNAMODB_PORT", "8000", "Port of DynamoDB Local."),
             List.of("GATEKEEP_DATA_DIR", ".local-data", "Where DynamoDB Local's files, the emulator's signing key and the local secrets persist between runs."),
-            List.of("GATEKEEP_CLEAN", "0", "1 (or --clean) deletes the data directory first: a fresh table and demo world."),
+            List.of("GATEKEEP_CLEAN", "0", "1 (or --clean) starts over: deletes the table's files, the signing key and the local secrets in the data directory, then makes a new demo world."),
             List.of("GATEKEEP_TABLE_NAME", "gatekeep-local", "Name of the table created from template.yaml (TABLE_NAME of every function)."),
             List.of("LOG_LEVEL", "INFO", "The template's LogLevel parameter: POWERTOOLS_LOG_LEVEL of every function."),
             List.of("PORTAL_REDIRECT_ALLOWED_HOSTS", "localhost,127.0.0.1", "Hosts allowed in returnUrl/successUrl of Admin Portal links."),

@@ -37,6 +37,14 @@ public final class TemplateCheck {
     private static final Set<String> PSEUDO_PARAMETERS = Set.of("AWS::AccountId", "AWS::NotificationARNs",
             "AWS::NoValue", "AWS::Partition", "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix");
     private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY");
+    /** The HTTP API of the contract (CONTRACT.md): each must be a function's route. */
+    public static final List<String> CONTRACT_ROUTES = List.of(
+            "POST /organizations/{organizationId}/portal-links",
+            "GET /organizations/{organizationId}/identity-health",
+            "GET /organizations/{organizationId}/audit-events",
+            "PUT /organizations/{organizationId}/it-contacts",
+            "PUT /organizations/{organizationId}/plan",
+            "POST " + WEBHOOK_PATH);
     private static final Set<String> REQUIRED_GLOBAL_VARIABLES = Set.of("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL");
     private static final Pattern TYPE = Pattern.compile("(AWS|Alexa)::[A-Za-z0-9]+::[A-Za-z0-9]+|Custom::[A-Za-z0-9_@-]+");
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!][^}]*)}");
@@ -90,6 +98,12 @@ public final class TemplateCheck {
             } else if ("AWS::ApiGatewayV2::Route".equals(resource.get("Type"))
                     && map(resource.get("Properties")).get("Target") == null) {
                 problems.add("route " + entry.getKey() + " has no function (an AWS::ApiGatewayV2::Route without a Target)");
+            }
+        }
+        for (String route : CONTRACT_ROUTES) {
+            String key = route.replaceAll("\\{[^}/]+}", "{}");
+            if (!routeOwners.containsKey(key)) {
+                problems.add("route " + route + " has no function (the contract's API needs it)");
             }
         }
         httpApis();
