@@ -1,0 +1,664 @@
+package io.gatekeep.shared.projection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatekeep.shared.Json;
+import io.gatekeep.shared.Times;
+import io.gatekeep.shared.audit.AuditEntry;
+import io.gatekeep.shared.projection.Transactions.Known;
+import io.gatekeep.shared.projection.Transactions.Outcome;
+import io.gatekeep.shared.projection.Transactions.Plan;
+import io.gatekeep.shared.projection.WireObjects.Kind;
+import io.gatekeep.shared.projection.WireObjects.ObjectWrite;
+import io.gatekeep.shared.table.Attr;
+import io.gatekeep.shared.table.Keys;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Get;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactGetItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The projection of WorkOS state in the single table: organizations, domains, connections (with
+ * their SAML certificate), directories (state, last sync, user and group counts), directory users,
+ * groups and memberships. Used by the webhook ({@link #apply}) and by the operator's reconcile and
+ * replay ({@link #apply} for Events API items and dead letters, the {@code upsert...},
+ * {@code delete...} and {@link #setMembership} methods for objects read from WorkOS list calls, in
+ * the same wire shape).
+ *
+ * <p>Rules (shared/README.md): an object is written only when its {@code updated_at} is newer than
+ * the stored one; a delete leaves a tombstone that no late create or update passes; the directory
+ * counters change in the same transaction as the user or group whose existence they count, and only
+ * on a real transition; memberships are ordered by the time of their last change. An event is one
+ * TransactWriteItems of its marker (condition: absent), its projection change and its audit entry,
+ * so it applies at most once and a duplicate writes nothing.
+ *
+ * <p>DynamoDB calls per event: one transaction on the common path. Its conditions spell out what it
+ * assumes (a created user is new, an updated user exists and is older, the directory's last sync is
+ * older...). When an assumption is wrong, DynamoDB cancels the transaction and returns the items as
+ * they are; the one correct transaction follows: two calls. The only read is for a directory event
+ * whose payload lacks the organization (WorkOS always sends it): one TransactGetItems, then one
+ * transaction written from what it read. No path makes more than two calls.
+ */
+public final class Projection {
+    /** The audit partition of events that name no organization. */
+    public static final String UNASSIGNED = "_unassigned";
+    /** Markers outlive WorkOS's retry window (about 3 days). */
+    public static final Duration MARKER_TTL = Duration.ofDays(4);
+    /** Tombstones outlive any late delivery and the Events API's 30 days of history. */
+    public static final Duration TOMBSTONE_TTL = Duration.ofDays(30);
+
+    // item roles in a transaction (how a cancellation reason is read back)
+    private static final String OBJECT = "object";
+    private static final String DIRECTORY = "directory";
+    private static final String MEMBERSHIP = "membership";
+    private static final String INDEX = "index";
+    private static final String AUDIT = "audit";
+
+    private static final String UPDATED_AT = "updatedAt";
+    private static final String DELETED = "deleted";
+    private static final String LAST_SYNC_AT = "lastSyncAt";
+    private static final String CHANGED_AT = "changedAt";
+    private static final String CERTIFICATE_UPDATED_AT = "certificateUpdatedAt";
+
+    private enum Op { UPSERT, DELETE }
+
+    /** What an object's item holds (observed), or what a plan assumes it holds. */
+    private enum Prior {
+        ABSENT, LIVE, DELETED,
+        /** Assumed only: absent, or live and older (objects without counters need not know which). */
+        WRITABLE;
+
+        static Prior of(Map<String, AttributeValue> item) {
+            if (Attr.flag(item, "deleted")) {
+                return DELETED;
+            }
+            return Attr.str(item, UPDATED_AT) == null ? ABSENT : LIVE;
+        }
+    }
+
+    /** The write an object's prior state calls for, with its counter change and what it means to reconcile. */
+    private enum Decision {
+        CREATE(1, Change.CREATED), UPDATE(0, Change.UPDATED), WRITE(0, Change.UPDATED),
+        TOMBSTONE_ABSENT(0, Change.UNCHANGED), TOMBSTONE_LIVE(-1, Change.DELETED), TOMBSTONE_ANY(0, Change.DELETED),
+        STALE(0, Change.UNCHANGED);
+
+        final int delta;
+        final Change change;
+
+        Decision(int delta, Change change) {
+            this.delta = delta;
+            this.change = change;
+        }
+
+        boolean tombstone() {
+            return this == TOMBSTONE_ABSENT || this == TOMBSTONE_LIVE || this == TOMBSTONE_ANY;
+        }
+
+        /** {@code stored}: the item's updatedAt when observed (null when only assumed). */
+        static Decision of(Op op, Prior prior, String stored, String version) {
+            if (op == Op.UPSERT) {
+                return switch (prior) {
+                    case ABSENT -> CREATE;
+                    case LIVE -> stored == null || stored.compareTo(version) < 0 ? UPDATE : STALE;
+                    case WRITABLE -> WRITE;
+                    case DELETED -> STALE;
+                };
+            }
+            return switch (prior) {
+                case ABSENT -> TOMBSTONE_ABSENT;
+                case LIVE -> stored == null || stored.compareTo(version) <= 0 ? TOMBSTONE_LIVE : STALE;
+                case WRITABLE -> TOMBSTONE_ANY;
+                case DELETED -> STALE;
+            };
+        }
+    }
+
+    /** What a plan achieves: the change, or why nothing in the projection changed. */
+    private record Effect(Change change, String ignored) {
+        static Effect of(Change change) {
+            return new Effect(change, null);
+        }
+
+        static Effect ignored(String reason) {
+            return new Effect(Change.UNCHANGED, reason);
+        }
+    }
+
+    /** An event being applied, with the time it happened (its created_at, else now). */
+    private record Event(WorkOsEvent event, Instant at) {}
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+    private final Transactions transactions;
+
+    public Projection(DynamoDbClient dynamo, String table, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.clock = clock;
+        this.transactions = new Transactions(dynamo);
+    }
+
+    // ------------------------------------------------------------------------------------ events
+
+    /**
+     * Applies one event exactly once. Throws {@link StoreUnavailableException} when the table did not
+     * take it (nothing was written; try again later).
+     */
+    public ApplyOutcome apply(WorkOsEvent event) {
+        Event e = new Event(event, event.createdAt() != null ? event.createdAt() : clock.instant());
+        JsonNode data = event.data();
+        Instant at = e.at();
+        try {
+            return switch (event.name()) {
+                case "organization.created", "organization.updated" ->
+                        object(e, WireObjects.organization(data, at), Op.UPSERT, Prior.WRITABLE, null);
+                case "organization.deleted" ->
+                        object(e, WireObjects.organization(data, at), Op.DELETE, Prior.WRITABLE, null);
+                case "organization_domain.created", "organization_domain.updated", "organization_domain.verified" ->
+                        object(e, WireObjects.domain(data, at), Op.UPSERT, Prior.WRITABLE, null);
+                case "organization_domain.verification_failed" ->
+                        object(e, WireObjects.domain(data.path("organization_domain"), at), Op.UPSERT, Prior.WRITABLE, null);
+                case "organization_domain.deleted" ->
+                        object(e, WireObjects.domain(data, at), Op.DELETE, Prior.WRITABLE, null);
+                case "connection.activated", "connection.deactivated" ->
+                        object(e, WireObjects.connection(data, at), Op.UPSERT, Prior.WRITABLE, null);
+                case "connection.deleted" ->
+                        object(e, WireObjects.connection(data, at), Op.DELETE, Prior.WRITABLE, null);
+                case "connection.saml_certificate_renewal_required" -> certificate(e, true);
+                case "connection.saml_certificate_renewed" -> certificate(e, false);
+                case "dsync.activated" -> object(e, WireObjects.directory(data, at), Op.UPSERT, Prior.WRITABLE, at);
+                case "dsync.deactivated" -> object(e, WireObjects.directory(data, at), Op.UPSERT, Prior.WRITABLE, null);
+                case "dsync.deleted" -> object(e, WireObjects.directory(data, at), Op.DELETE, Prior.WRITABLE, null);
+                // users and groups are counted: each event assumes the usual prior state
+                case "dsync.user.created" -> object(e, WireObjects.user(data, at), Op.UPSERT, Prior.ABSENT, at);
+                case "dsync.user.updated" -> object(e, WireObjects.user(data, at), Op.UPSERT, Prior.LIVE, at);
+                case "dsync.user.deleted" -> object(e, WireObjects.user(data, at), Op.DELETE, Prior.LIVE, at);
+                case "dsync.group.created" -> object(e, WireObjects.group(data, at), Op.UPSERT, Prior.ABSENT, at);
+                case "dsync.group.updated" -> object(e, WireObjects.group(data, at), Op.UPSERT, Prior.LIVE, at);
+                case "dsync.group.deleted" -> object(e, WireObjects.group(data, at), Op.DELETE, Prior.LIVE, at);
+                case "dsync.group.user_added" -> membership(e, true);
+                case "dsync.group.user_removed" -> membership(e, false);
+                default -> recordOnly(e, organizationOf(event), ApplyOutcome.UNKNOWN_EVENT);
+            };
+        } catch (WireObjects.Unreadable unreadable) {
+            return recordOnly(e, organizationOf(event), ApplyOutcome.UNREADABLE);
+        }
+    }
+
+    /**
+     * The organization an event belongs to, as far as its payload says (null when it names none or
+     * only through its directory): for filing dead letters and unknown events.
+     */
+    public static String organizationOf(WorkOsEvent event) {
+        JsonNode data = event.data();
+        List<JsonNode> candidates = event.category().equals("organization")
+                ? List.of(data.path("id"))
+                : List.of(data.path("organization_id"), data.path("connection").path("organization_id"),
+                        data.path("organization_domain").path("organization_id"),
+                        data.path("user").path("organization_id"), data.path("group").path("organization_id"));
+        for (JsonNode candidate : candidates) {
+            String id = candidate.isTextual() ? candidate.asText() : null;
+            if (id != null) {
+                try {
+                    return WireObjects.optionalId(Json.object().put("id", id), "id");
+                } catch (WireObjects.Unreadable notAnId) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private ApplyOutcome object(Event e, ObjectWrite object, Op op, Prior assumed, Instant syncAt) {
+        Known known = new Known();
+        int attempts = 2;
+        boolean exactDirectory = true;
+        if (object.organizationId() == null) {
+            // The extra call (users and groups only; WorkOS always names their organization): read the
+            // directory index for the organization and the object's own item, so that the single
+            // transaction that follows is written from facts, not assumptions.
+            List<Map<String, AttributeValue>> read = read(indexKey(object.directoryId()), Attr.key(object.pk(), object.sk()));
+            String organizationId = Attr.str(read.get(0), "organizationId");
+            if (organizationId == null) {
+                throw new StoreUnavailableException("the organization of directory " + object.directoryId()
+                        + " is not known yet (no directory event has arrived)");
+            }
+            object = object.withOrganization(organizationId);
+            known.put(OBJECT, read.get(1));
+            attempts = 1;
+            exactDirectory = false; // its key was unknown when reading: counters change, lastSyncAt waits
+        }
+        ObjectWrite o = object;
+        boolean exact = exactDirectory;
+        Outcome<Effect> outcome = transactions.run(attempts, known,
+                k -> objectPlan(e, o, op, assumed, syncAt, e.at(), exact, k));
+        return outcome(e, o.organizationId(), outcome);
+    }
+
+    private ApplyOutcome certificate(Event e, boolean renewalRequired) {
+        JsonNode data = e.event().data();
+        JsonNode connection = data.path("connection");
+        String connectionId = WireObjects.id(connection, "id", "connection");
+        String organizationId = WireObjects.id(connection, "organization_id", "connection's organization");
+        String expiresAt = Times.normalize(Json.text(data.path("certificate"), "expiry_date"));
+        Outcome<Effect> outcome = transactions.run(2, new Known(),
+                k -> certificatePlan(e, organizationId, connectionId, renewalRequired, expiresAt, k));
+        return outcome(e, organizationId, outcome);
+    }
+
+    private ApplyOutcome membership(Event e, boolean member) {
+        JsonNode data = e.event().data();
+        JsonNode user = data.path("user");
+        JsonNode group = data.path("group");
+        String userId = WireObjects.id(user, "id", "member");
+        String groupId = WireObjects.id(group, "id", "group");
+        String directoryId = firstId(data.path("directory_id"), group.path("directory_id"), user.path("directory_id"));
+        if (directoryId == null) {
+            throw new WireObjects.Unreadable("the membership names no directory");
+        }
+        String organizationId = firstId(user.path("organization_id"), group.path("organization_id"), data.path("organization_id"));
+        Known known = new Known();
+        int attempts = 2;
+        boolean exactDirectory = true;
+        if (organizationId == null) {
+            // The extra call: the organization comes from the directory index, read together with the
+            // membership item so that the single transaction that follows is written from facts.
+            List<Map<String, AttributeValue>> read = read(indexKey(directoryId),
+                    Attr.key(Keys.directoryPk(directoryId), Keys.memberSk(userId, groupId)));
+            organizationId = Attr.str(read.get(0), "organizationId"); // still null: audit under _unassigned
+            known.put(MEMBERSHIP, read.get(1));
+            attempts = 1;
+            exactDirectory = false;
+        }
+        String org = organizationId;
+        boolean exact = exactDirectory;
+        Outcome<Effect> outcome = transactions.run(attempts, known,
+                k -> membershipPlan(e, org, directoryId, userId, groupId, member, exact, k));
+        return outcome(e, org, outcome);
+    }
+
+    /** Events with nothing to project (unknown names, unreadable data): marker and audit entry only. */
+    private ApplyOutcome recordOnly(Event e, String organizationId, String reason) {
+        Outcome<Effect> outcome = transactions.run(2, new Known(), k -> new Plan<Effect>()
+                .add(Transactions.MARKER, marker(e, organizationId))
+                .add(AUDIT, audit(e, organizationId))
+                .result(Effect.ignored(reason)));
+        return outcome(e, organizationId, outcome);
+    }
+
+    private static ApplyOutcome outcome(Event e, String organizationId, Outcome<Effect> outcome) {
+        String org = organizationId == null ? UNASSIGNED : organizationId;
+        if (outcome.duplicate()) {
+            return new ApplyOutcome(ApplyOutcome.Status.DUPLICATE, e.event().id(), e.event().name(), org, null);
+        }
+        Effect effect = outcome.result();
+        return new ApplyOutcome(effect.ignored() == null ? ApplyOutcome.Status.APPLIED : ApplyOutcome.Status.IGNORED,
+                e.event().id(), e.event().name(), org, effect.ignored());
+    }
+
+    // ---------------------------------------------------------------- snapshots (reconcile)
+
+    /** An organization as a list or get call returns it (its nested domains are not written: use {@link #upsertDomain}). */
+    public Change upsertOrganization(JsonNode organization) {
+        return snapshot(WireObjects.organization(organization, null), Op.UPSERT, null);
+    }
+
+    public Change upsertDomain(JsonNode domain) {
+        return snapshot(WireObjects.domain(domain, null), Op.UPSERT, null);
+    }
+
+    public Change upsertConnection(JsonNode connection) {
+        return snapshot(WireObjects.connection(connection, null), Op.UPSERT, null);
+    }
+
+    public Change upsertDirectory(JsonNode directory) {
+        return snapshot(WireObjects.directory(directory, null), Op.UPSERT, null);
+    }
+
+    /** A directory user; its {@code organization_id} is required here. */
+    public Change upsertUser(JsonNode user) {
+        return snapshot(requireOrganization(WireObjects.user(user, null)), Op.UPSERT, null);
+    }
+
+    /** A directory group; its {@code organization_id} is required here. */
+    public Change upsertGroup(JsonNode group) {
+        return snapshot(requireOrganization(WireObjects.group(group, null)), Op.UPSERT, null);
+    }
+
+    /**
+     * Deletes, for objects WorkOS no longer has. {@code at} is when that was seen (e.g. when the list
+     * call began): an object the projection stored as updated after it is left alone.
+     */
+    public Change deleteOrganization(String organizationId, Instant at) {
+        return snapshot(WireObjects.organization(Json.object().put("id", organizationId), at), Op.DELETE, at);
+    }
+
+    public Change deleteDomain(String organizationId, String domainId, Instant at) {
+        return snapshot(WireObjects.domain(Json.object().put("id", domainId).put("organization_id", organizationId), at),
+                Op.DELETE, at);
+    }
+
+    public Change deleteConnection(String organizationId, String connectionId, Instant at) {
+        return snapshot(WireObjects.connection(Json.object().put("id", connectionId).put("organization_id", organizationId), at),
+                Op.DELETE, at);
+    }
+
+    public Change deleteDirectory(String organizationId, String directoryId, Instant at) {
+        return snapshot(WireObjects.directory(Json.object().put("id", directoryId).put("organization_id", organizationId), at),
+                Op.DELETE, at);
+    }
+
+    public Change deleteUser(String organizationId, String directoryId, String userId, Instant at) {
+        return snapshot(WireObjects.user(Json.object().put("id", userId).put("directory_id", directoryId)
+                .put("organization_id", organizationId), at), Op.DELETE, at);
+    }
+
+    public Change deleteGroup(String organizationId, String directoryId, String groupId, Instant at) {
+        return snapshot(WireObjects.group(Json.object().put("id", groupId).put("directory_id", directoryId)
+                .put("organization_id", organizationId), at), Op.DELETE, at);
+    }
+
+    /**
+     * Makes the stored membership {@code member} as of {@code at}, unless a change at or after
+     * {@code at} is stored already. CREATED: now a member; DELETED: no longer one; UNCHANGED:
+     * already so, newer, or not a member and never stored as one (nothing written). One UpdateItem.
+     */
+    public Change setMembership(String directoryId, String userId, String groupId, boolean member, Instant at) {
+        JsonNode ids = Json.object().put("d", directoryId).put("u", userId).put("g", groupId);
+        ItemUpdate update = new ItemUpdate(table, Keys.directoryPk(WireObjects.id(ids, "d", "directory")),
+                Keys.memberSk(WireObjects.id(ids, "u", "user"), WireObjects.id(ids, "g", "group")));
+        String changedAt = update.name(CHANGED_AT);
+        String memberName = update.name("member");
+        String time = update.value(Attr.s(Times.iso(at)));
+        update.set("member", Attr.bool(member)).setTo(CHANGED_AT, time)
+                .when("attribute_not_exists(" + changedAt + ") OR " + changedAt + " < " + time)
+                .when(member
+                        ? "attribute_not_exists(" + memberName + ") OR " + memberName + " = " + update.value(Attr.bool(false))
+                        : memberName + " = " + update.value(Attr.bool(true)));
+        try {
+            dynamo.updateItem(update.toRequest());
+            return member ? Change.CREATED : Change.DELETED;
+        } catch (ConditionalCheckFailedException unchanged) {
+            return Change.UNCHANGED;
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("DynamoDB failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** The organization of a directory, from the directory index (one GetItem). */
+    public Optional<String> organizationOfDirectory(String directoryId) {
+        try {
+            var item = dynamo.getItem(r -> r.tableName(table).key(indexKey(directoryId)).consistentRead(true)).item();
+            return Optional.ofNullable(item == null ? null : Attr.str(item, "organizationId"));
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("DynamoDB failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static ObjectWrite requireOrganization(ObjectWrite object) {
+        if (object.organizationId() == null) {
+            throw new IllegalArgumentException("the " + object.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + " has no \"organization_id\"");
+        }
+        return object;
+    }
+
+    /**
+     * Reconcile's writes assume the common case of a full re-read: the object is stored and at most
+     * as new (an UPDATE whose failure, if it is unchanged, costs nothing more); a wrong assumption
+     * is corrected with a second transaction, or none when there is nothing to write.
+     */
+    private Change snapshot(ObjectWrite object, Op op, Instant at) {
+        Outcome<Effect> outcome = transactions.run(2, new Known(),
+                k -> objectPlan(null, object, op, Prior.LIVE, null, at, true, k));
+        return outcome.result().change();
+    }
+
+    // ------------------------------------------------------------------------------------ plans
+
+    /**
+     * One object change: the object's item, for users and groups their directory's counter (and, for
+     * events, its last sync), the directory index, and for events the marker and audit entry.
+     * {@code event} is null for snapshots; {@code at} is the delete's time.
+     */
+    private Plan<Effect> objectPlan(Event event, ObjectWrite object, Op op, Prior assumed, Instant syncAt, Instant at,
+                                    boolean exactDirectory, Known known) {
+        Plan<Effect> plan = new Plan<>();
+        String org = object.organizationId();
+        if (event != null) {
+            plan.add(Transactions.MARKER, marker(event, org));
+        }
+        Map<String, AttributeValue> seen = known.get(OBJECT);
+        Prior prior = seen == null ? assumed : Prior.of(seen);
+        String version = op == Op.UPSERT ? object.updatedAt() : Times.iso(at);
+        Decision decision = Decision.of(op, prior, seen == null ? null : Attr.str(seen, UPDATED_AT), version);
+        Map<String, AttributeValue> directorySeen = known.get(DIRECTORY);
+        Effect effect;
+        if (decision == Decision.STALE) {
+            effect = Effect.ignored(prior == Prior.DELETED ? ApplyOutcome.DELETED : ApplyOutcome.STALE);
+        } else if (directorySeen != null && Attr.flag(directorySeen, DELETED)) {
+            effect = Effect.ignored(ApplyOutcome.DELETED); // the directory is gone, and all in it
+        } else {
+            Instant ownSync = object.kind() == Kind.DIRECTORY && op == Op.UPSERT ? syncAt : null;
+            plan.add(OBJECT, objectUpdate(object, decision, version, ownSync, seen).toTransactItem());
+            if (object.kind().counted()) {
+                ItemUpdate directory = directoryUpdate(org, object.directoryId(), object.kind().counter, decision.delta,
+                        syncAt, directorySeen, exactDirectory);
+                if (directory.writes() || directory.conditional()) {
+                    plan.add(DIRECTORY, directory.toTransactItem());
+                }
+            }
+            if (object.kind().ofDirectory()) {
+                plan.add(INDEX, indexPut(object.directoryId(), org));
+            }
+            effect = Effect.of(decision.change);
+        }
+        if (event != null) {
+            plan.add(AUDIT, audit(event, org));
+        }
+        return plan.result(effect);
+    }
+
+    /** The object's item: its WorkOS fields (SET only, so our own attributes survive) or a tombstone. */
+    private ItemUpdate objectUpdate(ObjectWrite object, Decision decision, String version, Instant syncAt,
+                                    Map<String, AttributeValue> seen) {
+        ItemUpdate update = new ItemUpdate(table, object.pk(), object.sk());
+        String updatedAt = update.name(UPDATED_AT);
+        String deleted = update.name(DELETED);
+        String v = update.value(Attr.s(version));
+        if (decision.tombstone()) {
+            update.set(DELETED, Attr.bool(true)).set(Keys.TTL, Attr.n(expiry(TOMBSTONE_TTL)));
+        } else {
+            update.setAll(object.fields());
+        }
+        update.setTo(UPDATED_AT, v);
+        update.when(switch (decision) {
+            case CREATE, TOMBSTONE_ABSENT -> "attribute_not_exists(" + updatedAt + ") AND attribute_not_exists(" + deleted + ")";
+            case UPDATE -> updatedAt + " < " + v + " AND attribute_not_exists(" + deleted + ")";
+            case TOMBSTONE_LIVE -> updatedAt + " <= " + v + " AND attribute_not_exists(" + deleted + ")";
+            case WRITE -> "attribute_not_exists(" + deleted + ") AND (attribute_not_exists(" + updatedAt + ") OR "
+                    + updatedAt + " < " + v + ")";
+            case TOMBSTONE_ANY -> "attribute_not_exists(" + deleted + ") AND (attribute_not_exists(" + updatedAt + ") OR "
+                    + updatedAt + " <= " + v + ")";
+            case STALE -> throw new IllegalStateException("a stale object is not written");
+        });
+        if (syncAt != null) {
+            advanceSync(update, syncAt, seen);
+        }
+        return update;
+    }
+
+    /**
+     * The directory item's share of a user or group change: the counter on a real transition and
+     * the last sync time, on the condition that the directory was not deleted. {@code exact} false:
+     * the item was not known when planning (counter only, no condition).
+     */
+    private ItemUpdate directoryUpdate(String organizationId, String directoryId, String counter, int delta,
+                                       Instant syncAt, Map<String, AttributeValue> seen, boolean exact) {
+        ItemUpdate update = new ItemUpdate(table, Keys.orgPk(organizationId), Keys.directorySk(directoryId));
+        if (delta != 0) {
+            update.add(counter, delta);
+        }
+        if (!exact) {
+            return update;
+        }
+        update.when("attribute_not_exists(" + update.name(DELETED) + ")");
+        if (syncAt != null) {
+            advanceSync(update, syncAt, seen);
+        }
+        return update;
+    }
+
+    /** lastSyncAt only moves forward: SET when the stored one is older (as assumed, or as seen). */
+    private static void advanceSync(ItemUpdate update, Instant syncAt, Map<String, AttributeValue> seen) {
+        String sync = Times.iso(syncAt);
+        String stored = seen == null ? null : Attr.str(seen, LAST_SYNC_AT);
+        if (stored != null && stored.compareTo(sync) >= 0) {
+            return;
+        }
+        String name = update.name(LAST_SYNC_AT);
+        String value = update.value(Attr.s(sync));
+        update.setTo(LAST_SYNC_AT, value).when("attribute_not_exists(" + name + ") OR " + name + " < " + value);
+    }
+
+    /**
+     * A SAML certificate fact: renewal required (with the expiry) or renewed (with the new expiry),
+     * ordered by event time on its own clock ({@code certificateUpdatedAt}), since these events carry
+     * no {@code updated_at}; a deleted connection takes none.
+     */
+    private Plan<Effect> certificatePlan(Event event, String organizationId, String connectionId, boolean renewalRequired,
+                                         String expiresAt, Known known) {
+        Plan<Effect> plan = new Plan<Effect>().add(Transactions.MARKER, marker(event, organizationId));
+        String time = Times.iso(event.at());
+        Map<String, AttributeValue> seen = known.get(OBJECT);
+        String stored = seen == null ? null : Attr.str(seen, CERTIFICATE_UPDATED_AT);
+        Effect effect;
+        if (seen != null && Attr.flag(seen, DELETED)) {
+            effect = Effect.ignored(ApplyOutcome.DELETED);
+        } else if (stored != null && stored.compareTo(time) >= 0) {
+            effect = Effect.ignored(ApplyOutcome.STALE);
+        } else {
+            ItemUpdate update = new ItemUpdate(table, Keys.orgPk(organizationId), Keys.connectionSk(connectionId));
+            String deleted = update.name(DELETED);
+            String changed = update.name(CERTIFICATE_UPDATED_AT);
+            String t = update.value(Attr.s(time));
+            update.set("certificateRenewalRequired", Attr.bool(renewalRequired)).setTo(CERTIFICATE_UPDATED_AT, t);
+            if (expiresAt != null) {
+                update.set("certificateExpiresAt", Attr.s(expiresAt));
+            }
+            update.when("attribute_not_exists(" + deleted + ") AND (attribute_not_exists(" + changed + ") OR " + changed + " < " + t + ")");
+            plan.add(OBJECT, update.toTransactItem());
+            effect = Effect.of(Change.UPDATED);
+        }
+        return plan.add(AUDIT, audit(event, organizationId)).result(effect);
+    }
+
+    /**
+     * A group membership change: an ordered set change on its own item ({@code member},
+     * {@code changedAt} = the event's time), applied only when newer than the stored change, so that
+     * adds and removes in any order and any number of times end as the last one says.
+     */
+    private Plan<Effect> membershipPlan(Event event, String organizationId, String directoryId, String userId, String groupId,
+                                        boolean member, boolean exactDirectory, Known known) {
+        Plan<Effect> plan = new Plan<Effect>().add(Transactions.MARKER, marker(event, organizationId));
+        String time = Times.iso(event.at());
+        Map<String, AttributeValue> seen = known.get(MEMBERSHIP);
+        String stored = seen == null ? null : Attr.str(seen, CHANGED_AT);
+        Map<String, AttributeValue> directorySeen = known.get(DIRECTORY);
+        Effect effect;
+        if (stored != null && stored.compareTo(time) >= 0) {
+            effect = Effect.ignored(ApplyOutcome.STALE);
+        } else if (directorySeen != null && Attr.flag(directorySeen, DELETED)) {
+            effect = Effect.ignored(ApplyOutcome.DELETED);
+        } else {
+            ItemUpdate update = new ItemUpdate(table, Keys.directoryPk(directoryId), Keys.memberSk(userId, groupId));
+            String changed = update.name(CHANGED_AT);
+            String t = update.value(Attr.s(time));
+            update.set("member", Attr.bool(member)).setTo(CHANGED_AT, t)
+                    .when("attribute_not_exists(" + changed + ") OR " + changed + " < " + t);
+            plan.add(MEMBERSHIP, update.toTransactItem());
+            if (organizationId != null && exactDirectory) {
+                plan.add(DIRECTORY, directoryUpdate(organizationId, directoryId, null, 0, event.at(), directorySeen, true)
+                        .toTransactItem());
+            }
+            if (organizationId != null) {
+                plan.add(INDEX, indexPut(directoryId, organizationId));
+            }
+            effect = Effect.of(member ? Change.CREATED : Change.DELETED);
+        }
+        return plan.add(AUDIT, audit(event, organizationId)).result(effect);
+    }
+
+    // ------------------------------------------------------------------------------------ items
+
+    private TransactWriteItem marker(Event event, String organizationId) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(Keys.PK, Attr.s(Keys.eventPk(event.event().id())));
+        item.put(Keys.SK, Attr.s(Keys.EVENT_SK));
+        item.put("type", Attr.s(event.event().name()));
+        item.put("organizationId", Attr.s(organizationId == null ? UNASSIGNED : organizationId));
+        item.put("processedAt", Attr.s(Times.iso(clock.instant())));
+        item.put(Keys.TTL, Attr.n(expiry(MARKER_TTL)));
+        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                .conditionExpression("attribute_not_exists(pk)").build()).build();
+    }
+
+    /** The event's audit entry; its key is the event's time and id, so a second write could only overwrite it. */
+    private TransactWriteItem audit(Event event, String organizationId) {
+        AuditEntry entry = new AuditEntry(organizationId == null ? UNASSIGNED : organizationId, event.event().id(),
+                event.event().name(), event.at(), Summaries.actor(event.event()), Summaries.summary(event.event()),
+                AuditEntry.Source.WORKOS, null);
+        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(entry.toItem()).build()).build();
+    }
+
+    /** The directory index: which organization a directory belongs to (for events that do not say). */
+    private TransactWriteItem indexPut(String directoryId, String organizationId) {
+        Map<String, AttributeValue> item = new HashMap<>(indexKey(directoryId));
+        item.put("organizationId", Attr.s(organizationId));
+        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item).build()).build();
+    }
+
+    private static Map<String, AttributeValue> indexKey(String directoryId) {
+        return Attr.key(Keys.directoryPk(directoryId), Keys.DIRECTORY_META_SK);
+    }
+
+    @SafeVarargs
+    private List<Map<String, AttributeValue>> read(Map<String, AttributeValue>... keys) {
+        try {
+            return dynamo.transactGetItems(b -> b.transactItems(Arrays.stream(keys)
+                            .map(key -> TransactGetItem.builder().get(Get.builder().tableName(table).key(key).build()).build())
+                            .toList()))
+                    .responses().stream()
+                    .map(r -> r != null && r.hasItem() ? r.item() : Map.<String, AttributeValue>of())
+                    .toList();
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("DynamoDB failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private long expiry(Duration lifetime) {
+        return clock.instant().plus(lifetime).getEpochSecond();
+    }
+
+    private static String firstId(JsonNode... candidates) {
+        for (JsonNode candidate : candidates) {
+            if (candidate.isTextual()) {
+                return WireObjects.optionalId(Json.object().put("id", candidate.asText()), "id");
+            }
+        }
+        return null;
+    }
+}
