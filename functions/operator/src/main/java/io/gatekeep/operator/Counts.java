@@ -2,6 +2,7 @@ package io.gatekeep.operator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatekeep.shared.Json;
+import io.gatekeep.shared.projection.Change;
 
 /** What happened to the objects of one kind: created, updated, deleted, unchanged. */
 final class Counts {
@@ -10,7 +11,7 @@ final class Counts {
     long deleted;
     long unchanged;
 
-    void add(Projector.Outcome outcome) {
+    void add(Change outcome) {
         switch (outcome) {
             case CREATED -> created++;
             case UPDATED -> updated++;

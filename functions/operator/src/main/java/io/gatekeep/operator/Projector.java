@@ -1,45 +1,111 @@
 package io.gatekeep.operator;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatekeep.shared.projection.ApplyOutcome;
+import io.gatekeep.shared.projection.Change;
+import io.gatekeep.shared.projection.Projection;
+import io.gatekeep.shared.projection.StoreUnavailableException;
+import io.gatekeep.shared.projection.WorkOsEvent;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 
-/** Placeholder until the shared projection lands. */
+/**
+ * The operator's door to the shared projection: the same code the webhook function applies events
+ * with, so that onboard, reconcile and replay write exactly what a webhook would (same items, same
+ * updated_at/tombstone/counter rules, same exactly-once markers).
+ */
 final class Projector {
-    enum Outcome { CREATED, UPDATED, UNCHANGED, DELETED }
-
-    enum EventOutcome { APPLIED, DUPLICATE, IGNORED }
-
     enum Kind { ORGANIZATION, DOMAIN, CONNECTION, DIRECTORY, USER, GROUP }
 
-    private final Env env;
+    /** The events the projection applies: what reconcile asks the Events API for. */
+    static final List<String> EVENT_NAMES = List.of(
+            "connection.activated", "connection.deactivated", "connection.deleted",
+            "connection.saml_certificate_renewal_required", "connection.saml_certificate_renewed",
+            "dsync.activated", "dsync.deactivated", "dsync.deleted",
+            "dsync.user.created", "dsync.user.updated", "dsync.user.deleted",
+            "dsync.group.created", "dsync.group.updated", "dsync.group.deleted",
+            "dsync.group.user_added", "dsync.group.user_removed",
+            "organization.created", "organization.updated", "organization.deleted",
+            "organization_domain.created", "organization_domain.updated", "organization_domain.deleted",
+            "organization_domain.verified", "organization_domain.verification_failed");
+
+    private static final int ATTEMPTS = 3;
+
+    private final Projection projection;
 
     Projector(Env env) {
-        this.env = env;
+        this.projection = new Projection(env.dynamo(), env.table(), env.clock());
     }
 
-    static List<String> eventNames() {
-        throw new UnsupportedOperationException();
+    /** One event (an Events API item or a dead letter's verified body), exactly once. */
+    ApplyOutcome apply(JsonNode event) {
+        WorkOsEvent parsed = WorkOsEvent.of(event);
+        return retried(() -> projection.apply(parsed));
     }
 
-    EventOutcome apply(ObjectNode event) {
-        throw new UnsupportedOperationException();
+    /** An object as a WorkOS list or get call returns it. */
+    Change upsert(Kind kind, JsonNode wire) {
+        return retried(() -> switch (kind) {
+            case ORGANIZATION -> projection.upsertOrganization(wire);
+            case DOMAIN -> projection.upsertDomain(wire);
+            case CONNECTION -> projection.upsertConnection(wire);
+            case DIRECTORY -> projection.upsertDirectory(wire);
+            case USER -> projection.upsertUser(wire);
+            case GROUP -> projection.upsertGroup(wire);
+        });
     }
 
-    Outcome upsert(Kind kind, ObjectNode wire) {
-        throw new UnsupportedOperationException();
+    /** A tombstone for an object WorkOS no longer has, as of {@code at} (when that was seen). */
+    Change delete(Kind kind, String organizationId, String directoryId, String id, Instant at) {
+        return retried(() -> switch (kind) {
+            case ORGANIZATION -> projection.deleteOrganization(id, at);
+            case DOMAIN -> projection.deleteDomain(organizationId, id, at);
+            case CONNECTION -> projection.deleteConnection(organizationId, id, at);
+            case DIRECTORY -> projection.deleteDirectory(organizationId, id, at);
+            case USER -> projection.deleteUser(organizationId, directoryId, id, at);
+            case GROUP -> projection.deleteGroup(organizationId, directoryId, id, at);
+        });
     }
 
-    Outcome delete(Kind kind, String organizationId, String directoryId, String id, Instant at) {
-        throw new UnsupportedOperationException();
+    Change membership(String directoryId, String userId, String groupId, boolean member, Instant at) {
+        return retried(() -> projection.setMembership(directoryId, userId, groupId, member, at));
     }
 
-    Outcome membership(String organizationId, String directoryId, String userId, String groupId, boolean member, Instant at) {
-        throw new UnsupportedOperationException();
+    /** An organization as WorkOS returns it, with its domains, as the projection stores them. */
+    Counts storeOrganization(JsonNode organization) {
+        Counts counts = new Counts();
+        counts.add(upsert(Kind.ORGANIZATION, organization));
+        JsonNode domains = organization.get("domains");
+        if (domains != null && domains.isArray()) {
+            for (JsonNode domain : domains) {
+                counts.add(upsert(Kind.DOMAIN, domain));
+            }
+        }
+        return counts;
     }
 
-    Counts storeOrganization(ObjectNode organization) {
-        throw new UnsupportedOperationException();
+    /**
+     * Every projection write is idempotent, so one that lost a race (a webhook wrote the same item
+     * between the projection's read of a cancellation and its second transaction) is simply tried
+     * again; the third try sees the item as it now is. A store that keeps failing still throws.
+     */
+    private static <T> T retried(Supplier<T> write) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return write.get();
+            } catch (StoreUnavailableException e) {
+                if (attempt >= ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 }

@@ -7,10 +7,12 @@ import com.workos.WorkOS;
 import com.workos.common.exceptions.NotFoundException;
 import com.workos.common.exceptions.RateLimitException;
 import com.workos.common.http.Page;
-import com.workos.models.EventSchema;
 import com.workos.types.PaginationOrder;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.Times;
+import io.gatekeep.shared.projection.ApplyOutcome;
+import io.gatekeep.shared.projection.Change;
+import io.gatekeep.shared.projection.StoreUnavailableException;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -18,7 +20,6 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -108,6 +109,8 @@ final class Reconcile {
     private Budget budget;
     private Position position;
     private Instant now;
+    /** When the WorkOS page being merged was requested: the time its facts are as of. */
+    private Instant listedAt;
 
     Reconcile(Env env) {
         this.env = env;
@@ -148,6 +151,8 @@ final class Reconcile {
         } catch (RateLimitException e) {
             stoppedBecause = "rate_limited";
             retryAfter = e.retryAfterSeconds;
+        } catch (StoreUnavailableException e) {
+            stoppedBecause = "store_unavailable";
         }
         if (stoppedBecause != null) {
             cursorAfter = readCursor();
@@ -208,27 +213,28 @@ final class Reconcile {
         if (from.ordinal() <= Phase.CONNECTIONS.ordinal()) {
             String after = from == Phase.CONNECTIONS ? start.after() : null;
             enter(new Position(Phase.CONNECTIONS, null, after));
-            merge(new ConnectionsKind(), after, null, false);
+            merge(new ConnectionsKind(), after, false);
         }
         if (from.ordinal() <= Phase.DIRECTORIES.ordinal()) {
             String after = from == Phase.DIRECTORIES ? start.after() : null;
             enter(new Position(Phase.DIRECTORIES, null, after));
-            merge(new DirectoriesKind(), after, null, false);
+            merge(new DirectoriesKind(), after, false);
         }
-        for (DirectoryToSync directory : directoriesToSync()) {
-            boolean resumingHere = start.directoryId() != null && start.directoryId().equals(directory.id());
-            if (start.directoryId() != null && directory.id().compareTo(start.directoryId()) < 0) {
+        // A directory WorkOS no longer has was tombstoned above; the projection holds all in it as gone.
+        for (String directoryId : directoryIds()) {
+            boolean resumingHere = directoryId.equals(start.directoryId());
+            if (start.directoryId() != null && directoryId.compareTo(start.directoryId()) < 0) {
                 continue; // finished in an earlier invocation
             }
             if (!(resumingHere && from == Phase.USERS)) {
                 String after = resumingHere && from == Phase.GROUPS ? start.after() : null;
-                enter(new Position(Phase.GROUPS, directory.id(), after));
-                merge(new GroupsKind(directory.id()), after, directory, directory.gone());
+                enter(new Position(Phase.GROUPS, directoryId, after));
+                merge(new GroupsKind(directoryId), after, false);
             }
             String after = resumingHere && from == Phase.USERS ? start.after() : null;
-            enter(new Position(Phase.USERS, directory.id(), after));
-            Memberships memberships = new Memberships(directory, after);
-            merge(new UsersKind(directory.id(), memberships), after, directory, directory.gone());
+            enter(new Position(Phase.USERS, directoryId, after));
+            Memberships memberships = new Memberships(directoryId, after);
+            merge(new UsersKind(directoryId, memberships), after, false);
             memberships.finish();
         }
         return readCursor();
@@ -252,26 +258,27 @@ final class Reconcile {
     private String events(String after, Instant since) {
         position = new Position(Phase.EVENTS, null, after);
         Instant settled = now.minus(SETTLE);
-        List<String> names = Projector.eventNames();
+        List<String> names = Projector.EVENT_NAMES;
         String finalCursor = null;
         boolean allFinal = true;
         String cursor = after;
         while (true) {
-            Page<EventSchema> page = workos.getEvents().list(names, null, cursor, PAGE, PaginationOrder.Asc,
-                    since == null ? null : since.atOffset(ZoneOffset.UTC), null, organizationId);
-            for (EventSchema event : page.data) {
-                switch (projector.apply(WorkOsWire.tree(event))) {
+            Page<JsonNode> page = WorkOsEvents.list(workos, names, organizationId, cursor, since, null, PAGE);
+            for (JsonNode event : page.data) {
+                ApplyOutcome outcome = projector.apply(event);
+                switch (outcome.status()) {
                     case APPLIED -> eventsApplied++;
                     case DUPLICATE -> eventsDuplicate++;
                     case IGNORED -> eventsIgnored++;
                 }
-                Instant createdAt = event.getCreatedAt() == null ? null : event.getCreatedAt().toInstant();
+                Instant createdAt = Times.parseOrNull(Json.text(event, "created_at"));
+                String id = Json.text(event, "id");
                 if (allFinal && createdAt != null && createdAt.isBefore(settled)) {
-                    finalCursor = event.getId();
+                    finalCursor = id;
                 } else {
                     allFinal = false;
                 }
-                cursor = event.getId();
+                cursor = id;
             }
             if (finalCursor != null) {
                 moveCursor(finalCursor);
@@ -311,7 +318,7 @@ final class Reconcile {
         } catch (NotFoundException e) {
             counts.get("organization").add(projector.delete(Projector.Kind.ORGANIZATION, organizationId, null,
                     organizationId, now));
-            merge(new DomainsKind(List.of()), null, null, true);
+            merge(new DomainsKind(List.of()), null, true);
             return;
         }
         counts.get("organization").add(projector.upsert(Projector.Kind.ORGANIZATION, wire));
@@ -321,7 +328,7 @@ final class Reconcile {
             list.forEach(d -> domains.add((ObjectNode) d));
         }
         domains.sort(Comparator.comparing(d -> Json.text(d, "id")));
-        merge(new DomainsKind(domains), null, null, false);
+        merge(new DomainsKind(domains), null, false);
     }
 
     // ---------------------------------------------------------------- the merge
@@ -359,8 +366,8 @@ final class Reconcile {
 
         abstract String directoryId();
 
-        /** WorkOS has this object (listed or confirmed by GET). */
-        void present(ObjectNode wire) {}
+        /** WorkOS has this object (listed or confirmed by GET at {@code at}). */
+        void present(ObjectNode wire, Instant at) {}
 
         /** This object is gone (deleted now, or a tombstone already). */
         void gone(String id) {}
@@ -370,11 +377,12 @@ final class Reconcile {
      * Merges WorkOS's ascending list with our items of the same kind in key order. Checkpoints after
      * every WorkOS page (and every 100 of our items past WorkOS's last one), where the run may stop.
      */
-    private void merge(Kind kind, String after, DirectoryToSync directory, boolean gone) {
+    private void merge(Kind kind, String after, boolean gone) {
         StoredItems ours = new StoredItems(env.dynamo(), env.table(), kind.pk, kind.prefix, after);
         String cursor = after;
         if (!gone) {
             while (true) {
+                listedAt = env.clock().instant();
                 WirePage page = kind.fetch(cursor);
                 for (ObjectNode wire : page.items()) {
                     String id = Json.text(wire, "id");
@@ -382,7 +390,7 @@ final class Reconcile {
                         candidate(kind, ours.next(), false);
                     }
                     StoredItems.Item match = ours.peek() != null && ours.peek().id().equals(id) ? ours.next() : null;
-                    present(kind, wire, match);
+                    present(kind, wire, match, listedAt);
                 }
                 if (page.next() == null) {
                     break;
@@ -401,12 +409,13 @@ final class Reconcile {
         }
     }
 
-    private void present(Kind kind, ObjectNode wire, StoredItems.Item ours) {
+    /** WorkOS has this object, as of {@code at}: upsert it unless we hold this version (or a newer one). */
+    private void present(Kind kind, ObjectNode wire, StoredItems.Item ours, Instant at) {
         String theirs = Times.normalize(Json.text(wire, "updated_at"));
         boolean upToDate = ours != null && ours.updatedAt() != null && theirs != null
                 && ours.updatedAt().compareTo(theirs) >= 0;
-        counts.get(kind.report).add(upToDate ? Projector.Outcome.UNCHANGED : projector.upsert(kind.kind, wire));
-        kind.present(wire);
+        counts.get(kind.report).add(upToDate ? Change.UNCHANGED : projector.upsert(kind.kind, wire));
+        kind.present(wire, at);
     }
 
     /** One of our items WorkOS did not list: confirmed gone by a GET (or its directory is gone) before it is deleted. */
@@ -416,23 +425,18 @@ final class Reconcile {
             return;
         }
         ObjectNode wire = null;
+        Instant seenAt = env.clock().instant();
         if (!gone) {
             verifications++;
             wire = kind.fetchOne(item.id());
         }
         if (wire != null) {
-            present(kind, wire, item);
+            present(kind, wire, item, seenAt);
             return;
         }
-        counts.get(kind.report).add(projector.delete(kind.kind, organizationId, kind.directoryId(), item.id(),
-                deletionTime(item.updatedAt())));
+        // As of the GET that answered 404: an object stored as updated after it is left alone.
+        counts.get(kind.report).add(projector.delete(kind.kind, organizationId, kind.directoryId(), item.id(), seenAt));
         kind.gone(item.id());
-    }
-
-    /** Now, or just after the stored version when our clock is behind it: a tombstone must be the newest version. */
-    private Instant deletionTime(String storedUpdatedAt) {
-        Instant stored = Times.parseOrNull(storedUpdatedAt);
-        return stored != null && !stored.isBefore(now) ? stored.plusMillis(1) : now;
     }
 
     private static <T> T orNull(java.util.function.Supplier<T> call) {
@@ -566,13 +570,13 @@ final class Reconcile {
         }
 
         @Override
-        void present(ObjectNode wire) {
-            memberships.sync(Json.text(wire, "id"), groupIds(wire));
+        void present(ObjectNode wire, Instant at) {
+            memberships.sync(Json.text(wire, "id"), groupIds(wire), at);
         }
 
         @Override
         void gone(String id) {
-            memberships.sync(id, Set.of());
+            memberships.sync(id, Set.of(), env.clock().instant());
         }
     }
 
@@ -597,21 +601,21 @@ final class Reconcile {
      * (an orphan) are checked with a GET of that user.
      */
     private final class Memberships {
-        private final DirectoryToSync directory;
+        private final String directoryId;
         private final StoredItems ours;
 
-        Memberships(DirectoryToSync directory, String afterUserId) {
-            this.directory = directory;
+        Memberships(String directoryId, String afterUserId) {
+            this.directoryId = directoryId;
             // '\uffff' sorts after every group id, so a resumed run starts past that user's memberships.
-            this.ours = new StoredItems(env.dynamo(), env.table(), Keys.directoryPk(directory.id()), Keys.MEMBER_PREFIX,
+            this.ours = new StoredItems(env.dynamo(), env.table(), Keys.directoryPk(directoryId), Keys.MEMBER_PREFIX,
                     afterUserId == null ? null : afterUserId + "#\uffff");
         }
 
-        void sync(String userId, Set<String> groups) {
+        void sync(String userId, Set<String> groups, Instant at) {
             while (ours.peek() != null && ours.peek().userId().compareTo(userId) < 0) {
                 orphan(ours.peek().userId());
             }
-            apply(userId, groups, take(userId));
+            apply(userId, groups, take(userId), at);
         }
 
         /** Memberships of users after the last one processed. */
@@ -629,13 +633,14 @@ final class Reconcile {
 
         private void orphan(String userId) {
             List<StoredItems.Item> items = take(userId);
-            Set<String> groups = Set.of();
-            if (!directory.gone() && items.stream().anyMatch(StoredItems.Item::member)) {
-                verifications++;
-                var user = orNull(() -> workos.getDirectorySync().getUser(userId));
-                groups = user == null || !directory.id().equals(user.getDirectoryId()) ? Set.of() : groupIds(WorkOsWire.tree(user));
+            if (items.stream().noneMatch(StoredItems.Item::member)) {
+                return; // nothing live to check
             }
-            apply(userId, groups, items);
+            verifications++;
+            Instant seenAt = env.clock().instant();
+            var user = orNull(() -> workos.getDirectorySync().getUser(userId));
+            Set<String> groups = user == null || !directoryId.equals(user.getDirectoryId()) ? Set.of() : groupIds(WorkOsWire.tree(user));
+            apply(userId, groups, items, seenAt);
         }
 
         private List<StoredItems.Item> take(String userId) {
@@ -646,7 +651,8 @@ final class Reconcile {
             return items;
         }
 
-        private void apply(String userId, Set<String> groups, List<StoredItems.Item> current) {
+        /** Sets the user's memberships to {@code groups}, as of {@code at} (when WorkOS was read). */
+        private void apply(String userId, Set<String> groups, List<StoredItems.Item> current, Instant at) {
             Counts c = counts.get("memberships");
             Set<String> live = new TreeSet<>();
             for (StoredItems.Item item : current) {
@@ -658,12 +664,12 @@ final class Reconcile {
                 if (live.contains(groupId)) {
                     c.unchanged++;
                 } else {
-                    c.add(projector.membership(organizationId, directory.id(), userId, groupId, true, now));
+                    c.add(projector.membership(directoryId, userId, groupId, true, at));
                 }
             }
             for (String groupId : live) {
                 if (!groups.contains(groupId)) {
-                    c.add(projector.membership(organizationId, directory.id(), userId, groupId, false, now));
+                    c.add(projector.membership(directoryId, userId, groupId, false, at));
                 }
             }
         }
@@ -671,44 +677,18 @@ final class Reconcile {
 
     // ---------------------------------------------------------------- directories to walk
 
-    /** A directory whose groups and users are reconciled; gone = WorkOS no longer has it. */
-    record DirectoryToSync(String id, boolean gone) {}
-
-    /**
-     * The directories WorkOS lists for the organization, plus ours that WorkOS no longer has but that
-     * still count users or groups (their partition is emptied), in id order.
-     */
-    private List<DirectoryToSync> directoriesToSync() {
-        TreeSet<String> listed = new TreeSet<>();
+    /** The organization's directories as WorkOS lists them, in id order (a handful: held in memory). */
+    private List<String> directoryIds() {
+        List<String> ids = new ArrayList<>();
         String after = null;
         do {
             Page<com.workos.models.Directory> page = workos.getDirectorySync().list(null, after, PAGE, PaginationOrder.Asc,
                     organizationId, null, null);
-            page.data.forEach(d -> listed.add(d.getId()));
+            page.data.forEach(d -> ids.add(d.getId()));
             after = page.data.isEmpty() ? null : page.listMetadata.after;
         } while (after != null);
-        Map<String, DirectoryToSync> all = new java.util.TreeMap<>();
-        listed.forEach(id -> all.put(id, new DirectoryToSync(id, false)));
-        StoredItems ours = new StoredItems(env.dynamo(), env.table(), Keys.orgPk(organizationId), Keys.DIRECTORY_PREFIX, null);
-        for (StoredItems.Item item = ours.next(); item != null; item = ours.next()) {
-            if (!listed.contains(item.id()) && hasLiveItems(item.id())) {
-                all.put(item.id(), new DirectoryToSync(item.id(), true));
-            }
-        }
-        return List.copyOf(all.values());
-    }
-
-    /** Whether a directory partition still holds a user or group that is not a tombstone. */
-    private boolean hasLiveItems(String directoryId) {
-        for (String prefix : List.of(Keys.USER_PREFIX, Keys.GROUP_PREFIX)) {
-            StoredItems items = new StoredItems(env.dynamo(), env.table(), Keys.directoryPk(directoryId), prefix, null);
-            for (StoredItems.Item item = items.next(); item != null; item = items.next()) {
-                if (!item.deleted()) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        ids.sort(Comparator.naturalOrder());
+        return ids;
     }
 
     // ---------------------------------------------------------------- resume positions

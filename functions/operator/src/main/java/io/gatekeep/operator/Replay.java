@@ -4,12 +4,21 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.workos.WorkOS;
+import com.workos.common.exceptions.WorkOSException;
+import com.workos.common.http.Page;
 import io.gatekeep.shared.Json;
+import io.gatekeep.shared.Times;
+import io.gatekeep.shared.projection.ApplyOutcome;
+import io.gatekeep.shared.projection.DeadLetters;
+import io.gatekeep.shared.projection.StoreUnavailableException;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -32,10 +41,12 @@ final class Replay {
 
     private final Env env;
     private final Projector projector;
+    private final DeadLetters deadLetters;
 
     Replay(Env env) {
         this.env = env;
         this.projector = new Projector(env);
+        this.deadLetters = new DeadLetters(env.dynamo(), env.table(), env.clock());
     }
 
     ObjectNode run(JsonNode event, Context context) {
@@ -78,14 +89,17 @@ final class Replay {
                     break outer;
                 }
                 found.add(eventId);
+                DeadLetters.DeadLetter letter = letter(item);
                 String result;
+                String reason = null;
                 String error = null;
                 try {
-                    JsonNode verified = Json.parse(Attr.str(item, "body"));
-                    Projector.EventOutcome outcome = projector.apply((ObjectNode) verified);
-                    result = outcome == Projector.EventOutcome.DUPLICATE ? "duplicate" : "applied";
-                    env.dynamo().deleteItem(r -> r.tableName(env.table()).key(Map.of(Keys.PK, item.get(Keys.PK), Keys.SK, item.get(Keys.SK))));
-                } catch (RuntimeException e) {
+                    JsonNode verified = verifiedEvent(letter);
+                    ApplyOutcome outcome = projector.apply(verified);
+                    result = outcome.status() == ApplyOutcome.Status.DUPLICATE ? "duplicate" : "applied";
+                    reason = outcome.reason();
+                    deadLetters.remove(letter);
+                } catch (StoreUnavailableException | IllegalArgumentException | WorkOSException e) {
                     result = "failed";
                     error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + abbreviate(e.getMessage()));
                     recordFailure(item, error);
@@ -106,6 +120,9 @@ final class Replay {
                     line.put("type", Attr.str(item, "type"));
                     line.put("organizationId", itemOrganization);
                     line.put("result", result);
+                    if (reason != null) {
+                        line.put("reason", reason);
+                    }
                     if (error != null) {
                         line.put("error", error);
                     }
@@ -162,6 +179,42 @@ final class Replay {
         return report;
     }
 
+    private static DeadLetters.DeadLetter letter(Map<String, AttributeValue> item) {
+        return new DeadLetters.DeadLetter(Attr.str(item, Keys.SK), Attr.str(item, "eventId"), Attr.str(item, "type"),
+                Attr.str(item, "organizationId"), Attr.str(item, "body"), Attr.str(item, "error"),
+                (int) Attr.num(item, "attempts", 1), Attr.str(item, "receivedAt"));
+    }
+
+    /**
+     * The event as it was verified: the kept body, or, when the body was too large to keep, the same
+     * event read back from the Events API (by its type and organization, around when it was received:
+     * WorkOS retries a delivery for about three days).
+     */
+    private JsonNode verifiedEvent(DeadLetters.DeadLetter letter) {
+        if (letter.body() != null) {
+            return Json.parse(letter.body());
+        }
+        Instant received = Times.parseOrNull(letter.receivedAt());
+        if (received == null || letter.type() == null) {
+            throw new IllegalArgumentException("the dead letter keeps neither the body nor what finds the event again");
+        }
+        WorkOS workos = env.workos().get();
+        String after = null;
+        while (true) {
+            Page<JsonNode> page = WorkOsEvents.list(workos, List.of(letter.type()), letter.organizationId(), after,
+                    received.minus(Duration.ofDays(4)), received.plus(Duration.ofMinutes(5)), 100);
+            for (JsonNode event : page.data) {
+                if (letter.eventId().equals(Json.text(event, "id"))) {
+                    return event;
+                }
+            }
+            if (page.data.size() < 100) {
+                throw new IllegalArgumentException("the Events API no longer holds event " + letter.eventId());
+            }
+            after = Json.text(page.data.get(page.data.size() - 1), "id");
+        }
+    }
+
     private void recordFailure(Map<String, AttributeValue> item, String error) {
         env.dynamo().updateItem(r -> r.tableName(env.table())
                 .key(Map.of(Keys.PK, item.get(Keys.PK), Keys.SK, item.get(Keys.SK)))
@@ -169,7 +222,7 @@ final class Replay {
                 .conditionExpression("attribute_exists(pk)")
                 .expressionAttributeNames(Map.of("#error", "error"))
                 .expressionAttributeValues(Map.of(":error", Attr.s(error), ":one", Attr.n(1),
-                        ":at", Attr.s(io.gatekeep.shared.Times.iso(env.clock().instant())))));
+                        ":at", Attr.s(Times.iso(env.clock().instant())))));
     }
 
     private boolean organizationKnown(String organizationId) {
