@@ -461,7 +461,7 @@ public final class Projection {
                     plan.add(DIRECTORY, directory.toTransactItem());
                 }
             }
-            if (object.kind().ofDirectory()) {
+            if (object.kind() == Kind.DIRECTORY) {
                 plan.add(INDEX, indexPut(object.directoryId(), org));
             }
             effect = Effect.of(decision.change);
@@ -594,9 +594,6 @@ public final class Projection {
                 plan.add(DIRECTORY, directoryUpdate(organizationId, directoryId, null, 0, event.at(), directorySeen, true)
                         .toTransactItem());
             }
-            if (organizationId != null) {
-                plan.add(INDEX, indexPut(directoryId, organizationId));
-            }
             effect = Effect.of(member ? Change.CREATED : Change.DELETED);
         }
         return plan.add(AUDIT, audit(event, organizationId)).result(effect);
@@ -624,7 +621,11 @@ public final class Projection {
         return TransactWriteItem.builder().put(Put.builder().tableName(table).item(entry.toItem()).build()).build();
     }
 
-    /** The directory index: which organization a directory belongs to (for events that do not say). */
+    /**
+     * The directory index: which organization a directory belongs to, for events that do not say.
+     * Written with every directory event (WorkOS activates a directory before it syncs anything into
+     * it) and by reconcile's {@link #upsertDirectory}.
+     */
     private TransactWriteItem indexPut(String directoryId, String organizationId) {
         Map<String, AttributeValue> item = new HashMap<>(indexKey(directoryId));
         item.put("organizationId", Attr.s(organizationId));

@@ -43,11 +43,6 @@ final class WireObjects {
         boolean counted() {
             return counter != null;
         }
-
-        /** Kinds whose events tell the organization of a directory (they keep the directory index). */
-        boolean ofDirectory() {
-            return this == DIRECTORY || this == USER || this == GROUP;
-        }
     }
 
     /**
