@@ -86,6 +86,18 @@ public final class LocalApiGateway implements AutoCloseable {
         server.start();
     }
 
+    /** Answers a request that no route of the template matches (the local runner's web page); null: 404 as usual. */
+    public interface Unrouted {
+        APIGatewayV2HTTPResponse serve(HttpExchange exchange, String method, String rawPath) throws IOException;
+    }
+
+    private volatile Unrouted unrouted;
+
+    /** Serves what no template route matches with {@code unrouted}; the API's routes are always matched first. */
+    public void serveUnrouted(Unrouted unrouted) {
+        this.unrouted = unrouted;
+    }
+
     /** Turns the per-request console lines off (e.g. while the runner pushes the demo world's events) or on. */
     public void logRequests(boolean on) {
         logRequests = on;
@@ -150,6 +162,10 @@ public final class LocalApiGateway implements AutoCloseable {
         }
         var match = routes.match(method, rawPath);
         if (match.isEmpty()) {
+            APIGatewayV2HTTPResponse page = unrouted == null ? null : unrouted.serve(exchange, method, rawPath);
+            if (page != null) {
+                return new Outcome(page, "web");
+            }
             return new Outcome(gatewayError(404, "not_found", "No route for " + method + " " + rawPath + "."), "no route");
         }
         RouteTable.Entry entry = match.get().entry();

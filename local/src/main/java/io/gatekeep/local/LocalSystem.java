@@ -58,12 +58,17 @@ import java.util.TreeMap;
 public final class LocalSystem implements AutoCloseable {
     public static final String REGION = "us-east-1";
     public static final List<String> ROLES = List.of("owner", "admin", "member");
+    /** The template's operator function: the runner reconciles the demo organizations with it after the first load. */
+    public static final String OPERATOR_FUNCTION = "OperatorFunction";
 
     /** A dev token for one demo organization and role. */
     public record DevToken(String organizationName, String organizationId, String role, String sub, String email, String token) {}
 
     /** What happened to the demo world's events this start. */
-    public record DemoLoad(boolean alreadyLoaded, int events, int accepted, Map<Integer, Integer> statuses, String note) {}
+    public record DemoLoad(boolean alreadyLoaded, int events, int accepted, Map<Integer, Integer> statuses, String note, long millis) {}
+
+    /** What the operator's reconcile of one demo organization said after the first load. */
+    public record Reconciled(String organizationName, String organizationId, boolean ok, String summary) {}
 
     private final LocalSettings settings;
     private final PrintStream console;
@@ -77,6 +82,7 @@ public final class LocalSystem implements AutoCloseable {
     private SamTemplate template;
     private DemoWorld demo;
     private DemoLoad demoLoad;
+    private List<Reconciled> reconciled = List.of();
     private List<DevToken> tokens = List.of();
     private List<String> templateProblems = List.of();
     private String webhookSecret;
@@ -176,12 +182,13 @@ public final class LocalSystem implements AutoCloseable {
             }
         });
         running.add(gateway);
+        gateway.serveUnrouted(LocalWeb.forDemo(settings.projectRoot(), demo, emulator.control())); // web/ at "/"
         gateway.start();
         emulator.control().registerWebhook(webhookUrl().toString(), webhookSecret);
 
-        // 5. First start: the projection learns the demo world from its (signed) events.
+        // 5. First start: the projection learns the demo world from its (signed) events, then from a reconcile.
         if (Boolean.parseBoolean(state.getProperty("demoLoaded", "false"))) {
-            demoLoad = new DemoLoad(true, emulator.control().events().size(), 0, Map.of(), "already in the table");
+            demoLoad = new DemoLoad(true, emulator.control().events().size(), 0, Map.of(), "already in the table", 0);
         } else {
             gateway.logRequests(false);
             try {
@@ -194,14 +201,18 @@ public final class LocalSystem implements AutoCloseable {
                 save(propertiesFile, state);
             }
         }
+        if (Boolean.parseBoolean(state.getProperty("demoLoaded", "false"))
+                && !Boolean.parseBoolean(state.getProperty("demoReconciled", "false"))) {
+            reconciled = reconcileDemo();
+            if (reconciled.stream().allMatch(Reconciled::ok)) {
+                state.setProperty("demoReconciled", "true");
+                save(propertiesFile, state);
+            }
+        }
 
         // 6. Dev tokens for every demo organization and role.
         List<DevToken> list = new ArrayList<>();
-        Map<String, String> orgs = new LinkedHashMap<>();
-        orgs.put("Acme", demo.acmeOrganizationId());
-        orgs.put("Globex", demo.globexOrganizationId());
-        orgs.put("Initech", demo.initechOrganizationId());
-        for (var org : orgs.entrySet()) {
+        for (var org : demoOrganizations().entrySet()) {
             String slug = org.getKey().toLowerCase(Locale.ROOT);
             for (String role : ROLES) {
                 String sub = "user_" + slug + "_" + role;
@@ -236,6 +247,45 @@ public final class LocalSystem implements AutoCloseable {
         return r;
     }
 
+    /**
+     * What an operator does after onboarding: reconcile each demo organization with WorkOS. No webhook
+     * announces a connection that is still a draft (Globex's), so only a reconcile brings it into the
+     * table; for the rest it finds everything unchanged.
+     */
+    private List<Reconciled> reconcileDemo() {
+        var operator = functions.get(OPERATOR_FUNCTION).filter(LambdaFunctions.Deployed::available);
+        Map<String, String> orgs = demoOrganizations();
+        List<Reconciled> results = new ArrayList<>();
+        for (var org : orgs.entrySet()) {
+            if (operator.isEmpty()) {
+                results.add(new Reconciled(org.getKey(), org.getValue(), false, OPERATOR_FUNCTION + " is not available"));
+                continue;
+            }
+            String event = io.gatekeep.shared.Json.write(Map.of("action", "reconcile", "organizationId", org.getValue()));
+            try {
+                var report = io.gatekeep.shared.Json.parse(new String(
+                        functions.invokeJson(operator.get(), event.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8));
+                boolean ok = !report.has("error") && report.path("complete").asBoolean(true);
+                String summary = ok
+                        ? report.path("created").asInt() + " created, " + report.path("updated").asInt() + " updated, "
+                          + report.path("deleted").asInt() + " deleted, " + report.path("unchanged").asInt() + " unchanged"
+                        : report.path("error").asText("incomplete") + ": " + report.path("message").asText("");
+                results.add(new Reconciled(org.getKey(), org.getValue(), ok, summary));
+            } catch (LambdaFunctions.FunctionError | IllegalArgumentException e) {
+                results.add(new Reconciled(org.getKey(), org.getValue(), false, e.getMessage()));
+            }
+        }
+        return List.copyOf(results);
+    }
+
+    private Map<String, String> demoOrganizations() {
+        Map<String, String> orgs = new LinkedHashMap<>();
+        orgs.put("Acme", demo.acmeOrganizationId());
+        orgs.put("Globex", demo.globexOrganizationId());
+        orgs.put("Initech", demo.initechOrganizationId());
+        return orgs;
+    }
+
     /** Each stored event, exactly as the emulator delivers it: the same body, signed with the endpoint's secret. */
     private DemoLoad pushDemoEvents(List<StoredEvent> events) {
         var webhooks = functions.all().stream()
@@ -243,8 +293,9 @@ public final class LocalSystem implements AutoCloseable {
                 .findFirst();
         if (webhooks.isEmpty() || !webhooks.get().available()) {
             return new DemoLoad(false, events.size(), 0, Map.of(),
-                    "not loaded: the webhook function is not available yet; it will be loaded at the next start");
+                    "not loaded: the webhook function is not available yet; it will be loaded at the next start", 0);
         }
+        long started = System.nanoTime();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         Map<Integer, Integer> statuses = new TreeMap<>();
         int accepted = 0;
@@ -271,10 +322,12 @@ public final class LocalSystem implements AutoCloseable {
                 accepted++;
             }
         }
-        String note = accepted == events.size() ? "loaded into the table"
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        String note = accepted == events.size()
+                ? "pushed as signed webhooks and loaded into the table in " + String.format(Locale.ROOT, "%.1f s", millis / 1000.0)
                 : "partly loaded (" + accepted + " of " + events.size() + " accepted, statuses " + statuses
-                  + "); the rest is pushed again at the next start";
-        return new DemoLoad(false, events.size(), accepted, statuses, note);
+                  + "); all are pushed again at the next start";
+        return new DemoLoad(false, events.size(), accepted, statuses, note, millis);
     }
 
     public URI apiUrl() {
@@ -307,6 +360,10 @@ public final class LocalSystem implements AutoCloseable {
 
     public DemoLoad demoLoad() {
         return demoLoad;
+    }
+
+    public List<Reconciled> reconciled() {
+        return reconciled;
     }
 
     public List<DevToken> tokens() {
@@ -344,6 +401,7 @@ public final class LocalSystem implements AutoCloseable {
         out.println("Gatekeep runs locally. Ctrl-C stops everything.");
         out.println();
         out.printf("  HTTP API         %s   (template.yaml's routes; bearer tokens checked like API Gateway's JWT authorizer)%n", apiUrl());
+        out.printf("  Dashboard page   %s/   (web/: Identity integrations, with a demo sign-in per organization and role)%n", apiUrl());
         out.printf("  WorkOS emulator  %s   (open it in a browser; API key %s, client id %s)%n", emulator.baseUrl(),
                 emulator.apiKey(), emulator.clientId());
         out.printf("  JWT issuer       %s   JWKS %s   audience %s%n", emulator.issuer(), emulator.jwksUrl(), emulator.clientId());
@@ -381,6 +439,9 @@ public final class LocalSystem implements AutoCloseable {
                 demo.acmeOrganizationId());
         out.printf("  Globex   %s  pending globex.com, draft Entra ID connection%n", demo.globexOrganizationId());
         out.printf("  Initech  %s  nothing set up yet%n", demo.initechOrganizationId());
+        for (Reconciled r : reconciled) {
+            out.printf("  reconciled %-8s %s%s%n", r.organizationName(), r.ok() ? "" : "FAILED: ", r.summary());
+        }
         out.println();
         out.printf("Dev tokens (valid %d h; sub user_<org>_<role>, email <role>@<org>.com):%n", settings.tokenHours());
         for (DevToken t : tokens) {
@@ -428,7 +489,7 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     /** Deletes what the runner keeps in the data directory, and nothing else. */
-    private static void clean(Path data) throws IOException {
+    static void clean(Path data) throws IOException {
         for (String name : List.of("dynamodb", "runner.properties", "emulator-key.json")) {
             Path p = data.resolve(name);
             if (Files.isDirectory(p)) {
