@@ -1,0 +1,235 @@
+package io.gatekeep.browser;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatekeep.shared.Json;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One tab, driven like a person would: open a URL, read what is shown, click (real mouse events, so a click
+ * counts as a user gesture), type, pick from a list, take a screenshot. Every wait has a deadline and fails
+ * with what the page showed.
+ */
+final class Page {
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    private final DevTools devTools;
+    private final String targetId;
+    private final String sessionId;
+    private final AtomicInteger loads = new AtomicInteger();
+    private final List<String> errors = new CopyOnWriteArrayList<>();
+
+    Page(DevTools devTools, String targetId, String sessionId) {
+        this.devTools = devTools;
+        this.targetId = targetId;
+        this.sessionId = sessionId;
+    }
+
+    void init() {
+        devTools.onEvent(event -> {
+            if (!sessionId.equals(event.path("sessionId").asText())) {
+                return;
+            }
+            JsonNode params = event.path("params");
+            switch (event.path("method").asText()) {
+                case "Page.loadEventFired" -> loads.incrementAndGet();
+                case "Runtime.exceptionThrown" -> errors.add(params.path("exceptionDetails").toString());
+                case "Runtime.consoleAPICalled" -> {
+                    if ("error".equals(params.path("type").asText())) {
+                        errors.add(params.path("args").toString());
+                    }
+                }
+                default -> { }
+            }
+        });
+        send("Page.enable", null);
+        send("Runtime.enable", null);
+        send("Emulation.setDeviceMetricsOverride", Json.object().put("width", 1280).put("height", 900)
+                .put("deviceScaleFactor", 1).put("mobile", false));
+    }
+
+    String targetId() {
+        return targetId;
+    }
+
+    /** Script errors and console.error lines seen in this tab. */
+    List<String> errors() {
+        return List.copyOf(errors);
+    }
+
+    /** Navigates and waits for the load event. */
+    void open(String url) {
+        int before = loads.get();
+        JsonNode result = send("Page.navigate", Json.object().put("url", url));
+        if (result.hasNonNull("errorText")) {
+            throw new AssertionError("cannot open " + url + ": " + result.get("errorText").asText());
+        }
+        waitFor("the page " + url + " to load", () -> loads.get() > before);
+    }
+
+    void reload() {
+        int before = loads.get();
+        send("Page.reload", Json.object().put("ignoreCache", true));
+        waitFor("the page to reload", () -> loads.get() > before);
+    }
+
+    /** Runs an expression (promises are awaited) and returns its JSON value. */
+    JsonNode eval(String expression) {
+        JsonNode result = send("Runtime.evaluate", Json.object().put("expression", expression)
+                .put("returnByValue", true).put("awaitPromise", true));
+        if (result.has("exceptionDetails")) {
+            throw new AssertionError("script failed: " + expression + "\n" + result.get("exceptionDetails"));
+        }
+        return result.path("result").path("value");
+    }
+
+    String url() {
+        return eval("location.href").asText();
+    }
+
+    /** The visible text of the element with this data-testid ("" when there is none or it is hidden). */
+    String text(String testId) {
+        return eval("(() => { const e = document.querySelector(" + quote(testid(testId)) + ");"
+                + " return e && e.offsetParent !== null ? e.innerText.trim() : ''; })()").asText();
+    }
+
+    boolean visible(String selector) {
+        return eval("(() => { const e = document.querySelector(" + quote(selector) + ");"
+                + " return !!e && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden'; })()").asBoolean();
+    }
+
+    /** The whole visible text of the page. */
+    String bodyText() {
+        return eval("document.body ? document.body.innerText : ''").asText();
+    }
+
+    /** Texts of the visible elements matching a selector, in document order. */
+    List<String> texts(String selector) {
+        JsonNode values = eval("[...document.querySelectorAll(" + quote(selector) + ")]"
+                + ".filter(e => e.getClientRects().length > 0).map(e => e.innerText.trim())");
+        List<String> out = new java.util.ArrayList<>();
+        values.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
+    /** Values of one attribute of the elements matching a selector, in document order. */
+    List<String> attributes(String selector, String attribute) {
+        JsonNode values = eval("[...document.querySelectorAll(" + quote(selector) + ")].map(e => e.getAttribute("
+                + quote(attribute) + "))");
+        List<String> out = new java.util.ArrayList<>();
+        values.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
+    /** Waits for a visible, enabled element and clicks its centre with the mouse. */
+    void click(String selector) {
+        waitFor("a visible, enabled " + selector, () -> eval("(() => { const e = document.querySelector(" + quote(selector)
+                + "); return !!e && e.getClientRects().length > 0 && !e.disabled; })()").asBoolean());
+        JsonNode box = eval("(() => { const e = document.querySelector(" + quote(selector) + ");"
+                + " e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+                + " return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })()");
+        double x = box.path("x").asDouble();
+        double y = box.path("y").asDouble();
+        send("Input.dispatchMouseEvent", Json.object().put("type", "mouseMoved").put("x", x).put("y", y));
+        for (String type : List.of("mousePressed", "mouseReleased")) {
+            send("Input.dispatchMouseEvent", Json.object().put("type", type).put("x", x).put("y", y)
+                    .put("button", "left").put("buttons", 1).put("clickCount", 1));
+        }
+    }
+
+    /** Focuses a field and types into it as keyboard input. */
+    void type(String selector, String text) {
+        click(selector);
+        send("Input.insertText", Json.object().put("text", text));
+    }
+
+    /** Picks an option of a select by its value, as a person choosing from the list would (a change event). */
+    void select(String selector, String value) {
+        waitFor("an enabled " + selector + " with the option " + value, () -> eval("(() => { const s = document.querySelector("
+                + quote(selector) + "); return !!s && !s.disabled && [...s.options].some(o => o.value === " + quote(value)
+                + "); })()").asBoolean());
+        eval("(() => { const s = document.querySelector(" + quote(selector) + "); s.focus(); s.value = " + quote(value)
+                + "; s.dispatchEvent(new Event('input', {bubbles: true})); s.dispatchEvent(new Event('change', {bubbles: true})); })()");
+    }
+
+    /** Waits until the text of a data-testid element contains {@code expected}. */
+    void waitForText(String testId, String expected) {
+        waitFor("'" + expected + "' in [data-testid=" + testId + "]", () -> text(testId).contains(expected));
+    }
+
+    void waitFor(String what, java.util.function.BooleanSupplier condition) {
+        waitFor(what, condition, WAIT);
+    }
+
+    void waitFor(String what, java.util.function.BooleanSupplier condition, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (AssertionError | RuntimeException e) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw e;
+                }
+            }
+            if (Instant.now().isAfter(deadline)) {
+                String shown;
+                try {
+                    shown = url() + "\n" + bodyText();
+                } catch (RuntimeException | AssertionError e) {
+                    shown = "(cannot read the page: " + e.getMessage() + ")";
+                }
+                throw new AssertionError("waited " + timeout.toSeconds() + " s for " + what + "; the page shows:\n" + shown
+                        + (errors.isEmpty() ? "" : "\nscript errors: " + errors));
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** A PNG of the whole page (not only the viewport). */
+    void screenshot(Path file) throws IOException {
+        JsonNode size = send("Page.getLayoutMetrics", null).path("cssContentSize");
+        var clip = Json.object().put("x", 0).put("y", 0)
+                .put("width", Math.ceil(size.path("width").asDouble()))
+                .put("height", Math.ceil(size.path("height").asDouble())).put("scale", 1);
+        var params = Json.object().put("format", "png").put("captureBeyondViewport", true);
+        params.set("clip", clip);
+        byte[] png = Base64.getDecoder().decode(send("Page.captureScreenshot", params).path("data").asText());
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, png);
+    }
+
+    void bringToFront() {
+        send("Page.bringToFront", null);
+    }
+
+    void close() {
+        devTools.send(null, "Target.closeTarget", Json.object().put("targetId", targetId));
+    }
+
+    static String testid(String testId) {
+        return "[data-testid=\"" + testId + "\"]";
+    }
+
+    private JsonNode send(String method, com.fasterxml.jackson.databind.node.ObjectNode params) {
+        return devTools.send(sessionId, method, params);
+    }
+
+    private static String quote(String s) {
+        return Json.write(s);
+    }
+}
