@@ -146,7 +146,7 @@ class LocalSystemTest {
     @Test
     void unknownRoutesAre404Json() throws Exception {
         String token = "Bearer " + system.token("Acme", "admin").token();
-        for (String path : List.of("/", "/organizations", "/organizations/x/unknown", "/identity-health")) {
+        for (String path : List.of("/nothing", "/organizations", "/organizations/x/unknown", "/identity-health")) {
             var response = get(system, path, token);
             assertEquals(404, response.statusCode(), path);
             assertEquals("not_found", json(response).get("error").asText(), path);
