@@ -26,6 +26,7 @@ final class Receiver implements AutoCloseable {
 
     private final HttpServer server;
     final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    final java.util.concurrent.atomic.AtomicLong busyNanos = new java.util.concurrent.atomic.AtomicLong();
 
     Receiver(BiFunction<String, String, Answer> respond) {
         try {
@@ -61,8 +62,10 @@ final class Receiver implements AutoCloseable {
             String signature = exchange.getRequestHeaders().getFirst("WorkOS-Signature");
             deliveries.add(new Delivery(body, signature));
             Answer answer;
+            long t0 = System.nanoTime();
             try {
                 answer = respond.apply(body, signature);
+                busyNanos.addAndGet(System.nanoTime() - t0);
             } catch (RuntimeException e) {
                 answer = new Answer(500, "{\"error\":\"test_receiver\"}");
             }

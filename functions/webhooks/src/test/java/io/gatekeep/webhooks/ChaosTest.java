@@ -1,0 +1,173 @@
+package io.gatekeep.webhooks;
+
+import io.gatekeep.emulator.DeliveryAttempt;
+import io.gatekeep.emulator.EmulatorControl;
+import io.gatekeep.emulator.StoredEvent;
+import io.gatekeep.emulator.WorkOsEmulator;
+import io.gatekeep.shared.projection.DeadLetters;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The emulator plays a realistic history ({@link History}); its events reach the webhook function
+ * one to three times each, out of order, while the store fails at random and deliveries are retried.
+ * Afterwards the projection equals the emulator's own state, object for object, with exact counters.
+ *
+ * <p>Seeds: {@code -Dchaos.seed=N} (the emulator-delivered run, {@code -Dchaos.users} users, 500 by
+ * default) and {@code -Dchaos.seeds=1,2,3} (the fully shuffled, concurrent runs). A failure names its seed.
+ */
+class ChaosTest {
+
+    /**
+     * The emulator itself delivers over HTTP, signed, to the function behind a loopback endpoint: each
+     * step of the history with 1-3 copies per event, shuffled in windows of 25, and WorkOS-style
+     * retries with backoff of every delivery the function answered 5xx (10% of transactions fail).
+     */
+    @Test
+    void theEmulatorDeliversARealisticHistoryThroughFailures() {
+        long seed = Long.getLong("chaos.seed", 20_261_123L);
+        int users = Integer.getInteger("chaos.users", 500);
+        System.out.println("chaos (emulator delivery): seed " + seed + ", " + users + " users");
+        try {
+            emulatorDelivered(seed, users);
+        } catch (AssertionError | RuntimeException e) {
+            fail("chaos seed " + seed + " (rerun with -Dchaos.seed=" + seed + "): " + e.getMessage(), e);
+        }
+    }
+
+    private void emulatorDelivered(long seed, int users) {
+        StoreFault fault = new StoreFault("TransactWriteItems").failAtRandom(0.10, seed);
+        WebhookFixture webhooks = new WebhookFixture(fault);
+        try (WorkOsEmulator emulator = WorkOsEmulator.builder().seed(seed)
+                .webhookRetry(30, Duration.ofMillis(5), Duration.ofMillis(80)).start();
+             Receiver receiver = Receiver.forwardingTo(webhooks)) {
+            EmulatorControl workos = emulator.control();
+            workos.registerWebhook(receiver.url(), WebhookFixture.SECRET);
+            workos.faultSeed(seed).webhookShuffleWindow(25);
+            Random random = new Random(seed);
+            long started = System.nanoTime();
+            History history = History.play(workos, users, random, () -> workos.webhookDuplicates(1 + random.nextInt(3)));
+            long played = System.nanoTime();
+            assertTrue(workos.awaitDeliveries(Duration.ofMinutes(2)), "the emulator finished delivering");
+            System.out.printf("chaos (emulator delivery): history played in %d ms, delivered in %d ms (%d ms in the function)%n",
+                    (played - started) / 1_000_000, (System.nanoTime() - played) / 1_000_000, receiver.busyNanos.get() / 1_000_000);
+
+            List<DeliveryAttempt> attempts = workos.deliveries();
+            assertEquals(List.of(), attempts.stream().filter(a -> a.outcome().equals("gave_up")).toList(), "no delivery gave up");
+            long retried = attempts.stream().filter(a -> a.status() == 503).count();
+            assertTrue(retried > 0 && fault.injected.get() > 0, "store failures were injected and answered 503");
+            assertTrue(attempts.stream().anyMatch(a -> a.copy() > 1), "events were duplicated");
+            assertTrue(outOfOrder(attempts, workos.events()), "deliveries were reordered");
+            assertEquals(retried, new DeadLetters(webhooks.dynamo, webhooks.table, Clock.systemUTC()).all().size(),
+                    "one dead letter per failed delivery");
+
+            long checking = System.nanoTime();
+            List<String> differences = ProjectionCheck.differences(webhooks, workos.snapshot(), workos.events(),
+                    history.organizationId);
+            System.out.printf("chaos (emulator delivery): compared in %d ms%n", (System.nanoTime() - checking) / 1_000_000);
+            assertEquals(List.of(), differences.subList(0, Math.min(20, differences.size())),
+                    differences.size() + " differences");
+            System.out.println("chaos (emulator delivery): " + workos.events().size() + " events, " + attempts.size()
+                    + " delivery attempts, " + retried + " answered 503, " + webhooks.calls.count("TransactWriteItems")
+                    + " transactions, seed " + seed + ": projection equals WorkOS");
+        }
+    }
+
+    /** Several seeds: every event 1-3 times, the whole lot shuffled, two deliveries at a time. */
+    @Test
+    void shuffledConcurrentDeliveriesEndEqualForEverySeed() throws Exception {
+        long[] seeds = Arrays.stream(System.getProperty("chaos.seeds", "1,2,3").split(","))
+                .mapToLong(s -> Long.parseLong(s.trim())).toArray();
+        int users = Integer.getInteger("chaos.smallUsers", 30);
+        for (long seed : seeds) {
+            System.out.println("chaos (shuffled, concurrent): seed " + seed + ", " + users + " users");
+            try {
+                shuffledConcurrent(seed, users);
+            } catch (AssertionError | RuntimeException e) {
+                fail("chaos seed " + seed + " (rerun with -Dchaos.seeds=" + seed + "): " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void shuffledConcurrent(long seed, int users) throws Exception {
+        StoreFault fault = new StoreFault("TransactWriteItems").failAtRandom(0.15, seed);
+        WebhookFixture webhooks = new WebhookFixture(fault);
+        try (WorkOsEmulator emulator = WorkOsEmulator.builder().seed(seed).start()) {
+            EmulatorControl workos = emulator.control();
+            Random random = new Random(seed);
+            History history = History.play(workos, users, random, () -> { });
+            List<StoredEvent> events = workos.events();
+
+            List<String> deliveries = new ArrayList<>();
+            for (StoredEvent e : events) {
+                for (int copies = 1 + random.nextInt(3); copies > 0; copies--) {
+                    deliveries.add(e.json());
+                }
+            }
+            Collections.shuffle(deliveries, random);
+            ConcurrentLinkedDeque<String> queue = new ConcurrentLinkedDeque<>(deliveries);
+            AtomicInteger refused = new AtomicInteger();
+            AtomicInteger unexpected = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                workers.add(pool.submit(() -> {
+                    String body;
+                    while ((body = queue.pollFirst()) != null) {
+                        int status = webhooks.deliver(body).status();
+                        if (status == 503) {
+                            refused.incrementAndGet();
+                            queue.addLast(body); // WorkOS retries later
+                        } else if (status != 200) {
+                            unexpected.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+            pool.shutdown();
+            assertEquals(0, unexpected.get(), "every delivery ends 200 or 503");
+            assertTrue(refused.get() > 0, "store failures were injected");
+
+            List<String> differences = ProjectionCheck.differences(webhooks, workos.snapshot(), events, history.organizationId);
+            assertEquals(List.of(), differences.subList(0, Math.min(20, differences.size())),
+                    differences.size() + " differences");
+            System.out.println("chaos (shuffled, concurrent): " + events.size() + " events, " + deliveries.size()
+                    + " deliveries, " + refused.get() + " answered 503, seed " + seed + ": projection equals WorkOS");
+        }
+    }
+
+    /** True when some event was first delivered after an event that happened later. */
+    private static boolean outOfOrder(List<DeliveryAttempt> attempts, List<StoredEvent> events) {
+        List<String> order = events.stream().map(StoredEvent::id).toList();
+        Set<String> seen = new java.util.HashSet<>();
+        List<Integer> firstDeliveries = attempts.stream().filter(a -> seen.add(a.eventId()))
+                .map(a -> order.indexOf(a.eventId())).collect(Collectors.toList());
+        for (int i = 1; i < firstDeliveries.size(); i++) {
+            if (firstDeliveries.get(i) < firstDeliveries.get(i - 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,189 @@
+package io.gatekeep.webhooks;
+
+import io.gatekeep.emulator.Snapshot;
+import io.gatekeep.emulator.StoredEvent;
+import io.gatekeep.shared.Json;
+import io.gatekeep.shared.Times;
+import io.gatekeep.shared.audit.AuditEntry;
+import io.gatekeep.shared.table.Attr;
+import io.gatekeep.shared.table.Keys;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Compares the projection with the emulator's own state, object for object: the organization, its
+ * live domains, connections (state, type, name, updated_at, certificate), directories (state,
+ * counts, last sync), each directory's live users and groups and the memberships between them;
+ * plus one audit entry and one marker per event. Returns every difference found (empty: equal).
+ */
+final class ProjectionCheck {
+    private final WebhookFixture store;
+    private final List<String> differences = new ArrayList<>();
+
+    private ProjectionCheck(WebhookFixture store) {
+        this.store = store;
+    }
+
+    static List<String> differences(WebhookFixture store, Snapshot workos, List<StoredEvent> events, String orgId) {
+        ProjectionCheck check = new ProjectionCheck(store);
+        check.run(workos, events, orgId);
+        return check.differences;
+    }
+
+    private void expect(String what, Object expected, Object actual) {
+        if (!Objects.equals(expected, actual)) {
+            differences.add(what + ": WorkOS has " + expected + ", projection has " + actual);
+        }
+    }
+
+    private static String iso(Instant instant) {
+        return instant == null ? null : Times.iso(instant);
+    }
+
+    private void run(Snapshot workos, List<StoredEvent> events, String orgId) {
+        List<Map<String, AttributeValue>> partition = store.partition(Keys.orgPk(orgId));
+        Map<String, Map<String, AttributeValue>> live = new TreeMap<>();
+        for (Map<String, AttributeValue> item : partition) {
+            if (!Attr.flag(item, "deleted")) {
+                live.put(Attr.str(item, Keys.SK), item);
+            }
+        }
+
+        Snapshot.Organization org = workos.organization(orgId).orElseThrow();
+        Map<String, AttributeValue> orgItem = live.get(Keys.ORG_SK);
+        expect("organization", true, orgItem != null);
+        if (orgItem != null) {
+            expect("organization name", org.name(), Attr.str(orgItem, "name"));
+            expect("organization updatedAt", iso(org.updatedAt()), Attr.str(orgItem, "updatedAt"));
+        }
+
+        expect("live domains", workos.domainsOf(orgId).stream().map(d -> Keys.domainSk(d.id())).collect(Collectors.toCollection(TreeSet::new)),
+                keys(live, Keys.DOMAIN_PREFIX));
+        for (Snapshot.Domain d : workos.domainsOf(orgId)) {
+            Map<String, AttributeValue> item = live.getOrDefault(Keys.domainSk(d.id()), Map.of());
+            expect("domain " + d.id() + " domain", d.domain(), Attr.str(item, "domain"));
+            expect("domain " + d.id() + " state", d.state(), Attr.str(item, "state"));
+            expect("domain " + d.id() + " strategy", d.verificationStrategy(), Attr.str(item, "verificationStrategy"));
+            expect("domain " + d.id() + " updatedAt", iso(d.updatedAt()), Attr.str(item, "updatedAt"));
+        }
+
+        Map<String, StoredEvent> lastCertificateEvent = new HashMap<>();
+        for (StoredEvent e : events) {
+            if (e.event().startsWith("connection.saml_certificate_")) {
+                lastCertificateEvent.put(Json.text(e.data().path("connection"), "id"), e);
+            }
+        }
+        expect("live connections", workos.connectionsOf(orgId).stream().map(c -> Keys.connectionSk(c.id()))
+                .collect(Collectors.toCollection(TreeSet::new)), keys(live, Keys.CONNECTION_PREFIX));
+        for (Snapshot.Connection c : workos.connectionsOf(orgId)) {
+            Map<String, AttributeValue> item = live.getOrDefault(Keys.connectionSk(c.id()), Map.of());
+            expect("connection " + c.id() + " state", c.state(), Attr.str(item, "state"));
+            expect("connection " + c.id() + " type", c.connectionType(), Attr.str(item, "connectionType"));
+            expect("connection " + c.id() + " name", c.name(), Attr.str(item, "name"));
+            expect("connection " + c.id() + " createdAt", iso(c.createdAt()), Attr.str(item, "createdAt"));
+            expect("connection " + c.id() + " updatedAt", iso(c.updatedAt()), Attr.str(item, "updatedAt"));
+            StoredEvent certificate = lastCertificateEvent.get(c.id());
+            if (certificate != null) { // the certificate is known only from its events
+                expect("connection " + c.id() + " certificateExpiresAt", iso(c.certificateExpiresAt()),
+                        Attr.str(item, "certificateExpiresAt"));
+                expect("connection " + c.id() + " renewal required",
+                        certificate.event().endsWith("renewal_required"), Attr.flag(item, "certificateRenewalRequired"));
+            }
+        }
+
+        expect("live directories", workos.directoriesOf(orgId).stream().map(d -> Keys.directorySk(d.id()))
+                .collect(Collectors.toCollection(TreeSet::new)), keys(live, Keys.DIRECTORY_PREFIX));
+        for (Snapshot.Directory d : workos.directoriesOf(orgId)) {
+            Map<String, AttributeValue> item = live.getOrDefault(Keys.directorySk(d.id()), Map.of());
+            String what = "directory " + d.id();
+            expect(what + " state", d.state(), Attr.str(item, "state"));
+            expect(what + " name", d.name(), Attr.str(item, "name"));
+            expect(what + " type", d.type(), Attr.str(item, "directoryType"));
+            expect(what + " updatedAt", iso(d.updatedAt()), Attr.str(item, "updatedAt"));
+            expect(what + " userCount", (long) workos.usersOf(d.id()).size(), Attr.num(item, "userCount", 0));
+            expect(what + " groupCount", (long) workos.groupsOf(d.id()).size(), Attr.num(item, "groupCount", 0));
+            expect(what + " lastSyncAt", lastSync(events, d.id()), Attr.str(item, "lastSyncAt"));
+            expect(what + " index", orgId, Attr.str(store.item(Keys.directoryPk(d.id()), Keys.DIRECTORY_META_SK), "organizationId"));
+            directoryContents(workos, d.id());
+        }
+
+        List<StoredEvent> ofOrg = events.stream().filter(e -> orgId.equals(e.organizationId())).toList();
+        List<AuditEntry> audit = store.audit(orgId);
+        expect("audit entries", ofOrg.size(), audit.size());
+        expect("audit entry ids", ofOrg.stream().map(StoredEvent::id).collect(Collectors.toCollection(TreeSet::new)),
+                audit.stream().map(AuditEntry::id).collect(Collectors.toCollection(TreeSet::new)));
+        long markers = ofOrg.stream().filter(e -> store.item(Keys.eventPk(e.id()), Keys.EVENT_SK) == null).count();
+        expect("events without a marker", 0L, markers);
+    }
+
+    private void directoryContents(Snapshot workos, String directoryId) {
+        Map<String, Map<String, AttributeValue>> users = new TreeMap<>();
+        Map<String, Map<String, AttributeValue>> groups = new TreeMap<>();
+        Set<String> members = new TreeSet<>();
+        for (Map<String, AttributeValue> item : store.partition(Keys.directoryPk(directoryId))) {
+            String sk = Attr.str(item, Keys.SK);
+            boolean deleted = Attr.flag(item, "deleted");
+            if (sk.startsWith(Keys.USER_PREFIX) && !deleted) {
+                users.put(sk.substring(Keys.USER_PREFIX.length()), item);
+            } else if (sk.startsWith(Keys.GROUP_PREFIX) && !deleted) {
+                groups.put(sk.substring(Keys.GROUP_PREFIX.length()), item);
+            } else if (sk.startsWith(Keys.MEMBER_PREFIX) && Attr.flag(item, "member")) {
+                members.add(sk.substring(Keys.MEMBER_PREFIX.length()));
+            }
+        }
+        // a membership counts while its user and group are live (WorkOS drops them silently with a deleted group)
+        members.removeIf(m -> !users.containsKey(m.substring(0, m.indexOf('#'))) || !groups.containsKey(m.substring(m.indexOf('#') + 1)));
+
+        List<Snapshot.User> wantedUsers = workos.usersOf(directoryId);
+        expect("users of " + directoryId, wantedUsers.stream().map(Snapshot.User::id).collect(Collectors.toCollection(TreeSet::new)),
+                new TreeSet<>(users.keySet()));
+        for (Snapshot.User u : wantedUsers) {
+            Map<String, AttributeValue> item = users.getOrDefault(u.id(), Map.of());
+            String what = "user " + u.id();
+            expect(what + " email", u.email(), Attr.str(item, "email"));
+            expect(what + " firstName", u.firstName(), Attr.str(item, "firstName"));
+            expect(what + " lastName", u.lastName(), Attr.str(item, "lastName"));
+            expect(what + " state", u.state(), Attr.str(item, "state"));
+            expect(what + " updatedAt", iso(u.updatedAt()), Attr.str(item, "updatedAt"));
+        }
+        List<Snapshot.Group> wantedGroups = workos.groupsOf(directoryId);
+        expect("groups of " + directoryId, wantedGroups.stream().map(Snapshot.Group::id).collect(Collectors.toCollection(TreeSet::new)),
+                new TreeSet<>(groups.keySet()));
+        for (Snapshot.Group g : wantedGroups) {
+            Map<String, AttributeValue> item = groups.getOrDefault(g.id(), Map.of());
+            expect("group " + g.id() + " name", g.name(), Attr.str(item, "name"));
+            expect("group " + g.id() + " updatedAt", iso(g.updatedAt()), Attr.str(item, "updatedAt"));
+        }
+        Set<String> userIds = wantedUsers.stream().map(Snapshot.User::id).collect(Collectors.toSet());
+        expect("memberships of " + directoryId, workos.memberships().stream().filter(m -> userIds.contains(m.userId()))
+                .map(m -> m.userId() + "#" + m.groupId()).collect(Collectors.toCollection(TreeSet::new)), members);
+    }
+
+    /** The latest time of the directory's user, group and membership events and its activations. */
+    static String lastSync(List<StoredEvent> events, String directoryId) {
+        Instant last = null;
+        for (StoredEvent e : events) {
+            boolean sync = e.event().startsWith("dsync.user.") || e.event().startsWith("dsync.group.");
+            String dir = sync ? Json.text(e.data(), "directory_id")
+                    : e.event().equals("dsync.activated") ? Json.text(e.data(), "id") : null;
+            if (directoryId.equals(dir) && (last == null || e.createdAt().isAfter(last))) {
+                last = e.createdAt();
+            }
+        }
+        return iso(last);
+    }
+
+    private static Set<String> keys(Map<String, Map<String, AttributeValue>> live, String prefix) {
+        return live.keySet().stream().filter(sk -> sk.startsWith(prefix)).collect(Collectors.toCollection(TreeSet::new));
+    }
+}
