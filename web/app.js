@@ -41,6 +41,7 @@ const state = {
   auditType: '',
   auditCursor: null,
   generation: 0,          // bumps on every organization or role switch: late answers for the old one are dropped
+  auditRequest: 0,        // the latest audit-log request (a filter change or a refresh supersedes older ones)
   pollUntil: 0,
   pollTimer: null,
 };
@@ -457,8 +458,9 @@ async function loadAudit(fromStart, generation) {
   const query = new URLSearchParams({ limit: String(AUDIT_PAGE_SIZE) });
   if (state.auditType) query.set('type', state.auditType);
   if (!fromStart && state.auditCursor) query.set('cursor', state.auditCursor);
+  const request = ++state.auditRequest;
   const page = await api(orgPath(`/audit-events?${query}`));
-  if (generation !== state.generation) {
+  if (generation !== state.generation || request !== state.auditRequest) {
     return;
   }
   const rows = page.data.map((e) => el('tr', { 'data-testid': 'audit-row', 'data-id': e.id, 'data-type': e.type },

@@ -32,6 +32,7 @@ import java.util.List;
 import static io.gatekeep.browser.Page.testid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -86,6 +87,51 @@ class IdentityIntegrationsPageTest {
             assertEquals(List.of(), p.errors(), "no script errors in " + p.targetId());
             p.close();
         }
+    }
+
+    // ---- the runner serves the page next to the API -----------------------------------------------------------
+
+    @Test
+    @Order(0)
+    void theRunnerServesThePageNextToTheApi() throws Exception {
+        HttpResponse<String> index = http("GET", "/", null);
+        assertEquals(200, index.statusCode());
+        assertEquals("text/html; charset=utf-8", index.headers().firstValue("content-type").orElse(""));
+        assertTrue(index.headers().firstValue("content-security-policy").orElse("").contains("script-src 'self'"));
+        assertEquals(Files.readString(ProjectFiles.root().resolve("web/index.html")), index.body());
+        assertEquals("text/javascript; charset=utf-8", http("GET", "/web/app.js", null).headers().firstValue("content-type").orElse(""));
+        assertEquals("text/css; charset=utf-8", http("GET", "/web/styles.css", null).headers().firstValue("content-type").orElse(""));
+        assertEquals(302, http("GET", "/web/", null).statusCode(), "the page's relative links work from / only");
+        for (String missing : List.of("/web/nothing.js", "/web/../pom.xml", "/web/%2e%2e/pom.xml", "/web/.hidden", "/pom.xml", "/template.yaml")) {
+            HttpResponse<String> r = http("GET", missing, null);
+            assertEquals(404, r.statusCode(), missing);
+            assertEquals("not_found", Json.parse(r.body()).path("error").asText(), missing);
+        }
+        assertEquals(404, http("POST", "/", "{}").statusCode(), "only GET and HEAD read the page");
+        // API routes come first: they answer as the API does, not with the page.
+        HttpResponse<String> health = http("GET", "/organizations/" + demo.acmeOrganizationId() + "/identity-health", null);
+        assertEquals(401, health.statusCode());
+        assertEquals("unauthenticated", Json.parse(health.body()).path("error").asText());
+
+        // The demo sign-in: the organizations and roles, and dev tokens the API accepts.
+        JsonNode demoInfo = Json.parse(http("GET", "/_local/demo", null).body());
+        assertEquals(List.of("Acme", "Globex", "Initech"), demoInfo.path("organizations").findValuesAsText("name"));
+        assertEquals(List.of("owner", "admin", "member"), strings(demoInfo.path("roles")));
+        HttpResponse<String> issued = http("POST", "/_local/dev-token",
+                "{\"organizationId\":\"" + demo.globexOrganizationId() + "\",\"role\":\"member\"}");
+        assertEquals(200, issued.statusCode());
+        String token = Json.parse(issued.body()).path("token").asText();
+        HttpResponse<String> asMember = HTTP.send(HttpRequest.newBuilder(URI.create(system.apiUrl()
+                        + "/organizations/" + demo.globexOrganizationId() + "/identity-health"))
+                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, asMember.statusCode(), asMember.body());
+        HttpResponse<String> noOrg = http("POST", "/_local/dev-token", "{\"organizationId\":\"org_unknown\",\"role\":\"admin\"}");
+        assertEquals(400, noOrg.statusCode());
+        assertEquals("Select an organization before continuing.", Json.parse(noOrg.body()).path("message").asText());
+        assertEquals(400, http("POST", "/_local/dev-token",
+                "{\"organizationId\":\"" + demo.acmeOrganizationId() + "\",\"role\":\"superuser\"}").statusCode());
+        assertEquals(400, http("POST", "/_local/dev-token", "not json").statusCode());
+        assertEquals(405, http("GET", "/_local/dev-token", null).statusCode());
     }
 
     // ---- the demo world as the runner starts it ----------------------------------------------------------------
@@ -148,6 +194,7 @@ class IdentityIntegrationsPageTest {
         assertEquals("1", page.text("dsync-total"));
         assertEquals("200", page.text("dsync-users"));
         assertEquals("5", page.text("dsync-groups"));
+        assertNotEquals("Never", page.text("dsync-last"));
         assertFalse(page.text("dsync-last").isEmpty());
         assertFalse(page.visible(testid("certificate")), "no certificate warning");
         assertEquals(List.of(), page.texts("#sso-actions button, #dsync-actions button"), "nothing left to set up in WorkOS");
@@ -418,6 +465,12 @@ class IdentityIntegrationsPageTest {
         List<String> out = new ArrayList<>();
         array.forEach(v -> out.add(v.asText()));
         return out;
+    }
+
+    static HttpResponse<String> http(String method, String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(system.apiUrl() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static JsonNode apiGet(String path, String organization, String role) throws Exception {

@@ -42,6 +42,14 @@ final class Page {
             switch (event.path("method").asText()) {
                 case "Page.loadEventFired" -> loads.incrementAndGet();
                 case "Runtime.exceptionThrown" -> errors.add(params.path("exceptionDetails").toString());
+                // The browser's own errors: a blocked script or style (CSP), a failed resource other than an
+                // API answer (those are the page's business and show as messages), and so on.
+                case "Log.entryAdded" -> {
+                    JsonNode entry = params.path("entry");
+                    if ("error".equals(entry.path("level").asText()) && !"network".equals(entry.path("source").asText())) {
+                        errors.add(entry.path("source").asText() + ": " + entry.path("text").asText());
+                    }
+                }
                 case "Runtime.consoleAPICalled" -> {
                     if ("error".equals(params.path("type").asText())) {
                         errors.add(params.path("args").toString());
@@ -52,6 +60,7 @@ final class Page {
         });
         send("Page.enable", null);
         send("Runtime.enable", null);
+        send("Log.enable", null);
         send("Emulation.setDeviceMetricsOverride", Json.object().put("width", 1280).put("height", 900)
                 .put("deviceScaleFactor", 1).put("mobile", false));
     }
@@ -60,7 +69,7 @@ final class Page {
         return targetId;
     }
 
-    /** Script errors and console.error lines seen in this tab. */
+    /** Script errors, console.error lines and the browser's own errors (e.g. CSP) seen in this tab. */
     List<String> errors() {
         return List.copyOf(errors);
     }
