@@ -4,6 +4,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.gatekeep.emulator.DemoWorld;
+import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.emulator.StoredEvent;
 import io.gatekeep.emulator.WorkOsEmulator;
 import io.gatekeep.shared.config.Config;
@@ -182,7 +183,7 @@ public final class LocalSystem implements AutoCloseable {
             }
         });
         running.add(gateway);
-        gateway.serveUnrouted(LocalWeb.forDemo(settings.projectRoot(), demo, emulator.control())); // web/ at "/"
+        gateway.serveUnrouted(new LocalWeb(settings.projectRoot().resolve("web"), demoOrganizations(), emulator.control())); // web/ at "/"
         gateway.start();
         emulator.control().registerWebhook(webhookUrl().toString(), webhookSecret);
 
@@ -213,15 +214,20 @@ public final class LocalSystem implements AutoCloseable {
         // 6. Dev tokens for every demo organization and role.
         List<DevToken> list = new ArrayList<>();
         for (var org : demoOrganizations().entrySet()) {
-            String slug = org.getKey().toLowerCase(Locale.ROOT);
             for (String role : ROLES) {
-                String sub = "user_" + slug + "_" + role;
-                String email = role + "@" + slug + ".com";
-                list.add(new DevToken(org.getKey(), org.getValue(), role, sub, email,
-                        emulator.control().issueToken(sub, org.getValue(), role, email, settings.tokenHours() * 3600L)));
+                list.add(devToken(emulator.control(), org.getKey(), org.getValue(), role, settings.tokenHours() * 3600L));
             }
         }
         tokens = List.copyOf(list);
+    }
+
+    /** A dev token of the demo world ({@code sub user_<org>_<role>}, {@code email <role>@<org>.com}), from the emulator. */
+    static DevToken devToken(EmulatorControl emulator, String organizationName, String organizationId, String role, long ttlSeconds) {
+        String slug = organizationName.toLowerCase(Locale.ROOT);
+        String sub = "user_" + slug + "_" + role;
+        String email = role + "@" + slug + ".com";
+        return new DevToken(organizationName, organizationId, role, sub, email,
+                emulator.issueToken(sub, organizationId, role, email, ttlSeconds));
     }
 
     /** The template's parameters, as they are set locally. */

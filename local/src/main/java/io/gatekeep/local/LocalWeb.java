@@ -3,7 +3,6 @@ package io.gatekeep.local;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
-import io.gatekeep.emulator.DemoWorld;
 import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.shared.Json;
 
@@ -61,18 +60,11 @@ public final class LocalWeb implements LocalApiGateway.Unrouted {
     private final List<Organization> organizations;
     private final EmulatorControl emulator;
 
-    public LocalWeb(Path webDir, List<Organization> organizations, EmulatorControl emulator) {
+    /** @param organizations the demo organizations, name to id, in the picker's order */
+    public LocalWeb(Path webDir, Map<String, String> organizations, EmulatorControl emulator) {
         this.webDir = webDir.toAbsolutePath().normalize();
-        this.organizations = List.copyOf(organizations);
+        this.organizations = organizations.entrySet().stream().map(e -> new Organization(e.getValue(), e.getKey())).toList();
         this.emulator = emulator;
-    }
-
-    /** The page for the emulator's demo world: Acme, Globex and Initech. */
-    public static LocalWeb forDemo(Path projectRoot, DemoWorld demo, EmulatorControl emulator) {
-        return new LocalWeb(projectRoot.resolve("web"), List.of(
-                new Organization(demo.acmeOrganizationId(), "Acme"),
-                new Organization(demo.globexOrganizationId(), "Globex"),
-                new Organization(demo.initechOrganizationId(), "Initech")), emulator);
     }
 
     @Override
@@ -122,10 +114,8 @@ public final class LocalWeb implements LocalApiGateway.Unrouted {
         if (!LocalSystem.ROLES.contains(role)) {
             return LocalApiGateway.gatewayError(400, "invalid_request", "role must be one of " + LocalSystem.ROLES + ".");
         }
-        String slug = org.name().toLowerCase(Locale.ROOT);
-        String token = emulator.issueToken("user_" + slug + "_" + role, org.id(), role, role + "@" + slug + ".com", DEV_TOKEN_SECONDS);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("token", token);
+        out.put("token", LocalSystem.devToken(emulator, org.name(), org.id(), role, DEV_TOKEN_SECONDS).token());
         out.put("expiresIn", DEV_TOKEN_SECONDS);
         return json(200, out);
     }
