@@ -79,6 +79,25 @@ class StoreFailureTest {
     }
 
     @Test
+    void aConflictingTransactionIsTriedOnceMore() {
+        fault.conflictNext(1);
+        webhooks.calls.reset();
+        var response = webhooks.deliver(user("dsync.user.created", "ev_conflict_1", "directory_user_c", 1, "Cy"));
+        assertEquals(200, response.status(), response::toString);
+        assertEquals("applied", response.text("status"));
+        assertEquals(List.of("TransactWriteItems", "TransactWriteItems"), webhooks.calls.operations());
+        assertEquals(1, WebhookFixture.n(webhooks.item(Keys.orgPk(ORG), Keys.directorySk(DIR)), "userCount"));
+
+        // still in conflict the second time: 503, and WorkOS's retry applies it
+        fault.conflictNext(2);
+        String body = user("dsync.user.created", "ev_conflict_2", "directory_user_d", 2, "Di").json();
+        assertEquals(503, webhooks.deliver(body).status());
+        assertNull(webhooks.item(Keys.eventPk("ev_conflict_2"), Keys.EVENT_SK));
+        assertEquals("applied", webhooks.deliver(body).text("status"));
+        assertEquals(2, WebhookFixture.n(webhooks.item(Keys.orgPk(ORG), Keys.directorySk(DIR)), "userCount"));
+    }
+
+    @Test
     void whenTheWholeStoreIsGoneTheAnswerIsStillA5xx() {
         // a table that does not exist: the transaction and the dead-letter write both fail;
         // WorkOS's retries are then the safety net

@@ -4,19 +4,23 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Makes DynamoDB fail on demand, inside the real SDK pipeline: an operation (e.g.
- * TransactWriteItems) answers like a 500 from the service, for the next n calls or at random.
+ * TransactWriteItems) answers like a 503 from the service, for the next n calls or at random, or
+ * is cancelled for a conflicting transaction (which DynamoDB Local, serialising everything, never does).
  */
 final class StoreFault implements ExecutionInterceptor {
     private final String operation;
     private final AtomicInteger failNext = new AtomicInteger();
     private final AtomicInteger skipNext = new AtomicInteger();
+    private final AtomicInteger conflictNext = new AtomicInteger();
     private volatile double failFraction;
     private volatile Random random = new Random(0);
     final AtomicInteger injected = new AtomicInteger();
@@ -29,6 +33,12 @@ final class StoreFault implements ExecutionInterceptor {
     StoreFault failNext(int n, int skip) {
         skipNext.set(skip);
         failNext.set(n);
+        return this;
+    }
+
+    /** The next {@code n} calls are cancelled as DynamoDB cancels a transaction that met another one. */
+    StoreFault conflictNext(int n) {
+        conflictNext.set(n);
         return this;
     }
 
@@ -52,6 +62,15 @@ final class StoreFault implements ExecutionInterceptor {
         }
         boolean fail;
         synchronized (this) {
+            if (conflictNext.get() > 0) {
+                conflictNext.decrementAndGet();
+                injected.incrementAndGet();
+                throw TransactionCanceledException.builder().statusCode(400)
+                        .message("Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]")
+                        .cancellationReasons(CancellationReason.builder().code("TransactionConflict")
+                                .message("Transaction is ongoing for the item").build())
+                        .build();
+            }
             if (skipNext.get() > 0) {
                 skipNext.decrementAndGet();
                 fail = false;
