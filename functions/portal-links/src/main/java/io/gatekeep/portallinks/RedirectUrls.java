@@ -44,6 +44,9 @@ public final class RedirectUrls {
         if (!uri.isAbsolute() || uri.isOpaque() || uri.getScheme() == null || uri.getHost() == null) {
             return false;
         }
+        if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+            return false; // java.net.URI takes any digits as a port: http://localhost:99999999/ is no place to return to
+        }
         if (uri.getRawUserInfo() != null) {
             return false; // https://app.example.com@evil.test reads as a host to people, not to browsers
         }
