@@ -1,0 +1,276 @@
+package io.gatekeep.bench;
+
+import io.gatekeep.testkit.ProjectFiles;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code bin/bench}: runs every benchmark once against one DynamoDB Local and one WorkOS emulator on
+ * loopback and prints Markdown tables (the figures go into BENCHMARKS.md with the machine line). Every
+ * figure is a ratio or a count measured within the run, so runs on different or busy machines compare.
+ * Benchmarks report; they do not pass or fail on timing (the test suite checks behaviour), except that a
+ * broken measurement or a forbidden HTTP client in a jar makes the exit status 1.
+ *
+ * <pre>
+ * --only=cold,warm,counts,throughput,reconcile   (default: all)
+ * --requests=10000 --portal-requests=2000        warm latency samples per handler
+ * --cold-runs=3                                  fresh JVMs per function (the median is reported)
+ * --senders=4 --events=1000                      webhook throughput (events per sender)
+ * --users=10000                                  reconcile size
+ * --target=target                                Maven output directory holding the shaded jars
+ * --quick                                        small numbers: a smoke run of every benchmark
+ * </pre>
+ */
+public final class Benchmarks {
+    static final List<String> ALL = List.of("counts", "warm", "throughput", "cold", "reconcile");
+
+    private Benchmarks() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        boolean quick = options.containsKey("quick");
+        Set<String> only = Set.copyOf(Arrays.asList(options.getOrDefault("only", String.join(",", ALL)).split(",")));
+        int requests = intOption(options, "requests", quick ? 500 : 10_000);
+        int portalRequests = intOption(options, "portal-requests", quick ? 100 : 2_000);
+        int coldRuns = intOption(options, "cold-runs", quick ? 1 : 3);
+        int senders = intOption(options, "senders", 4);
+        int events = intOption(options, "events", quick ? 100 : 1_000);
+        int users = intOption(options, "users", quick ? 500 : 10_000);
+        String target = options.getOrDefault("target", "target");
+        Path root = options.containsKey("root") ? Path.of(options.get("root")).toAbsolutePath().normalize() : ProjectFiles.root();
+
+        PrintStream console = System.out;
+        double loadAtStart = Machine.load();
+        console.printf("Gatekeep benchmarks: %s%n", String.join(", ", ALL.stream().filter(only::contains).toList()));
+        Report report = new Report();
+        Path work = Files.createTempDirectory("gatekeep-bench");
+        try (BenchWorld world = BenchWorld.start()) {
+            console.printf("DynamoDB Local %s, WorkOS emulator %s, table %s, organization %s%n",
+                    world.local().endpoint(), world.emulator().baseUrl(), world.table(), world.organizationId());
+            if (only.contains("counts")) {
+                counts(world, report);
+            }
+            if (only.contains("warm")) {
+                warm(world, report, requests, portalRequests, console);
+            }
+            if (only.contains("throughput")) {
+                throughput(world, report, senders, events, console);
+            }
+            if (only.contains("cold")) {
+                cold(world, report, root, target, coldRuns, work, console);
+            }
+            if (only.contains("reconcile")) {
+                reconcile(world, report, root, target, users, work, console);
+            }
+        }
+        report.print(console, Machine.describe(loadAtStart));
+        console.flush();
+        System.exit(report.failed() ? 1 : 0);
+    }
+
+    // ------------------------------------------------------------------ request counts
+
+    static void counts(BenchWorld world, Report report) {
+        List<List<String>> rows = new ArrayList<>();
+        try {
+            for (RequestCounts.Count c : RequestCounts.measure(world)) {
+                rows.add(List.of(c.operation(), Integer.toString(c.requests()), String.join(" + ", c.calls()),
+                        c.min() == c.budget() ? Integer.toString(c.budget()) : c.min() + ".." + c.budget(), c.note()));
+                report.target("requests", c.operation(), Integer.toString(c.requests()), "<= " + c.budget(), c.withinBudget());
+            }
+        } catch (RuntimeException e) {
+            report.fail("requests", "request counts", e.toString());
+        }
+        report.table(new Report.Table("DynamoDB requests per operation (RequestCounter; also RequestBudgetTest in bin/test)",
+                List.of("operation", "requests", "calls", "budget", "why"), rows, List.of(
+                "The audit log's first page is GetItem + Query by design: entries alone cannot prove the organization exists "
+                        + "(webhooks file events of organizations not known yet; a deleted organization keeps its log). Later "
+                        + "pages are one Query: their signed cursor is the proof.")));
+    }
+
+    // ------------------------------------------------------------------ warm latency
+
+    static void warm(BenchWorld world, Report report, int requests, int portalRequests, PrintStream console) {
+        List<List<String>> rows = new ArrayList<>();
+        List<WarmLatency.Result> results;
+        try {
+            results = new WarmLatency(world, requests, portalRequests, console).run();
+        } catch (RuntimeException e) {
+            report.fail("warm", "warm latency", e.toString());
+            return;
+        }
+        WarmLatency.Result emulator = results.stream().filter(r -> r.function().equals("(emulator)")).findFirst().orElse(null);
+        for (WarmLatency.Result r : results) {
+            rows.add(List.of(r.function(), r.request(), String.format(Locale.ROOT, "%,d", r.requests()),
+                    Report.ms(r.total().p50()), Report.ms(r.total().p99()), Report.ms(r.dynamo().p50()), Report.ms(r.dynamo().p99()),
+                    Report.ms(r.own().p50()), Report.ms(r.own().p99()), Report.num(r.dynamoCallsPerRequest(), 1), r.note()));
+            if (r.function().equals("(emulator)")) {
+                continue;
+            }
+            if (r.function().equals("portal-links")) {
+                report.info("warm", "portal-links own p99 (WorkOS call included)", Report.ms(r.own().p99()) + " ms; own p50 "
+                        + Report.ms(r.own().p50()) + " ms - emulator p50 " + (emulator == null ? "?" : Report.ms(emulator.total().p50()))
+                        + " ms");
+                continue;
+            }
+            report.target("warm", r.function() + ": " + r.request() + " own p99", Report.ms(r.own().p99()) + " ms", "< 2 ms",
+                    r.own().p99() < 2.0);
+        }
+        report.table(new Report.Table("Warm latency in-process (ms; own = total - DynamoDB time on the wire)",
+                List.of("function", "request", "n", "p50", "p99", "DynamoDB p50", "DynamoDB p99", "own p50", "own p99",
+                        "DynamoDB calls/req", "note"), rows, List.of(
+                "One handler instance, one request at a time, after a warm-up of max(200, n/5) requests; the JSON log line of "
+                        + "each request is formatted and written to a discarding stream.",
+                "DynamoDB time = beforeTransmission..afterTransmission of every HTTP attempt (DynamoDB Local in this JVM plus "
+                        + "loopback). Own = the handler's code, the SDK's marshalling and signing, logging.",
+                "Portal links: " + String.format(Locale.ROOT, "%,d", portalRequests) + " requests (each one is a WorkOS call to "
+                        + "the emulator, which keeps every link); their own time includes that call: compare with the raw emulator row.")));
+    }
+
+    // ------------------------------------------------------------------ throughput
+
+    static void throughput(BenchWorld world, Report report, int senders, int events, PrintStream console) {
+        WebhookThroughput.Result r;
+        try {
+            r = new WebhookThroughput(world, senders, events, console).run();
+        } catch (Exception e) {
+            report.fail("throughput", "webhook ingest", e.toString());
+            return;
+        }
+        report.table(new Report.Table("Webhook ingest throughput (dsync.user.created, a new user each)",
+                List.of("senders", "events", "handler events/s", "raw TransactWriteItems events/s", "ratio", "transactions",
+                        "other calls", "non-200"),
+                List.of(List.of(Integer.toString(r.senders()), String.format(Locale.ROOT, "%,d", r.events()),
+                        Report.num(r.handlerPerSecond(), 0), Report.num(r.rawPerSecond(), 0), Report.num(r.ratio(), 2),
+                        String.format(Locale.ROOT, "%,d", r.transactions()), Integer.toString(r.otherCalls()),
+                        Integer.toString(r.rejected()))),
+                List.of("Each sender is its own handler instance and client, on its own directory. Raw = the very "
+                        + "TransactWriteItems requests the handler made (captured), replayed by as many threads on a twin table.")));
+        if (r.rejected() > 0) {
+            report.fail("throughput", "webhook ingest", r.rejected() + " deliveries were not answered 200");
+        }
+        report.target("throughput", "handler / raw TransactWriteItems, " + senders + " senders", Report.num(r.ratio(), 2), ">= 0.7",
+                r.ratio() >= 0.7);
+    }
+
+    // ------------------------------------------------------------------ cold start
+
+    static void cold(BenchWorld world, Report report, Path root, String target, int runs, Path work, PrintStream console) {
+        List<ColdStart.Result> results = new ColdStart(world, root, target, runs, console).run(work);
+        ColdStart.Result hello = results.stream().filter(r -> r.subject().name().equals(ColdStart.HELLO)).findFirst().orElseThrow();
+        double helloInit = hello.medianOf(ChildJvm.Result::initMillis);
+        List<List<String>> rows = new ArrayList<>();
+        for (ColdStart.Result r : results) {
+            String name = r.subject().name();
+            boolean isHello = name.equals(ColdStart.HELLO);
+            if (r.error() != null || r.runs().isEmpty()) {
+                rows.add(List.of(name, mb(r.jarBytes()), clients(r), "-", "-", "-", "-", "-", "-", "-", "FAILED: " + firstLine(r.error())));
+                report.fail("cold", name, firstLine(String.valueOf(r.error())));
+                continue;
+            }
+            double boot = r.medianOf(ChildJvm.Result::bootMillis);
+            double handlerInit = r.medianOf(ChildJvm.Result::handlerInitMillis);
+            double init = r.medianOf(ChildJvm.Result::initMillis);
+            double first = r.medianOf(ChildJvm.Result::firstMillis);
+            double steady = r.medianOf(ChildJvm.Result::steadyMillis);
+            double ratio = init / helloInit;
+            rows.add(List.of(name, isHello ? "-" : mb(r.jarBytes()), isHello ? "-" : clients(r), Report.num(boot, 0),
+                    Report.num(handlerInit, 0), Report.num(init, 0), Report.num(ratio, 2), Report.num(first, 0),
+                    Report.ms(steady), Report.num(first - steady, 0), Integer.toString(r.runs().size())));
+            if (isHello) {
+                continue;
+            }
+            report.target("cold", name + " init / hello init", Report.num(ratio, 2) + "x (" + Report.num(init, 0) + " / "
+                    + Report.num(helloInit, 0) + " ms)", "<= 2x", ratio <= 2.0);
+            report.target("cold", name + " jar size", mb(r.jarBytes()) + " MB", "< 15 MB", r.jarBytes() < ColdStart.JAR_LIMIT_BYTES);
+            if (!r.forbidden().isEmpty()) {
+                report.fail("cold", name + " jar", "holds " + String.join(", ", r.forbidden()) + " (an Apache or Netty HTTP client)");
+            }
+        }
+        report.table(new Report.Table("Cold start (fresh JVM per run, " + String.join(" ", ChildJvm.LAMBDA_FLAGS) + "; median of "
+                + runs + " runs; ms)",
+                List.of("function", "jar MB", "Apache/Netty in jar", "JVM boot", "handler init", "Init (boot + init)",
+                        "Init / hello", "first request", "steady request", "first - steady", "runs"), rows, List.of(
+                "Init = process start to a constructed handler (the public no-arg constructor: configuration from system "
+                        + "properties, SDK clients built), what Lambda reports as Init Duration; hello = a handler with no SDK, "
+                        + "no Jackson and no logging on only the Lambda core and events jars.",
+                "First request: against DynamoDB Local and the emulator over loopback (no TLS: in AWS the first request also "
+                        + "pays a TLS handshake to DynamoDB and to WorkOS). Steady = the best of 10 repeats of the same request in "
+                        + "the same JVM (C1 only, as in Lambda); for the webhook the repeats are duplicate deliveries.",
+                "SnapStart: Init runs once at publish time and instances start from the snapshot. A beforeCheckpoint hook "
+                        + "(org.crac Resource) that sends one request through each path (a DynamoDB GetItem of a missing key, a "
+                        + "Jackson round trip of a response, for portal-links and operator one WorkOS SDK call) would load and "
+                        + "link those classes before the snapshot: it removes most of the 'first - steady' column from a restored "
+                        + "instance's first request. Nothing in the code does that yet.")));
+    }
+
+    private static String clients(ColdStart.Result r) {
+        return r.forbidden().isEmpty() ? "none" : "FOUND " + String.join(" ", r.forbidden());
+    }
+
+    private static String mb(long bytes) {
+        return bytes <= 0 ? "-" : Report.num(bytes / (1024.0 * 1024), 1);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl) + " ...";
+    }
+
+    // ------------------------------------------------------------------ reconcile
+
+    static void reconcile(BenchWorld world, Report report, Path root, String target, int users, Path work, PrintStream console) {
+        Path jar = root.resolve("functions/operator").resolve(target).resolve("operator.jar");
+        if (!Files.exists(jar)) {
+            report.fail("reconcile", users + " users", "no jar at " + root.relativize(jar) + " (./mvnw package)");
+            return;
+        }
+        ReconcileBench.Result r = new ReconcileBench(world, users, console).run(new ChildJvm(work), jar);
+        double heapMb = r.heapPeakBytes() / (1024.0 * 1024);
+        report.table(new Report.Table("Reconcile (operator, child JVM -Xmx256m, every webhook of the directory missed)",
+                List.of("users", "time s", "peak heap MB", "GC count", "GC ms", "complete", "users in table", "error"),
+                List.of(List.of(String.format(Locale.ROOT, "%,d", r.users()), Report.num(r.seconds(), 1), Report.num(heapMb, 0),
+                        Long.toString(r.gcCount()), Long.toString(r.gcMillis()), Boolean.toString(r.complete()),
+                        String.format(Locale.ROOT, "%,d", r.usersInTable()), r.error() == null ? "" : firstLine(r.error()))),
+                List.of("Peak heap = sum of the heap pools' peak usage (MemoryPoolMXBean): an upper bound of the true peak. "
+                        + "The report: " + (r.report() == null ? "none" : r.report()))));
+        if (r.error() != null) {
+            report.fail("reconcile", users + " users", firstLine(r.error()));
+            return;
+        }
+        report.target("reconcile", users + " users: peak heap", Report.num(heapMb, 0) + " MB", "< 256 MB", heapMb < 256);
+        report.target("reconcile", users + " users: complete, all users in the table", r.complete() + ", "
+                + r.usersInTable(), "true, " + users, r.complete() && r.usersInTable() == users);
+        report.info("reconcile", users + " users: time", Report.num(r.seconds(), 1) + " s");
+    }
+
+    // ------------------------------------------------------------------ options
+
+    static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (String a : args) {
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unknown argument " + a + " (options look like --requests=1000)");
+            }
+            int eq = a.indexOf('=');
+            options.put(eq < 0 ? a.substring(2) : a.substring(2, eq), eq < 0 ? "" : a.substring(eq + 1));
+        }
+        return options;
+    }
+
+    private static int intOption(Map<String, String> options, String name, int fallback) {
+        return options.containsKey(name) ? Integer.parseInt(options.get(name)) : fallback;
+    }
+}

@@ -1,0 +1,191 @@
+package io.gatekeep.bench;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import io.gatekeep.bench.harness.HelloHandler;
+import io.gatekeep.shared.Json;
+import io.gatekeep.testkit.SamTemplate;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.jar.JarFile;
+
+/**
+ * Cold start of every function of template.yaml, each in a fresh JVM with the Lambda flags, from its
+ * shaded jar ({@code functions/<f>/<target>/<f>.jar}, built by {@code ./mvnw package}): JVM boot, the
+ * handler's init (public no-arg constructor: the Lambda path, configuration from system properties),
+ * the first request against DynamoDB Local and the emulator (started once in this process), then the
+ * best of a few repeats of the same request (what a warm instance takes). The baseline is
+ * {@link HelloHandler} on only the Lambda core and events jars, measured in the same run, interleaved
+ * round by round with the functions so that load on the machine falls on all of them alike.
+ * Each jar's size is reported, and a jar that holds an Apache or Netty HTTP client fails its row.
+ */
+public final class ColdStart {
+    public static final String HELLO = "hello (baseline)";
+    /** Entry prefixes of the HTTP clients the functions must not carry (the URL-connection client is the one). */
+    public static final List<String> FORBIDDEN = List.of("org/apache/http/", "org/apache/hc/", "io/netty/",
+            "software/amazon/awssdk/http/apache/", "software/amazon/awssdk/http/apache5/", "software/amazon/awssdk/http/nio/netty/");
+    public static final long JAR_LIMIT_BYTES = 15L * 1024 * 1024;
+
+    /** One function to start: its jar, handler and first request (an HTTP call or a stream event). */
+    public record Subject(String name, String handlerClass, List<Path> classpath, Path jar, int memoryMb, HttpCall call,
+                          String streamEvent, String problem) {}
+
+    public record Result(Subject subject, long jarBytes, List<String> forbidden, List<ChildJvm.Result> runs, String error) {
+        public ChildJvm.Result median() {
+            List<ChildJvm.Result> sorted = runs.stream().sorted(Comparator.comparingLong(ChildJvm.Result::initMillis)).toList();
+            return sorted.isEmpty() ? null : sorted.get(sorted.size() / 2);
+        }
+
+        public double medianOf(java.util.function.ToDoubleFunction<ChildJvm.Result> f) {
+            double[] values = runs.stream().mapToDouble(f).sorted().toArray();
+            return values.length == 0 ? Double.NaN : values[values.length / 2];
+        }
+    }
+
+    private final BenchWorld world;
+    private final Path root;
+    private final String target;
+    private final int runs;
+    private final PrintStream console;
+
+    public ColdStart(BenchWorld world, Path root, String target, int runs, PrintStream console) {
+        this.world = world;
+        this.root = root;
+        this.target = target;
+        this.runs = runs;
+        this.console = console;
+    }
+
+    public List<Result> run(Path workDir) {
+        ChildJvm jvm = new ChildJvm(workDir);
+        List<Subject> subjects = subjects();
+        Map<String, List<ChildJvm.Result>> results = new LinkedHashMap<>();
+        Map<String, String> errors = new LinkedHashMap<>();
+        subjects.forEach(s -> results.put(s.name(), new ArrayList<>()));
+        for (int round = 1; round <= runs; round++) {
+            for (Subject s : subjects) {
+                if (s.problem() != null || errors.containsKey(s.name())) {
+                    continue;
+                }
+                console.printf("  cold: round %d/%d %s%n", round, runs, s.name());
+                console.flush();
+                try {
+                    ChildJvm.Result r = jvm.run(s.classpath(), s.handlerClass(), spec(s), List.of(), systemProperties(), 120);
+                    String problem = check(s, r);
+                    if (problem != null) {
+                        errors.put(s.name(), problem);
+                    } else {
+                        results.get(s.name()).add(r);
+                    }
+                } catch (ChildJvm.Failure e) {
+                    errors.put(s.name(), e.getMessage());
+                }
+            }
+        }
+        List<Result> out = new ArrayList<>();
+        for (Subject s : subjects) {
+            long size = 0;
+            List<String> forbidden = List.of();
+            if (s.jar() != null && Files.exists(s.jar())) {
+                try {
+                    size = Files.size(s.jar());
+                    forbidden = forbiddenEntries(s.jar());
+                } catch (IOException e) {
+                    errors.putIfAbsent(s.name(), "cannot read " + s.jar() + ": " + e);
+                }
+            }
+            String error = s.problem() != null ? s.problem() : errors.get(s.name());
+            out.add(new Result(s, size, forbidden, List.copyOf(results.get(s.name())), error));
+        }
+        return out;
+    }
+
+    /** The HTTP client packages found in a jar (empty when clean). */
+    public static List<String> forbiddenEntries(Path jar) throws IOException {
+        TreeSet<String> found = new TreeSet<>();
+        try (JarFile file = new JarFile(jar.toFile())) {
+            file.stream().forEach(e -> FORBIDDEN.stream().filter(p -> e.getName().startsWith(p)).forEach(found::add));
+        }
+        return List.copyOf(found);
+    }
+
+    private static String check(Subject s, ChildJvm.Result r) {
+        if (s.streamEvent() != null) {
+            String report = r.streamOutput();
+            if (report == null || Json.parse(report).has("error")) {
+                return "the first request failed: " + report;
+            }
+            return null;
+        }
+        String expected = s.name().equals("PortalLinksFunction") ? "201" : "200";
+        return r.status().equals(expected) ? null : "the first request answered " + r.status() + ", not " + expected;
+    }
+
+    private Map<String, String> systemProperties() {
+        Map<String, String> p = new LinkedHashMap<>(world.settings());
+        p.put("aws.region", BenchWorld.REGION);
+        p.put("aws.accessKeyId", "bench");
+        p.put("aws.secretAccessKey", "bench");
+        return p;
+    }
+
+    private Properties spec(Subject s) {
+        Properties spec;
+        if (s.streamEvent() != null) {
+            spec = new Properties();
+            spec.setProperty("kind", "stream");
+            spec.setProperty("body", s.streamEvent());
+        } else {
+            // a webhook body must be signed at most 3 minutes before it arrives, and a new one is a new event
+            HttpCall call = s.name().equals("WebhooksFunction")
+                    ? world.webhook(world.userCreated(world.directoryId(), world.nextId("directory_user"), world.nextInstant()))
+                    : s.call();
+            spec = call.spec();
+        }
+        spec.setProperty("function", s.name());
+        spec.setProperty("memoryMb", Integer.toString(s.memoryMb()));
+        spec.setProperty("timeoutMs", "60000");
+        spec.setProperty("repeat", "10");
+        return spec;
+    }
+
+    private List<Subject> subjects() {
+        List<Subject> subjects = new ArrayList<>();
+        List<Path> helloClasspath = List.of(ChildJvm.locationOf(Context.class), ChildJvm.locationOf(APIGatewayV2HTTPEvent.class));
+        subjects.add(new Subject(HELLO, HelloHandler.class.getName(), helloClasspath, null, 1024, world.health(), null, null));
+        SamTemplate template = SamTemplate.load(root.resolve("template.yaml"));
+        Object globalMemory = template.globalsFunction().get("MemorySize");
+        for (SamTemplate.Function f : template.functions()) {
+            String module = f.codeUri();
+            String name = Path.of(module).getFileName().toString();
+            Path jar = root.resolve(module).resolve(target).resolve(name + ".jar");
+            Object memory = f.properties().getOrDefault("MemorySize", globalMemory);
+            int memoryMb = memory instanceof Number n ? n.intValue() : 1024;
+            String problem = Files.exists(jar) ? null : "no jar at " + root.relativize(jar) + " (bin/bench builds it: ./mvnw package)";
+            HttpCall call = null;
+            String stream = null;
+            switch (f.logicalId()) {
+                case "PortalLinksFunction" -> call = world.portalLink("sso");
+                case "OrgSettingsFunction" -> call = world.plan(true);
+                case "WebhooksFunction" -> call = world.health(); // replaced by a freshly signed event per run
+                case "IdentityHealthFunction" -> call = world.health();
+                case "AuditEventsFunction" -> call = world.auditFirstPage();
+                case "ProvidersFunction" -> call = world.providers();
+                case "OperatorFunction" -> stream = "{\"action\":\"onboard\",\"organizationId\":\"" + world.organizationId() + "\"}";
+                default -> problem = "no first request is defined for " + f.logicalId() + " in ColdStart";
+            }
+            subjects.add(new Subject(f.logicalId(), f.handlerClass(), List.of(jar), jar, memoryMb, call, stream, problem));
+        }
+        return subjects;
+    }
+}

@@ -1,0 +1,121 @@
+package io.gatekeep.bench;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.gatekeep.auditevents.AuditEventsHandler;
+import io.gatekeep.health.IdentityHealthHandler;
+import io.gatekeep.orgsettings.OrgSettingsHandler;
+import io.gatekeep.portallinks.PortalLinksHandler;
+import io.gatekeep.providers.ProvidersHandler;
+import io.gatekeep.shared.Json;
+import io.gatekeep.testkit.LocalContext;
+import io.gatekeep.testkit.RequestCounter;
+import io.gatekeep.webhooks.WebhookHandler;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * DynamoDB requests per API operation, counted with {@link RequestCounter} on the handler's own client,
+ * one operation at a time. The same figures are a test in the normal suite (RequestBudgetTest), which
+ * fails when an operation makes more requests than its budget.
+ */
+public final class RequestCounts {
+    /** One operation: the requests it made (operation names in order) against its budget. */
+    public record Count(String operation, int requests, List<String> calls, int min, int budget, String note) {
+        public boolean withinBudget() {
+            return requests >= min && requests <= budget;
+        }
+    }
+
+    private final BenchWorld world;
+    private final RequestCounter counter = new RequestCounter();
+    private final DynamoDbClient client;
+    private final List<Count> counts = new ArrayList<>();
+
+    private RequestCounts(BenchWorld world) {
+        this.world = world;
+        this.client = world.client(counter);
+    }
+
+    public static List<Count> measure(BenchWorld world) {
+        RequestCounts m = new RequestCounts(world);
+        try {
+            m.run();
+        } finally {
+            m.client.close();
+        }
+        return List.copyOf(m.counts);
+    }
+
+    private void run() {
+        Clock clock = Clock.systemUTC();
+        var health = new IdentityHealthHandler(world.config(), client, clock);
+        var audit = new AuditEventsHandler(world.config(), client, clock);
+        var settings = new OrgSettingsHandler(world.config(), client, clock);
+        var portal = new PortalLinksHandler(world.config(), client, clock);
+        var providers = new ProvidersHandler(world.config(), client, clock);
+        var webhooks = new WebhookHandler(world.config(), client, clock);
+
+        count("identity health", health, world.health(), 200, 1, 1, "one Query of the organization partition");
+        String cursor = Json.text(Json.parse(count("audit log, first page", audit, world.auditFirstPage(), 200, 2, 2,
+                "GetItem (the organization exists and is not deleted) + Query, by design: see AuditEventsHandler")), "nextCursor");
+        if (cursor == null) {
+            throw new IllegalStateException("the bench organization's audit log has a single page: no cursor to follow");
+        }
+        count("audit log, later page", audit, world.auditFirstPage().withQuery("cursor", cursor), 200, 1, 1,
+                "one Query: the signed cursor proves the organization");
+        count("settings: PUT plan", settings, world.plan(true), 200, 1, 1, "one TransactWriteItems (item + audit entry)");
+        count("settings: PUT it-contacts", settings, world.itContacts(), 200, 1, 1, "one TransactWriteItems (item + audit entry)");
+        count("portal link issued", portal, world.portalLink("sso"), 201, 2, 2, "Query (gates) + PutItem (audit entry)");
+        count("providers", providers, world.providers(), 200, 0, 0, "a resource file; no table");
+
+        Instant now = Instant.now();
+        String dir = world.directoryId();
+        String org = world.organizationId();
+        String created = world.userCreated(dir, world.nextId("directory_user"), world.nextInstant());
+        count("webhook: common path (dsync.user.created)", webhooks, world.webhook(created), 200, 1, 1,
+                "one TransactWriteItems: marker + user + directory counter + audit entry");
+        count("webhook: duplicate delivery", webhooks, world.webhook(created), 200, 1, 1,
+                "the same transaction, cancelled by the marker's condition");
+        String early = world.nextId("directory_user");
+        count("webhook: worst path (updated before created)", webhooks,
+                world.webhook(world.userEvent("dsync.user.updated", dir, org, early, now)), 200, 2, 2,
+                "the assumed prior state was wrong: cancellation returns the item, one corrected transaction");
+        String user = world.nextId("directory_user");
+        webhooks.handleRequest(world.webhook(world.userCreated(dir, user, now)).event(), LocalContext.of("webhooks"));
+        count("webhook: worst path (stale update)", webhooks,
+                world.webhook(world.userEvent("dsync.user.updated", dir, org, user, now.minusSeconds(60))), 200, 2, 2,
+                "cancelled (older than stored), then marker + audit entry only");
+        count("webhook: worst path (no organization_id)", webhooks,
+                world.webhook(world.userEvent("dsync.user.created", dir, null, world.nextId("directory_user"), now)), 200, 2, 2,
+                "TransactGetItems (directory index + item), then one transaction");
+    }
+
+    private String count(String operation, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler, HttpCall call,
+                         int expectedStatus, int min, int budget, String note) {
+        APIGatewayV2HTTPEvent event = call.event();
+        counter.reset();
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, LocalContext.of("bench"));
+        List<String> calls = counter.operations();
+        if (response.getStatusCode() != expectedStatus) {
+            throw new IllegalStateException(operation + ": expected " + expectedStatus + " but got " + response.getStatusCode()
+                    + " " + errorOf(response.getBody()));
+        }
+        counts.add(new Count(operation, calls.size(), calls, min, budget, note));
+        return response.getBody();
+    }
+
+    /** The error code of an error body (never a whole body: a 201's body holds a portal link). */
+    private static String errorOf(String body) {
+        try {
+            return String.valueOf(Json.text(Json.parse(body), "error"));
+        } catch (RuntimeException e) {
+            return "(no JSON body)";
+        }
+    }
+}

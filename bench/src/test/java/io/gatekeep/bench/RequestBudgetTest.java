@@ -1,0 +1,90 @@
+package io.gatekeep.bench;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The DynamoDB request budget of every API operation, as the benchmark counts it (same code:
+ * {@link RequestCounts}), checked in the normal suite: an operation that makes more requests than its
+ * budget fails here, not only in a benchmark nobody runs. Budgets: health 1, audit later page 1 (first
+ * page GetItem + Query by design), settings 1, webhook common path 1, duplicate 1, worst paths 2, portal
+ * link 2, providers 0.
+ */
+class RequestBudgetTest {
+    static BenchWorld world;
+    static Map<String, RequestCounts.Count> counts;
+
+    @BeforeAll
+    static void measure() {
+        world = BenchWorld.start();
+        counts = RequestCounts.measure(world).stream()
+                .collect(Collectors.toMap(RequestCounts.Count::operation, Function.identity()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (world != null) {
+            world.close();
+        }
+    }
+
+    private static void assertBudget(String operation, int budget, List<String> expectedCalls) {
+        RequestCounts.Count c = counts.get(operation);
+        assertTrue(c != null, "not measured: " + operation + " (measured: " + counts.keySet() + ")");
+        assertTrue(c.requests() <= budget, operation + " made " + c.requests() + " DynamoDB requests " + c.calls()
+                + ", over its budget of " + budget);
+        if (expectedCalls != null) {
+            assertEquals(expectedCalls, c.calls(), operation);
+        }
+        assertTrue(c.withinBudget(), operation + ": " + c);
+    }
+
+    @Test
+    void identityHealthIsOneQuery() {
+        assertBudget("identity health", 1, List.of("Query"));
+    }
+
+    @Test
+    void auditLogLaterPagesAreOneQueryAndTheFirstPageAlsoChecksTheOrganization() {
+        assertBudget("audit log, later page", 1, List.of("Query"));
+        assertBudget("audit log, first page", 2, List.of("GetItem", "Query"));
+    }
+
+    @Test
+    void settingsAreOneTransaction() {
+        assertBudget("settings: PUT plan", 1, List.of("TransactWriteItems"));
+        assertBudget("settings: PUT it-contacts", 1, List.of("TransactWriteItems"));
+    }
+
+    @Test
+    void aPortalLinkIsAtMostTwoRequests() {
+        assertBudget("portal link issued", 2, null);
+    }
+
+    @Test
+    void providersNeverTouchTheTable() {
+        assertBudget("providers", 0, List.of());
+    }
+
+    @Test
+    void aWebhookOnItsCommonPathIsOneTransactionAndADuplicateToo() {
+        assertBudget("webhook: common path (dsync.user.created)", 1, List.of("TransactWriteItems"));
+        assertBudget("webhook: duplicate delivery", 1, List.of("TransactWriteItems"));
+    }
+
+    @Test
+    void aWebhookOnItsWorstPathsIsAtMostTwoRequests() {
+        assertBudget("webhook: worst path (updated before created)", 2, null);
+        assertBudget("webhook: worst path (stale update)", 2, null);
+        assertBudget("webhook: worst path (no organization_id)", 2, null);
+    }
+}
