@@ -37,7 +37,6 @@ const state = {
   organizationId: '',
   token: null,
   claims: {},
-  health: null,
   auditType: '',
   auditCursor: null,
   generation: 0,          // bumps on every organization or role switch: late answers for the old one are dropped
@@ -195,7 +194,6 @@ async function selectOrganization(organizationId) {
   state.organizationId = organizationId;
   state.token = null;
   state.claims = {};
-  state.health = null;
   stopPolling();
   clearError();
   $('org-picker').value = organizationId;
@@ -245,7 +243,6 @@ async function loadHealth(generation) {
   if (generation !== state.generation) {
     return;
   }
-  state.health = health;
   renderHealth(health);
   $('dashboard').hidden = false;
 }
