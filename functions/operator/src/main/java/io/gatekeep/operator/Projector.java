@@ -7,8 +7,19 @@ import io.gatekeep.shared.projection.Projection;
 import io.gatekeep.shared.projection.StoreUnavailableException;
 import io.gatekeep.shared.projection.WorkOsEvent;
 
+import io.gatekeep.shared.table.Attr;
+import io.gatekeep.shared.table.Keys;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -34,15 +45,43 @@ final class Projector {
     private static final int ATTEMPTS = 3;
 
     private final Projection projection;
+    private final DynamoDbClient dynamo;
+    private final String table;
 
     Projector(Env env) {
         this.projection = new Projection(env.dynamo(), env.table(), env.clock());
+        this.dynamo = env.dynamo();
+        this.table = env.table();
     }
 
     /** One event (an Events API item or a dead letter's verified body), exactly once. */
     ApplyOutcome apply(JsonNode event) {
         WorkOsEvent parsed = WorkOsEvent.of(event);
         return retried(() -> projection.apply(parsed));
+    }
+
+    /**
+     * The events among these (at most 100) whose exactly-once marker exists: applied before, by a
+     * webhook or an earlier run. One BatchGetItem instead of one cancelled transaction per event;
+     * the marker's condition still guards every event that is applied.
+     */
+    Set<String> alreadyApplied(List<String> eventIds) {
+        Set<String> found = new HashSet<>();
+        List<Map<String, AttributeValue>> keys = eventIds.stream().filter(Objects::nonNull).distinct()
+                .map(id -> Attr.key(Keys.eventPk(id), Keys.EVENT_SK)).toList();
+        if (keys.isEmpty()) {
+            return found;
+        }
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder()
+                .keys(keys).projectionExpression("pk").consistentRead(true).build());
+        for (int attempt = 0; !request.isEmpty() && attempt < 5; attempt++) {
+            Map<String, KeysAndAttributes> ask = request;
+            BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(ask));
+            response.responses().getOrDefault(table, List.of())
+                    .forEach(item -> found.add(Attr.str(item, Keys.PK).substring("EVENT#".length())));
+            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        }
+        return found; // keys left unprocessed are simply applied: the marker decides
     }
 
     /** An object as a WorkOS list or get call returns it. */
