@@ -169,6 +169,20 @@ class SignatureTest {
         assertEquals("Zürich Ärzte 東京", WebhookFixture.s(webhooks.org(ORG), "name"));
     }
 
+    @Test
+    void withoutAReadableSecretTheAnswerIs503SoWorkOsTriesAgain() {
+        var config = new io.gatekeep.shared.config.Config(java.util.Map.of(
+                io.gatekeep.shared.config.Config.TABLE_NAME, webhooks.table));
+        var handler = new WebhookHandler(config, webhooks.dynamo, Clock.systemUTC());
+        String body = body("event_sig_no_secret");
+        List<String> before = webhooks.scan();
+        var response = handler.handleRequest(WebhookFixture.request(body, WebhookFixture.sign(body)),
+                io.gatekeep.testkit.LocalContext.of("webhooks"));
+        assertEquals(503, response.getStatusCode());
+        assertTrue(response.getBody().contains("secret_unavailable"));
+        assertEquals(before, webhooks.scan());
+    }
+
     // ------------------------------------------------------------------ agreement with the SDK
 
     @Test

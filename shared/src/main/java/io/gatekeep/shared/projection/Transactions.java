@@ -18,7 +18,8 @@ import java.util.function.Function;
  * each item. When DynamoDB cancels it, the cancellation reasons (one per item, in request order,
  * with the item as it was) say which assumptions were wrong; the planner is asked again with those
  * facts and the one correct transaction is sent. A failed condition on the event marker means the
- * event was applied before: a duplicate, and nothing more is written.
+ * event was applied before: a duplicate, and nothing more is written. (DynamoDB checks every item's
+ * condition and reports each one, {@code None} for those that held; DynamoDB Local does the same.)
  */
 final class Transactions {
     static final String MARKER = "marker";
