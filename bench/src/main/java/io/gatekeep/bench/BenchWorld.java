@@ -38,7 +38,7 @@ public final class BenchWorld implements AutoCloseable {
     public static final String REGION = LocalDynamo.REGION;
     public static final String ALLOWED_HOST = "app.benchco.example";
 
-    private final LocalDynamo local;
+    private final DynamoService local;
     private final WorkOsEmulator emulator;
     private final String table;
     private final String organizationId;
@@ -47,7 +47,7 @@ public final class BenchWorld implements AutoCloseable {
     private final String cursorKey;
     private final AtomicLong sequence = new AtomicLong();
 
-    private BenchWorld(LocalDynamo local, WorkOsEmulator emulator, String table, String organizationId, String directoryId,
+    private BenchWorld(DynamoService local, WorkOsEmulator emulator, String table, String organizationId, String directoryId,
                        String webhookSecret, String cursorKey) {
         this.local = local;
         this.emulator = emulator;
@@ -58,8 +58,12 @@ public final class BenchWorld implements AutoCloseable {
         this.cursorKey = cursorKey;
     }
 
+    /** With DynamoDB Local in this JVM (tests). */
     public static BenchWorld start() {
-        LocalDynamo local = LocalDynamo.shared();
+        return start(DynamoService.inProcess());
+    }
+
+    public static BenchWorld start(DynamoService local) {
         String table = local.createTable();
         WorkOsEmulator emulator = WorkOsEmulator.start(0);
         var control = emulator.control();
@@ -94,7 +98,7 @@ public final class BenchWorld implements AutoCloseable {
         }
     }
 
-    public LocalDynamo local() {
+    public DynamoService local() {
         return local;
     }
 
@@ -194,16 +198,16 @@ public final class BenchWorld implements AutoCloseable {
 
     // ------------------------------------------------------------------ WorkOS event bodies
 
-    private final long clockBase = System.currentTimeMillis() - 3_600_000;
-    private final AtomicLong ticks = new AtomicLong();
+    private final AtomicLong lastInstant = new AtomicLong();
 
     /**
-     * Event times a millisecond apart, increasing, starting an hour ago: as WorkOS stamps a burst of
-     * events. (Events of one instant would fail the directory's lastSyncAt condition and take the
-     * webhook's two-transaction path.)
+     * Event times as WorkOS stamps a burst of events: increasing (a millisecond apart at least) and never
+     * before now, so never before the directory's last sync. (An event older than the directory's
+     * lastSyncAt fails that condition and takes the webhook's two-transaction path: that is the
+     * out-of-order case, measured as a worst path.)
      */
     public Instant nextInstant() {
-        return Instant.ofEpochMilli(clockBase + ticks.incrementAndGet());
+        return Instant.ofEpochMilli(lastInstant.updateAndGet(last -> Math.max(last + 1, System.currentTimeMillis())));
     }
 
     public String nextId(String prefix) {
@@ -261,5 +265,6 @@ public final class BenchWorld implements AutoCloseable {
     @Override
     public void close() {
         emulator.close();
+        local.close();
     }
 }

@@ -36,7 +36,7 @@ public final class ChildJvm {
 
     /** The harness's timestamps, as the parent reads them. */
     public record Result(long started, long main, long init, long first, long firstMicros, long steadyMicros, String status,
-                         long heapPeakBytes, long gcCount, long gcMillis, long wallMillis) {
+                         long heapPeakBytes, long gcCount, long gcMillis, long liveAfterGcBytes, long wallMillis) {
         /** Process start to main(): JVM boot. */
         public long bootMillis() {
             return main - started;
@@ -149,7 +149,8 @@ public final class ChildJvm {
             return new Result(started, Long.parseLong(values.get("main")), Long.parseLong(values.get("init")),
                     Long.parseLong(values.get("first")), Long.parseLong(values.get("firstMicros")),
                     Long.parseLong(values.get("steadyMicros")), values.get("status"), Long.parseLong(values.get("heapPeakBytes")),
-                    Long.parseLong(values.get("gcCount")), Long.parseLong(values.get("gcMillis")), wall);
+                    Long.parseLong(values.get("gcCount")), Long.parseLong(values.get("gcMillis")),
+                    Long.parseLong(values.getOrDefault("liveAfterGcBytes", "0")), wall);
         } catch (IOException e) {
             throw new Failure("cannot run the child JVM: " + e);
         } catch (InterruptedException e) {

@@ -27,12 +27,14 @@ import java.util.Properties;
  * never seen (every webhook missed): the operator's own {@code reconcile} action, from its shaded jar,
  * in a child JVM with {@code -Xmx256m} (the function's MemorySize) and the Lambda flags, against the
  * emulator and DynamoDB Local of this process. Reported: wall time of the invocation, peak heap (sum of
- * the heap pools' peaks, from the memory-pool MXBeans: an upper bound of the true peak), GC count, and
- * the users the table holds afterwards.
+ * the heap pools' peaks, from the memory-pool MXBeans: an upper bound of the true peak, which with
+ * SerialGC mostly shows the young generation's size), the most heap in use right after any collection
+ * (GC notifications: an upper bound of the live data), GC count and time, and the users the table holds
+ * afterwards.
  */
 public final class ReconcileBench {
-    public record Result(int users, double seconds, long heapPeakBytes, long gcCount, long gcMillis, boolean complete,
-                         long usersInTable, String report, String error) {}
+    public record Result(int users, double seconds, long heapPeakBytes, long liveAfterGcBytes, long gcCount, long gcMillis,
+                         boolean complete, long usersInTable, String report, String error) {}
 
     private final BenchWorld world;
     private final int users;
@@ -60,7 +62,7 @@ public final class ReconcileBench {
             String onboard = invoke(new OperatorHandler(world.config(), client, Clock.systemUTC()),
                     "{\"action\":\"onboard\",\"organizationId\":\"" + org.id() + "\"}");
             if (Json.parse(onboard).has("error")) {
-                return new Result(users, Double.NaN, 0, 0, 0, false, 0, onboard, "onboard failed: " + onboard);
+                return new Result(users, Double.NaN, 0, 0, 0, 0, false, 0, onboard, "onboard failed: " + onboard);
             }
             Properties spec = new Properties();
             spec.setProperty("kind", "stream");
@@ -68,6 +70,7 @@ public final class ReconcileBench {
             spec.setProperty("memoryMb", "256");
             spec.setProperty("timeoutMs", "900000");
             spec.setProperty("repeat", "0");
+            spec.setProperty("trackGc", "true");
             spec.setProperty("body", "{\"action\":\"reconcile\",\"organizationId\":\"" + org.id() + "\"}");
             Map<String, String> properties = new java.util.LinkedHashMap<>(world.settings());
             properties.put("aws.region", BenchWorld.REGION);
@@ -78,13 +81,13 @@ public final class ReconcileBench {
             try {
                 r = jvm.run(List.of(operatorJar), OperatorHandler.class.getName(), spec, List.of("-Xmx256m"), properties, 900);
             } catch (ChildJvm.Failure e) {
-                return new Result(users, Double.NaN, 0, 0, 0, false, 0, null, e.getMessage());
+                return new Result(users, Double.NaN, 0, 0, 0, 0, false, 0, null, e.getMessage());
             }
             String report = r.streamOutput();
             JsonNode json = Json.parse(report);
             long inTable = countUsers(client, directory.id());
             String error = json.has("error") ? report : null;
-            return new Result(users, r.firstMillis() / 1000.0, r.heapPeakBytes(), r.gcCount(), r.gcMillis(),
+            return new Result(users, r.firstMillis() / 1000.0, r.heapPeakBytes(), r.liveAfterGcBytes(), r.gcCount(), r.gcMillis(),
                     json.path("complete").asBoolean(false), inTable, report, error);
         }
     }

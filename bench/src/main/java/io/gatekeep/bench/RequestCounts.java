@@ -74,26 +74,29 @@ public final class RequestCounts {
         count("portal link issued", portal, world.portalLink("sso"), 201, 2, 2, "Query (gates) + PutItem (audit entry)");
         count("providers", providers, world.providers(), 200, 0, 0, "a resource file; no table");
 
-        Instant now = Instant.now();
         String dir = world.directoryId();
         String org = world.organizationId();
         String created = world.userCreated(dir, world.nextId("directory_user"), world.nextInstant());
         count("webhook: common path (dsync.user.created)", webhooks, world.webhook(created), 200, 1, 1,
-                "one TransactWriteItems: marker + user + directory counter + audit entry");
+                "one TransactWriteItems: marker + user + directory counter and last sync + audit entry");
         count("webhook: duplicate delivery", webhooks, world.webhook(created), 200, 1, 1,
                 "the same transaction, cancelled by the marker's condition");
         String early = world.nextId("directory_user");
         count("webhook: worst path (updated before created)", webhooks,
-                world.webhook(world.userEvent("dsync.user.updated", dir, org, early, now)), 200, 2, 2,
+                world.webhook(world.userEvent("dsync.user.updated", dir, org, early, world.nextInstant())), 200, 2, 2,
                 "the assumed prior state was wrong: cancellation returns the item, one corrected transaction");
         String user = world.nextId("directory_user");
-        webhooks.handleRequest(world.webhook(world.userCreated(dir, user, now)).event(), LocalContext.of("webhooks"));
+        Instant createdAt = world.nextInstant();
+        webhooks.handleRequest(world.webhook(world.userCreated(dir, user, createdAt)).event(), LocalContext.of("webhooks"));
         count("webhook: worst path (stale update)", webhooks,
-                world.webhook(world.userEvent("dsync.user.updated", dir, org, user, now.minusSeconds(60))), 200, 2, 2,
+                world.webhook(world.userEvent("dsync.user.updated", dir, org, user, createdAt.minusSeconds(60))), 200, 2, 2,
                 "cancelled (older than stored), then marker + audit entry only");
+        count("webhook: worst path (out of order: older than the last sync)", webhooks,
+                world.webhook(world.userCreated(dir, world.nextId("directory_user"), createdAt.minusSeconds(60))), 200, 2, 2,
+                "the directory's lastSyncAt condition fails: one corrected transaction without it");
         count("webhook: worst path (no organization_id)", webhooks,
-                world.webhook(world.userEvent("dsync.user.created", dir, null, world.nextId("directory_user"), now)), 200, 2, 2,
-                "TransactGetItems (directory index + item), then one transaction");
+                world.webhook(world.userEvent("dsync.user.created", dir, null, world.nextId("directory_user"), world.nextInstant())),
+                200, 2, 2, "TransactGetItems (directory index + item), then one transaction");
     }
 
     private String count(String operation, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler, HttpCall call,

@@ -34,7 +34,18 @@ import java.util.function.Supplier;
  */
 public final class WarmLatency {
     public record Result(String function, String request, int requests, Stats total, Stats dynamo, Stats own,
-                         double dynamoCallsPerRequest, String note) {}
+                         double dynamoCallsPerRequest, long gcCount, long gcMillis, String note) {}
+
+    /** Collections and their total time in this JVM so far (SerialGC: every one stops the handler). */
+    static long[] gc() {
+        long count = 0;
+        long millis = 0;
+        for (var bean : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, bean.getCollectionCount());
+            millis += Math.max(0, bean.getCollectionTime());
+        }
+        return new long[]{count, millis};
+    }
 
     private final BenchWorld world;
     private final int requests;
@@ -100,6 +111,7 @@ public final class WarmLatency {
         long[] own = new long[n];
         long dynamoCalls = 0;
         System.setOut(discard); // the handlers' JSON log lines: still formatted and written, not shown
+        long[] gcBefore = null;
         try {
             for (int i = -warmup(n); i < n; i++) {
                 APIGatewayV2HTTPEvent event = calls.get().event();
@@ -111,6 +123,9 @@ public final class WarmLatency {
                 if (response.getStatusCode() != expectedStatus) {
                     throw new IllegalStateException(request + ": expected " + expectedStatus + ", got " + response.getStatusCode());
                 }
+                if (i == 0) {
+                    gcBefore = gc();
+                }
                 if (i >= 0) {
                     total[i] = elapsed;
                     dynamo[i] = timer.nanos();
@@ -121,8 +136,9 @@ public final class WarmLatency {
         } finally {
             System.setOut(realOut);
         }
+        long[] gcAfter = gc();
         return new Result(function, request, n, Stats.ofNanos(total), Stats.ofNanos(dynamo), Stats.ofNanos(own),
-                (double) dynamoCalls / n, note);
+                (double) dynamoCalls / n, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], note);
     }
 
     private static int warmup(int n) {
@@ -159,6 +175,6 @@ public final class WarmLatency {
         }
         Stats stats = Stats.ofNanos(total);
         return new Result("(emulator)", "raw POST /portal/generate_link (java.net.http)", n, stats, Stats.ofNanos(new long[0]),
-                stats, 0, "no handler: the WorkOS side of a portal link, for comparison");
+                stats, 0, 0, 0, "no handler: the WorkOS side of a portal link, for comparison");
     }
 }

@@ -85,6 +85,7 @@ class RequestBudgetTest {
     void aWebhookOnItsWorstPathsIsAtMostTwoRequests() {
         assertBudget("webhook: worst path (updated before created)", 2, null);
         assertBudget("webhook: worst path (stale update)", 2, null);
+        assertBudget("webhook: worst path (out of order: older than the last sync)", 2, null);
         assertBudget("webhook: worst path (no organization_id)", 2, null);
     }
 }

@@ -55,6 +55,10 @@ public final class ColdStartHarness {
             spec.load(in);
         }
 
+        long[] liveAfterGc = {0};
+        if (Boolean.parseBoolean(spec.getProperty("trackGc", "false"))) {
+            trackLiveHeap(liveAfterGc); // management classes: only where the figure is wanted (not in cold starts)
+        }
         Object handler = Class.forName(args[0]).getConstructor().newInstance();
         long init = System.currentTimeMillis();
 
@@ -89,9 +93,26 @@ public final class ColdStartHarness {
         }
         out.println(RESULT_PREFIX + "main=" + main + " init=" + init + " first=" + first + " firstMicros=" + firstMicros
                 + " steadyMicros=" + steadyMicros + " status=" + status + " heapPeakBytes=" + heapPeak
-                + " gcCount=" + gcCount + " gcMillis=" + gcMillis);
+                + " gcCount=" + gcCount + " gcMillis=" + gcMillis + " liveAfterGcBytes=" + liveAfterGc[0]);
         out.flush();
         System.exit(0); // non-daemon threads of an SDK client must not keep the JVM alive
+    }
+
+    /** The largest heap in use right after a collection: the live data's peak (what -Xmx must hold). */
+    private static void trackLiveHeap(long[] max) {
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ((javax.management.NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
+                if (!notification.getType().equals(com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                    return;
+                }
+                var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                        (javax.management.openmbean.CompositeData) notification.getUserData());
+                long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream().mapToLong(u -> u.getUsed()).sum();
+                synchronized (max) {
+                    max[0] = Math.max(max[0], used);
+                }
+            }, null, null);
+        }
     }
 
     @SuppressWarnings("unchecked")
