@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.workos.WorkOS;
 import com.workos.common.exceptions.RateLimitException;
+import com.workos.common.exceptions.UnauthorizedException;
 import com.workos.common.exceptions.WorkOSException;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.config.Config;
@@ -84,7 +85,7 @@ public final class OperatorHandler implements RequestStreamHandler {
                 default -> throw new OperatorError("unknown_action",
                         "Unknown action \"" + action + "\"; use onboard, reconcile or replay.");
             };
-            LOG.info("operator {} done", action);
+            LOG.info("operator {} done: {}", action, summary(report));
             return report;
         } catch (OperatorError e) {
             LOG.info("operator {} refused: {}", action, e.code());
@@ -93,12 +94,26 @@ public final class OperatorHandler implements RequestStreamHandler {
             LOG.warn("operator {}: WorkOS rate limit after retries", action);
             return new OperatorError("rate_limited", "WorkOS answered 429 after retries"
                     + (e.retryAfterSeconds == null ? "" : "; retry after " + e.retryAfterSeconds + " s") + ".").toJson();
+        } catch (UnauthorizedException e) {
+            LOG.error("operator {}: WorkOS refused the API key", action);
+            return new OperatorError("workos_unauthorized", "WorkOS refused the API key (HTTP 401): check the SSM parameter "
+                    + "named by WORKOS_API_KEY_PARAMETER.").toJson();
         } catch (WorkOSException e) {
             LOG.warn("operator {}: WorkOS failed: {} {}", action, e.status, e.getClass().getSimpleName());
-            return new OperatorError("workos_unavailable", "WorkOS failed (" + describe(e) + "); nothing was changed by this step. Try again.").toJson();
+            return new OperatorError("workos_unavailable", "WorkOS failed (" + describe(e) + "). The action is safe to run again.").toJson();
         } finally {
             MDC.remove("operator_action");
         }
+    }
+
+    /** The report without its per-event list: counts and ids only, never a body, link or secret. */
+    private static String summary(ObjectNode report) {
+        ObjectNode copy = report.deepCopy();
+        copy.remove("events");
+        if (report.path("events").isObject()) {
+            copy.set("events", report.get("events"));
+        }
+        return copy.toString();
     }
 
     static String describe(WorkOSException e) {

@@ -145,9 +145,8 @@ final class Reconcile {
         position = resume != null ? resume : new Position(Phase.EVENTS, null, null);
         String stoppedBecause = null;
         Long retryAfter = null;
-        String cursorAfter = cursorBefore;
         try {
-            cursorAfter = runFrom(position, cursorBefore, since);
+            runFrom(position, cursorBefore, since);
         } catch (Stop stop) {
             stoppedBecause = stop.reason;
         } catch (RateLimitException e) {
@@ -157,9 +156,7 @@ final class Reconcile {
             stoppedBecause = "store_unavailable";
         }
         lap();
-        if (stoppedBecause != null) {
-            cursorAfter = readCursor();
-        }
+        String cursorAfter = readCursor();
 
         Counts total = new Counts();
         counts.values().forEach(total::add);
@@ -205,11 +202,11 @@ final class Reconcile {
 
     // ---------------------------------------------------------------- phases
 
-    private String runFrom(Position start, String cursor, Instant since) {
-        String cursorAfter = cursor;
+    /** The phases from {@code start} on: from the stored cursor, or {@code since}, or where a stopped run was. */
+    private void runFrom(Position start, String cursor, Instant since) {
         Phase from = start.phase();
         if (from == Phase.EVENTS) {
-            cursorAfter = events(start.after() != null ? start.after() : since != null ? null : cursor, since);
+            events(start.after() != null ? start.after() : since != null ? null : cursor, since);
         }
         if (from.ordinal() <= Phase.ORGANIZATION.ordinal()) {
             enter(new Position(Phase.ORGANIZATION, null, null));
@@ -242,7 +239,6 @@ final class Reconcile {
             merge(new UsersKind(directoryId, memberships), after, false);
             memberships.finish();
         }
-        return readCursor();
     }
 
     /** A new phase: only remembered (the budget is checked after work, so that every invocation progresses). */
@@ -267,8 +263,8 @@ final class Reconcile {
         }
     }
 
-    /** The Events API from {@code after} (or {@code since}); returns the cursor as stored afterwards. */
-    private String events(String after, Instant since) {
+    /** The Events API after the event id {@code after} (or from {@code since}), applied in order. */
+    private void events(String after, Instant since) {
         position = new Position(Phase.EVENTS, null, after);
         Instant settled = now.minus(SETTLE);
         List<String> names = Projector.EVENT_NAMES;
@@ -305,7 +301,6 @@ final class Reconcile {
             }
             checkpoint(cursor);
         }
-        return readCursor();
     }
 
     /** Forward only: a concurrent run that got further is not moved back. */
