@@ -11,6 +11,7 @@ import io.gatekeep.shared.Json;
 import io.gatekeep.shared.Times;
 import io.gatekeep.shared.projection.ApplyOutcome;
 import io.gatekeep.shared.projection.DeadLetters;
+import io.gatekeep.shared.projection.Projection;
 import io.gatekeep.shared.projection.StoreUnavailableException;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
@@ -19,7 +20,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,12 +32,16 @@ import java.util.Set;
  * the webhook function applies them. Only events from the dead-letter store are applied: they were
  * verified (signature and age) before they were stored, and the operator names them by id, never
  * by content. An event that applies, or turns out to be a duplicate, leaves the store; one that
- * fails again stays, with its attempt count and the new error.
+ * fails again stays, with one more attempt and the new error. The store is read 25 items at a
+ * time (items carry whole event bodies), so memory stays bounded however many are waiting.
  */
 final class Replay {
     static final Set<String> FIELDS = Set.of("action", "organizationId", "eventIds", "actor");
     private static final int MAX_LISTED = 100;
-    private static final int QUERY_PAGE = 25; // items carry whole event bodies
+    private static final int QUERY_PAGE = 25;
+
+    /** What replaying one dead letter did: {@code applied}, {@code duplicate} or {@code failed}. */
+    private record Result(String eventId, String type, String organizationId, String result, String reason, String error) {}
 
     private final Env env;
     private final Projector projector;
@@ -57,92 +61,45 @@ final class Replay {
         Set<String> wanted = eventIds == null ? null : new LinkedHashSet<>(eventIds);
         Budget budget = new Budget(context, env.config().getInt(Budget.MARGIN_SETTING, Budget.DEFAULT_MARGIN_MS));
 
-        long applied = 0;
-        long duplicates = 0;
-        long failed = 0;
-        boolean complete = true;
+        Map<String, Long> totals = new LinkedHashMap<>(Map.of("applied", 0L, "duplicate", 0L, "failed", 0L));
+        Map<String, long[]> perOrganization = new LinkedHashMap<>();
         Set<String> found = new LinkedHashSet<>();
         ArrayNode listed = Json.MAPPER.createArrayNode();
-        boolean truncated = false;
-        Map<String, long[]> perOrganization = new LinkedHashMap<>();
+        boolean complete = true;
+        long matched = 0;
         Map<String, AttributeValue> startKey = null;
-        outer:
         do {
-            Map<String, AttributeValue> start = startKey;
-            QueryResponse page = env.dynamo().query(r -> r.tableName(env.table())
-                    .keyConditionExpression("pk = :pk")
-                    .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.DEAD_LETTER_PK)))
-                    .exclusiveStartKey(start)
-                    .consistentRead(true)
-                    .limit(QUERY_PAGE));
+            QueryResponse page = page(startKey);
             for (Map<String, AttributeValue> item : page.items()) {
                 String eventId = Attr.str(item, "eventId");
                 String itemOrganization = Attr.str(item, "organizationId");
-                if (organizationId != null && !organizationId.equals(itemOrganization)) {
-                    continue;
-                }
-                if (wanted != null && !wanted.contains(eventId)) {
+                if ((organizationId != null && !organizationId.equals(itemOrganization))
+                        || (wanted != null && !wanted.contains(eventId))) {
                     continue;
                 }
                 if (budget.exhausted()) {
                     complete = false;
-                    break outer;
+                    break;
                 }
-                found.add(eventId);
-                DeadLetters.DeadLetter letter = letter(item);
-                String result;
-                String reason = null;
-                String error = null;
-                try {
-                    JsonNode verified = verifiedEvent(letter);
-                    ApplyOutcome outcome = projector.apply(verified);
-                    result = outcome.status() == ApplyOutcome.Status.DUPLICATE ? "duplicate" : "applied";
-                    reason = outcome.reason();
-                    deadLetters.remove(letter);
-                } catch (StoreUnavailableException | IllegalArgumentException | WorkOSException e) {
-                    result = "failed";
-                    error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + abbreviate(e.getMessage()));
-                    recordFailure(item, error);
+                matched++;
+                if (wanted != null) {
+                    found.add(eventId);
                 }
-                switch (result) {
-                    case "applied" -> applied++;
-                    case "duplicate" -> duplicates++;
-                    default -> failed++;
-                }
-                String auditOrganization = itemOrganization != null ? itemOrganization : organizationId;
-                if (auditOrganization != null) {
-                    long[] c = perOrganization.computeIfAbsent(auditOrganization, k -> new long[3]);
-                    c[result.equals("applied") ? 0 : result.equals("duplicate") ? 1 : 2]++;
-                }
+                Result result = replay(item);
+                totals.merge(result.result(), 1L, Long::sum);
+                // audited where the event's own audit entry is: its organization, else the unassigned partition
+                String auditOrganization = itemOrganization != null ? itemOrganization : Projection.UNASSIGNED;
+                long[] c = perOrganization.computeIfAbsent(auditOrganization, k -> new long[3]);
+                c[List.of("applied", "duplicate", "failed").indexOf(result.result())]++;
                 if (listed.size() < MAX_LISTED) {
-                    ObjectNode line = listed.addObject();
-                    line.put("eventId", eventId);
-                    line.put("type", Attr.str(item, "type"));
-                    line.put("organizationId", itemOrganization);
-                    line.put("result", result);
-                    if (reason != null) {
-                        line.put("reason", reason);
-                    }
-                    if (error != null) {
-                        line.put("error", error);
-                    }
-                } else {
-                    truncated = true;
+                    listed.add(toJson(result));
                 }
             }
-            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            startKey = complete && page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (startKey != null);
 
-        if (found.isEmpty() && organizationId != null && !organizationKnown(organizationId)) {
+        if (matched == 0 && organizationId != null && !organizationKnown(organizationId)) {
             throw OperatorError.organizationNotFound(organizationId, "no organization and no dead-lettered event with that id.");
-        }
-        List<String> notFound = new ArrayList<>();
-        if (wanted != null) {
-            for (String id : wanted) {
-                if (!found.contains(id)) {
-                    notFound.add(id);
-                }
-            }
         }
 
         ObjectNode report = Json.object();
@@ -151,24 +108,21 @@ final class Replay {
             report.put("organizationId", organizationId);
         }
         report.put("complete", complete);
-        report.put("applied", applied);
-        report.put("duplicates", duplicates);
-        report.put("failed", failed);
+        report.put("applied", totals.get("applied"));
+        report.put("duplicates", totals.get("duplicate"));
+        report.put("failed", totals.get("failed"));
         report.set("events", listed);
-        if (truncated) {
-            report.put("eventsTruncated", true);
+        if (matched > listed.size()) {
+            report.put("eventsListed", listed.size());
         }
         if (wanted != null) {
             ArrayNode missing = report.putArray("notFound");
-            notFound.forEach(missing::add);
+            wanted.stream().filter(id -> !found.contains(id)).forEach(missing::add);
         }
         if (!complete) {
             report.put("stoppedBecause", "time");
-            ObjectNode next = report.putObject("next");
-            next.put("action", "replay");
-            if (organizationId != null) {
-                next.put("organizationId", organizationId);
-            }
+            ObjectNode next = report.putObject("next"); // what was replayed left the store: the same event continues
+            event.properties().forEach(field -> next.set(field.getKey(), field.getValue()));
         }
         if (perOrganization.isEmpty() && organizationId != null) {
             perOrganization.put(organizationId, new long[3]);
@@ -179,10 +133,45 @@ final class Replay {
         return report;
     }
 
-    private static DeadLetters.DeadLetter letter(Map<String, AttributeValue> item) {
-        return new DeadLetters.DeadLetter(Attr.str(item, Keys.SK), Attr.str(item, "eventId"), Attr.str(item, "type"),
-                Attr.str(item, "organizationId"), Attr.str(item, "body"), Attr.str(item, "error"),
+    private QueryResponse page(Map<String, AttributeValue> startKey) {
+        return env.dynamo().query(r -> r.tableName(env.table())
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.DEAD_LETTER_PK)))
+                .exclusiveStartKey(startKey)
+                .consistentRead(true)
+                .limit(QUERY_PAGE));
+    }
+
+    /** Applies one dead letter; it leaves the store unless it failed again. */
+    private Result replay(Map<String, AttributeValue> item) {
+        DeadLetters.DeadLetter letter = new DeadLetters.DeadLetter(Attr.str(item, Keys.SK), Attr.str(item, "eventId"),
+                Attr.str(item, "type"), Attr.str(item, "organizationId"), Attr.str(item, "body"), Attr.str(item, "error"),
                 (int) Attr.num(item, "attempts", 1), Attr.str(item, "receivedAt"));
+        try {
+            ApplyOutcome outcome = projector.apply(verifiedEvent(letter));
+            deadLetters.remove(letter);
+            String result = outcome.status() == ApplyOutcome.Status.DUPLICATE ? "duplicate" : "applied";
+            return new Result(letter.eventId(), letter.type(), letter.organizationId(), result, outcome.reason(), null);
+        } catch (StoreUnavailableException | IllegalArgumentException | WorkOSException e) {
+            String error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + abbreviate(e.getMessage()));
+            recordFailure(letter, error);
+            return new Result(letter.eventId(), letter.type(), letter.organizationId(), "failed", null, error);
+        }
+    }
+
+    private static ObjectNode toJson(Result result) {
+        ObjectNode line = Json.object();
+        line.put("eventId", result.eventId());
+        line.put("type", result.type());
+        line.put("organizationId", result.organizationId());
+        line.put("result", result.result());
+        if (result.reason() != null) {
+            line.put("reason", result.reason());
+        }
+        if (result.error() != null) {
+            line.put("error", result.error());
+        }
+        return line;
     }
 
     /**
@@ -215,9 +204,10 @@ final class Replay {
         }
     }
 
-    private void recordFailure(Map<String, AttributeValue> item, String error) {
+    /** One more attempt and the latest error on the dead letter (the item's other attributes stay). */
+    private void recordFailure(DeadLetters.DeadLetter letter, String error) {
         env.dynamo().updateItem(r -> r.tableName(env.table())
-                .key(Map.of(Keys.PK, item.get(Keys.PK), Keys.SK, item.get(Keys.SK)))
+                .key(Attr.key(Keys.DEAD_LETTER_PK, letter.sortKey()))
                 .updateExpression("SET #error = :error, lastAttemptAt = :at ADD attempts :one")
                 .conditionExpression("attribute_exists(pk)")
                 .expressionAttributeNames(Map.of("#error", "error"))

@@ -109,7 +109,6 @@ class ReconcileTest {
         workos.clearFaults();
 
         JsonNode first = reconcile(organizationId); // every event is seconds old: none is final yet
-        System.out.println("cursor test first: " + first);
         ProjectionCheck.assertMirrors(fx, organizationId);
         JsonNode cursorBefore = first.path("events").path("cursorBefore");
         assertEquals(cursorBefore, first.path("events").path("cursorAfter"), "no event was settled: " + first);
