@@ -26,6 +26,14 @@ final class WorkOsWire {
     private static final ObjectMapper MAPPER = ExtensionsKt.jacksonMapperBuilder()
             .addModule(new JavaTimeModule())
             .addModule(new SimpleModule().setSerializerModifier(new BeanSerializerModifier() {
+                // The SDK's enums carry @JsonValue, whose serializer comes through modifySerializer.
+                @Override
+                @SuppressWarnings("unchecked")
+                public JsonSerializer<?> modifySerializer(SerializationConfig config, BeanDescription description,
+                                                          JsonSerializer<?> serializer) {
+                    return description.getBeanClass().isEnum() ? new UnknownAsNull((JsonSerializer<Object>) serializer) : serializer;
+                }
+
                 @Override
                 @SuppressWarnings("unchecked")
                 public JsonSerializer<?> modifyEnumSerializer(SerializationConfig config,
