@@ -2,6 +2,7 @@ package io.gatekeep.bench;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import io.gatekeep.bench.harness.DynamoClientFloorHandler;
 import io.gatekeep.bench.harness.HelloHandler;
 import io.gatekeep.shared.Json;
 import io.gatekeep.testkit.SamTemplate;
@@ -31,6 +32,8 @@ import java.util.jar.JarFile;
  */
 public final class ColdStart {
     public static final String HELLO = "hello (baseline)";
+    public static final String SDK_FLOOR = "DynamoDB client only (floor)";
+    public static final String SDK_FLOOR_EXPLICIT = "DynamoDB client only, region + credentials named";
     /** Entry prefixes of the HTTP clients the functions must not carry (the URL-connection client is the one). */
     public static final List<String> FORBIDDEN = List.of("org/apache/http/", "org/apache/hc/", "io/netty/",
             "software/amazon/awssdk/http/apache/", "software/amazon/awssdk/http/apache5/", "software/amazon/awssdk/http/nio/netty/");
@@ -38,7 +41,16 @@ public final class ColdStart {
 
     /** One function to start: its jar, handler and first request (an HTTP call or a stream event). */
     public record Subject(String name, String handlerClass, List<Path> classpath, Path jar, int memoryMb, HttpCall call,
-                          String streamEvent, String problem) {}
+                          String streamEvent, String problem, Map<String, String> extraProperties) {
+        Subject(String name, String handlerClass, List<Path> classpath, Path jar, int memoryMb, HttpCall call, String streamEvent,
+                String problem) {
+            this(name, handlerClass, classpath, jar, memoryMb, call, streamEvent, problem, Map.of());
+        }
+
+        public boolean baseline() {
+            return jar == null;
+        }
+    }
 
     public record Result(Subject subject, long jarBytes, List<String> forbidden, List<ChildJvm.Result> runs, String error) {
         public ChildJvm.Result median() {
@@ -80,7 +92,9 @@ public final class ColdStart {
                 console.printf("  cold: round %d/%d %s%n", round, runs, s.name());
                 console.flush();
                 try {
-                    ChildJvm.Result r = jvm.run(s.classpath(), s.handlerClass(), spec(s), List.of(), systemProperties(), 120);
+                    Map<String, String> properties = new LinkedHashMap<>(systemProperties());
+                    properties.putAll(s.extraProperties());
+                    ChildJvm.Result r = jvm.run(s.classpath(), s.handlerClass(), spec(s), List.of(), properties, 120);
                     String problem = check(s, r);
                     if (problem != null) {
                         errors.put(s.name(), problem);
@@ -163,6 +177,13 @@ public final class ColdStart {
         List<Subject> subjects = new ArrayList<>();
         List<Path> helloClasspath = List.of(ChildJvm.locationOf(Context.class), ChildJvm.locationOf(APIGatewayV2HTTPEvent.class));
         subjects.add(new Subject(HELLO, HelloHandler.class.getName(), helloClasspath, null, 1024, world.health(), null, null));
+        // The same JVM, the AWS SDK's DynamoDB client built and one GetItem, nothing else: from identity-health's jar.
+        Path floorJar = root.resolve("functions/identity-health").resolve(target).resolve("identity-health.jar");
+        String noFloorJar = Files.exists(floorJar) ? null : "no jar at " + root.relativize(floorJar);
+        subjects.add(new Subject(SDK_FLOOR, DynamoClientFloorHandler.class.getName(), List.of(floorJar), null, 1024, world.health(),
+                null, noFloorJar));
+        subjects.add(new Subject(SDK_FLOOR_EXPLICIT, DynamoClientFloorHandler.class.getName(), List.of(floorJar), null, 1024,
+                world.health(), null, noFloorJar, Map.of(DynamoClientFloorHandler.EXPLICIT, "true")));
         SamTemplate template = SamTemplate.load(root.resolve("template.yaml"));
         Object globalMemory = template.globalsFunction().get("MemorySize");
         for (SamTemplate.Function f : template.functions()) {
