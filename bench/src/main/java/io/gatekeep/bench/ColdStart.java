@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,14 +52,13 @@ public final class ColdStart {
     }
 
     public record Result(Subject subject, long jarBytes, List<String> forbidden, List<ChildJvm.Result> runs, String error) {
-        public ChildJvm.Result median() {
-            List<ChildJvm.Result> sorted = runs.stream().sorted(Comparator.comparingLong(ChildJvm.Result::initMillis)).toList();
-            return sorted.isEmpty() ? null : sorted.get(sorted.size() / 2);
+        /** The best run: on a shared machine noise only ever adds time, so the minimum is the steadiest estimate. */
+        public double bestOf(java.util.function.ToDoubleFunction<ChildJvm.Result> f) {
+            return runs.stream().mapToDouble(f).min().orElse(Double.NaN);
         }
 
-        public double medianOf(java.util.function.ToDoubleFunction<ChildJvm.Result> f) {
-            double[] values = runs.stream().mapToDouble(f).sorted().toArray();
-            return values.length == 0 ? Double.NaN : values[values.length / 2];
+        public double worstOf(java.util.function.ToDoubleFunction<ChildJvm.Result> f) {
+            return runs.stream().mapToDouble(f).max().orElse(Double.NaN);
         }
     }
 
