@@ -102,6 +102,10 @@ class LocalSystemTest {
         assertEquals("active", body.get("sso").get("status").asText());
         assertEquals(system.demo().acmeConnectionId(), body.get("sso").get("primaryConnection").get("id").asText());
         assertEquals(200, body.get("directorySync").get("users").asInt());
+        // Fully set up: the operator's onboard gave it an IT contact and an SSO plan, so nothing blocks setup.
+        assertEquals(1, body.get("itContacts").asInt());
+        assertTrue(body.get("plan").get("sso").asBoolean());
+        assertEquals(0, body.get("sso").get("blockers").size(), body.toString());
         assertEquals(system.demoLoad().events(), system.demoLoad().accepted(), system.demoLoad().toString());
         assertTrue(system.demoLoad().events() > 300, "the whole demo world: " + system.demoLoad());
     }
