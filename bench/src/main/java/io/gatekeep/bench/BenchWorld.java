@@ -185,6 +185,25 @@ public final class BenchWorld implements AutoCloseable {
                 "{\"intent\":\"" + intent + "\",\"returnUrl\":\"https://" + ALLOWED_HOST + "/settings/identity\"}");
     }
 
+    public HttpCall roleMappings() {
+        return orgCall("PUT", "/organizations/{organizationId}/role-mappings", "{\"mappings\":[],\"defaultRole\":\"member\"}");
+    }
+
+    public HttpCall directoryUsers() {
+        return orgCall("GET", "/organizations/{organizationId}/directory-users", null);
+    }
+
+    /**
+     * A route of the template this class has no specific request for: the bench organization in the path,
+     * its admin as the caller, {@code {}} as the body of a PUT or POST.
+     */
+    public HttpCall generic(String method, String routeTemplate) {
+        Map<String, String> path = routeTemplate.contains("{organizationId}") ? Map.of("organizationId", organizationId) : Map.of();
+        String body = method.equals("PUT") || method.equals("POST") ? "{}" : null;
+        return new HttpCall(method, routeTemplate, path, Map.of(),
+                body == null ? Map.of() : Map.of("content-type", "application/json"), admin(), body);
+    }
+
     public HttpCall providers() {
         return new HttpCall("GET", "/providers", Map.of(), Map.of(), Map.of(), admin(), null);
     }

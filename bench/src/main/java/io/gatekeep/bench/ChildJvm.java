@@ -65,6 +65,12 @@ public final class ChildJvm {
             return status.startsWith("stream:")
                     ? new String(Base64.getDecoder().decode(status.substring("stream:".length())), StandardCharsets.UTF_8) : null;
         }
+
+        /** A scheduled function's result, as its toString (map handlers), else null. */
+        public String mapOutput() {
+            return status.startsWith("map:")
+                    ? new String(Base64.getDecoder().decode(status.substring("map:".length())), StandardCharsets.UTF_8) : null;
+        }
     }
 
     public static final class Failure extends Exception {

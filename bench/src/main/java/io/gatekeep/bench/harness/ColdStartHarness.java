@@ -40,7 +40,7 @@ import java.util.Properties;
  * {@code function}, {@code timeoutMs}, {@code memoryMb}, {@code repeat}; for http {@code method},
  * {@code path}, {@code routeKey}, {@code rawQuery}, {@code body}, and prefixed maps
  * {@code pathParam.}, {@code query.}, {@code header.}, {@code claim.}; for stream {@code body}
- * (the JSON event).
+ * (the JSON event); for map (a scheduled function) {@code map.}-prefixed top-level fields.
  */
 public final class ColdStartHarness {
     public static final String RESULT_PREFIX = "GATEKEEP-HARNESS ";
@@ -117,6 +117,13 @@ public final class ColdStartHarness {
 
     @SuppressWarnings("unchecked")
     private static String invoke(Object handler, String kind, Properties spec, Context context) throws IOException {
+        if (kind.equals("map")) {
+            // A scheduled (EventBridge) function's event, as the runtime hands it to a RequestHandler<Map, ...>.
+            Map<String, Object> event = new HashMap<>(prefixed(spec, "map."));
+            event.put("detail", new HashMap<String, Object>());
+            Object result = ((RequestHandler<Map<String, Object>, Object>) handler).handleRequest(event, context);
+            return "map:" + Base64.getEncoder().encodeToString(String.valueOf(result).getBytes(StandardCharsets.UTF_8));
+        }
         if (kind.equals("stream")) {
             var output = new ByteArrayOutputStream();
             ((RequestStreamHandler) handler).handleRequest(
