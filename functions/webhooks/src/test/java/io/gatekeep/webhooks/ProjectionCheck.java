@@ -133,7 +133,8 @@ final class ProjectionCheck {
             return;
         }
         List<StoredEvent> ofOrg = events.stream().filter(e -> orgId.equals(e.organizationId())).toList();
-        List<AuditEntry> audit = store.audit(orgId);
+        // the product's own entries (e.g. a role mapping saved by an admin) are not WorkOS events
+        List<AuditEntry> audit = store.audit(orgId).stream().filter(a -> a.source() == AuditEntry.Source.WORKOS).toList();
         expect("audit entries", ofOrg.size(), audit.size());
         expect("audit entry ids", ofOrg.stream().map(StoredEvent::id).collect(Collectors.toCollection(TreeSet::new)),
                 audit.stream().map(AuditEntry::id).collect(Collectors.toCollection(TreeSet::new)));

@@ -1,5 +1,6 @@
 package io.gatekeep.shared.org;
 
+import io.gatekeep.shared.projection.RoleMapping;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -22,7 +23,14 @@ public record OrganizationView(
         Organization organization,
         List<Domain> domains,
         List<Connection> connections,
-        List<Directory> directories) {
+        List<Directory> directories,
+        RoleMapping roleMapping) {
+
+    /** Without a stored role mapping (every directory user is a member). */
+    public OrganizationView(Organization organization, List<Domain> domains, List<Connection> connections,
+                            List<Directory> directories) {
+        this(organization, domains, connections, directories, RoleMapping.NONE);
+    }
 
     public record Organization(String id, String name, List<String> itContacts, boolean planSso,
                                String createdAt, String updatedAt, String eventsCursor) {}
@@ -40,8 +48,15 @@ public record OrganizationView(
         }
     }
 
+    /** {@code roleCounts}: live users per stored role (not the default role's: see {@link RoleMapping#counts}). */
     public record Directory(String id, String name, String directoryType, String state, String domain,
-                            String createdAt, String updatedAt, String lastSyncAt, long userCount, long groupCount) {
+                            String createdAt, String updatedAt, String lastSyncAt, long userCount, long groupCount,
+                            Map<String, Long> roleCounts) {
+        public Directory(String id, String name, String directoryType, String state, String domain,
+                         String createdAt, String updatedAt, String lastSyncAt, long userCount, long groupCount) {
+            this(id, name, directoryType, state, domain, createdAt, updatedAt, lastSyncAt, userCount, groupCount, Map.of());
+        }
+
         public boolean linked() {
             return "linked".equals(state);
         }
@@ -53,6 +68,7 @@ public record OrganizationView(
         List<Domain> domains = new ArrayList<>();
         List<Connection> connections = new ArrayList<>();
         List<Directory> directories = new ArrayList<>();
+        RoleMapping roleMapping = RoleMapping.NONE;
         Map<String, AttributeValue> startKey = null;
         do {
             QueryResponse page = dynamo.query(QueryRequest.builder()
@@ -66,7 +82,9 @@ public record OrganizationView(
                     continue;
                 }
                 String sk = Attr.str(item, Keys.SK);
-                if (sk.equals(Keys.ORG_SK)) {
+                if (sk.equals(Keys.ROLE_MAP_SK)) {
+                    roleMapping = RoleMapping.fromItem(item);
+                } else if (sk.equals(Keys.ORG_SK)) {
                     organization = new Organization(organizationId, Attr.str(item, "name"),
                             Attr.strList(item, "itContacts"), Attr.flag(item, "planSso"),
                             Attr.str(item, "createdAt"), Attr.str(item, "updatedAt"), Attr.str(item, "eventsCursor"));
@@ -88,7 +106,7 @@ public record OrganizationView(
                     directories.add(new Directory(sk.substring(Keys.DIRECTORY_PREFIX.length()), Attr.str(item, "name"),
                             Attr.str(item, "directoryType"), Attr.str(item, "state"), Attr.str(item, "domain"),
                             Attr.str(item, "createdAt"), Attr.str(item, "updatedAt"), Attr.str(item, "lastSyncAt"),
-                            Attr.num(item, "userCount", 0), Attr.num(item, "groupCount", 0)));
+                            Attr.num(item, "userCount", 0), Attr.num(item, "groupCount", 0), roleCounts(item)));
                 }
             }
             startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
@@ -99,7 +117,36 @@ public record OrganizationView(
         Comparator<Connection> byCreated = Comparator.comparing(c -> c.createdAt() == null ? "" : c.createdAt());
         connections.sort(byCreated.thenComparing(Connection::id));
         directories.sort(Comparator.comparing((Directory d) -> d.createdAt() == null ? "" : d.createdAt()).thenComparing(Directory::id));
-        return Optional.of(new OrganizationView(organization, List.copyOf(domains), List.copyOf(connections), List.copyOf(directories)));
+        return Optional.of(new OrganizationView(organization, List.copyOf(domains), List.copyOf(connections),
+                List.copyOf(directories), roleMapping));
+    }
+
+    /** A directory item's role counters ({@code roleCount#<role>}). */
+    private static Map<String, Long> roleCounts(Map<String, AttributeValue> item) {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        item.forEach((name, value) -> {
+            if (name.startsWith(ROLE_COUNT_PREFIX) && value.n() != null) {
+                counts.put(name.substring(ROLE_COUNT_PREFIX.length()), Long.parseLong(value.n()));
+            }
+        });
+        return counts;
+    }
+
+    private static final String ROLE_COUNT_PREFIX = "roleCount#";
+
+    /**
+     * Live directory users per role over the organization's live directories, highest privilege
+     * first (the mapping's roles with 0 when nobody has them): from the directories' counters, never
+     * from the users.
+     */
+    public Map<String, Long> roleCounts() {
+        Map<String, Long> stored = new java.util.HashMap<>();
+        long users = 0;
+        for (Directory d : directories) {
+            users += d.userCount();
+            d.roleCounts().forEach((role, n) -> stored.merge(role, n, Long::sum));
+        }
+        return roleMapping.counts(users, stored);
     }
 
     public boolean hasVerifiedDomain() {

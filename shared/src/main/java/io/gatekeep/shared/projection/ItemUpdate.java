@@ -25,6 +25,8 @@ final class ItemUpdate {
     private final Map<String, AttributeValue> key;
     private final List<String> sets = new ArrayList<>();
     private final List<String> adds = new ArrayList<>();
+    private final List<String> removes = new ArrayList<>();
+    private final List<String> deletes = new ArrayList<>();
     private final List<String> conditions = new ArrayList<>();
     private final Map<String, String> names = new LinkedHashMap<>();
     private final Map<String, AttributeValue> values = new LinkedHashMap<>();
@@ -34,12 +36,28 @@ final class ItemUpdate {
         this.key = Attr.key(pk, sk);
     }
 
-    /** The expression name of an attribute (attribute names here are plain identifiers). */
+    /**
+     * The expression name of an attribute: {@code #attribute} for a plain identifier, else a numbered
+     * placeholder (role counters such as {@code roleCount#admin} and group ids with hyphens are not
+     * identifiers, and a placeholder may only hold letters, digits and underscores).
+     */
     String name(String attribute) {
-        String placeholder = "#" + attribute;
+        if (IDENTIFIER.matcher(attribute).matches()) {
+            String placeholder = "#" + attribute;
+            names.put(placeholder, attribute);
+            return placeholder;
+        }
+        for (var e : names.entrySet()) {
+            if (e.getValue().equals(attribute)) {
+                return e.getKey();
+            }
+        }
+        String placeholder = "#_n" + names.size();
         names.put(placeholder, attribute);
         return placeholder;
     }
+
+    private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9]*");
 
     String value(AttributeValue value) {
         String placeholder = ":v" + values.size();
@@ -68,6 +86,28 @@ final class ItemUpdate {
         return this;
     }
 
+    /** REMOVE attributes (absent ones are no trouble). */
+    ItemUpdate remove(String... attributes) {
+        for (String attribute : attributes) {
+            removes.add(name(attribute));
+        }
+        return this;
+    }
+
+    /** ADD one string to a string set (made when absent). */
+    ItemUpdate addToSet(String attribute, String element) {
+        adds.add(name(attribute) + " " + value(AttributeValue.fromSs(List.of(element))));
+        return this;
+    }
+
+    /** DELETE strings from a string set (an emptied set disappears; an absent one is no trouble). */
+    ItemUpdate deleteFromSet(String attribute, java.util.Collection<String> elements) {
+        if (!elements.isEmpty()) {
+            deletes.add(name(attribute) + " " + value(AttributeValue.fromSs(List.copyOf(elements))));
+        }
+        return this;
+    }
+
     /** ANDs one more condition (parenthesised) onto the item's condition. */
     ItemUpdate when(String condition) {
         conditions.add("(" + condition + ")");
@@ -75,7 +115,7 @@ final class ItemUpdate {
     }
 
     boolean writes() {
-        return !sets.isEmpty() || !adds.isEmpty();
+        return !sets.isEmpty() || !adds.isEmpty() || !removes.isEmpty() || !deletes.isEmpty();
     }
 
     boolean conditional() {
@@ -120,6 +160,12 @@ final class ItemUpdate {
         }
         if (!adds.isEmpty()) {
             expression.append(expression.isEmpty() ? "" : " ").append("ADD ").append(String.join(", ", adds));
+        }
+        if (!removes.isEmpty()) {
+            expression.append(expression.isEmpty() ? "" : " ").append("REMOVE ").append(String.join(", ", removes));
+        }
+        if (!deletes.isEmpty()) {
+            expression.append(expression.isEmpty() ? "" : " ").append("DELETE ").append(String.join(", ", deletes));
         }
         return TransactWriteItem.builder().update(Update.builder()
                 .tableName(table).key(key)

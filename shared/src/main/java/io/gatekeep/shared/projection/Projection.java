@@ -65,6 +65,10 @@ public final class Projection {
     private static final String MEMBERSHIP = "membership";
     private static final String INDEX = "index";
     private static final String AUDIT = "audit";
+    private static final String USER = "user";
+    private static final String GROUP = "group";
+    private static final String MAPPING = "mapping";
+    private static final String JOB = "job";
 
     private static final String UPDATED_AT = "updatedAt";
     private static final String DELETED = "deleted";
@@ -143,6 +147,8 @@ public final class Projection {
     private final String table;
     private final Clock clock;
     private final Transactions transactions;
+    /** Directory -> organization, from the directory index: it never changes, so it is read once. */
+    private final Map<String, String> directoryOrganizations = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Projection(DynamoDbClient dynamo, String table, Clock clock) {
         this.dynamo = dynamo;
@@ -271,23 +277,36 @@ public final class Projection {
         }
         String organizationId = firstId(user.path("organization_id"), group.path("organization_id"), data.path("organization_id"));
         Known known = new Known();
-        int attempts = 2;
-        boolean exactDirectory = true;
+        boolean readFirst = false;
         if (organizationId == null) {
             // The extra call: the organization comes from the directory index, read together with the
-            // membership item so that the single transaction that follows is written from facts.
-            List<Map<String, AttributeValue>> read = read(indexKey(directoryId),
-                    Attr.key(Keys.directoryPk(directoryId), Keys.memberSk(userId, groupId)));
+            // membership, user and group items so that the transaction that follows is written from facts.
+            String pk = Keys.directoryPk(directoryId);
+            List<Map<String, AttributeValue>> read = read(indexKey(directoryId), Attr.key(pk, Keys.memberSk(userId, groupId)),
+                    Attr.key(pk, Keys.userSk(userId)), Attr.key(pk, Keys.groupSk(groupId)));
             organizationId = Attr.str(read.get(0), "organizationId"); // still null: audit under _unassigned
             known.put(MEMBERSHIP, read.get(1));
-            attempts = 1;
-            exactDirectory = false;
+            known.put(USER, read.get(2));
+            known.put(GROUP, read.get(3));
+            readFirst = true;
         }
         String org = organizationId;
-        boolean exact = exactDirectory;
-        Outcome<Effect> outcome = transactions.run(attempts, known,
-                k -> membershipPlan(e, org, directoryId, userId, groupId, member, exact, k));
+        MembershipChange change = new MembershipChange(directoryId, userId, groupId, member, e.at(), false);
+        boolean exact = !readFirst; // the directory item's key was unknown when reading: lastSyncAt waits
+        int base = readFirst ? 1 : 2;
+        Outcome<Effect> outcome = transactions.run(k -> base + (mappedGroup(k, groupId) ? 1 : 0), known,
+                k -> membershipPlan(e, org, change, exact, k));
         return outcome(e, org, outcome);
+    }
+
+    /** One membership change: an event's, or a snapshot's (reconcile: only a change of state is written). */
+    private record MembershipChange(String directoryId, String userId, String groupId, boolean member, Instant at,
+                                    boolean snapshot) {}
+
+    /** True once a cancellation showed that the group is mapped to a role: its membership may take one more write. */
+    private static boolean mappedGroup(Known known, String groupId) {
+        Map<String, AttributeValue> mapping = known.get(MAPPING);
+        return mapping != null && RoleMapping.fromItem(mapping).maps(groupId);
     }
 
     /** Events with nothing to project (unknown names, unreadable data): marker and audit entry only. */
@@ -374,28 +393,26 @@ public final class Projection {
     /**
      * Makes the stored membership {@code member} as of {@code at}, unless a change at or after
      * {@code at} is stored already. CREATED: now a member; DELETED: no longer one; UNCHANGED:
-     * already so, newer, or not a member and never stored as one (nothing written). One UpdateItem.
+     * already so, newer, or not a member and never stored as one (nothing written). The user's
+     * groups and role change with it, as with a membership event: one TransactWriteItems (a mapped
+     * group: up to three, see {@link #apply}), plus one GetItem of the directory index per directory
+     * (the organization never changes, so it is remembered).
      */
     public Change setMembership(String directoryId, String userId, String groupId, boolean member, Instant at) {
         JsonNode ids = Json.object().put("d", directoryId).put("u", userId).put("g", groupId);
-        ItemUpdate update = new ItemUpdate(table, Keys.directoryPk(WireObjects.id(ids, "d", "directory")),
-                Keys.memberSk(WireObjects.id(ids, "u", "user"), WireObjects.id(ids, "g", "group")));
-        String changedAt = update.name(CHANGED_AT);
-        String memberName = update.name("member");
-        String time = update.value(Attr.s(Times.iso(at)));
-        update.set("member", Attr.bool(member)).setTo(CHANGED_AT, time)
-                .when("attribute_not_exists(" + changedAt + ") OR " + changedAt + " < " + time)
-                .when(member
-                        ? "attribute_not_exists(" + memberName + ") OR " + memberName + " = " + update.value(Attr.bool(false))
-                        : memberName + " = " + update.value(Attr.bool(true)));
-        try {
-            dynamo.updateItem(update.toRequest());
-            return member ? Change.CREATED : Change.DELETED;
-        } catch (ConditionalCheckFailedException unchanged) {
-            return Change.UNCHANGED;
-        } catch (SdkException e) {
-            throw new StoreUnavailableException("DynamoDB failed: " + e.getClass().getSimpleName(), e);
+        MembershipChange change = new MembershipChange(WireObjects.id(ids, "d", "directory"), WireObjects.id(ids, "u", "user"),
+                WireObjects.id(ids, "g", "group"), member, at, true);
+        String org = directoryOrganizations.get(change.directoryId());
+        if (org == null) {
+            org = organizationOfDirectory(change.directoryId()).orElse(null);
+            if (org != null) {
+                directoryOrganizations.put(change.directoryId(), org);
+            }
         }
+        String organizationId = org;
+        Outcome<Effect> outcome = transactions.run(k -> 2 + (mappedGroup(k, change.groupId()) ? 1 : 0), new Known(),
+                k -> membershipPlan(null, organizationId, change, true, k));
+        return outcome.result().change();
     }
 
     /** The organization of a directory, from the directory index (one GetItem). */
@@ -453,10 +470,12 @@ public final class Projection {
             effect = Effect.ignored(ApplyOutcome.DELETED); // the directory is gone, and all in it
         } else {
             Instant ownSync = object.kind() == Kind.DIRECTORY && op == Op.UPSERT ? syncAt : null;
-            plan.add(OBJECT, objectUpdate(object, decision, version, ownSync, seen).toTransactItem());
+            ItemUpdate item = objectUpdate(object, decision, version, ownSync, seen);
+            Map<String, Long> roleCounts = object.kind() == Kind.USER ? userLifecycle(item, object, decision, seen) : Map.of();
+            plan.add(OBJECT, item.toTransactItem());
             if (object.kind().counted()) {
                 ItemUpdate directory = directoryUpdate(org, object.directoryId(), object.kind().counter, decision.delta,
-                        syncAt, directorySeen, exactDirectory);
+                        syncAt, directorySeen, exactDirectory, roleCounts);
                 if (directory.writes() || directory.conditional()) {
                     plan.add(DIRECTORY, directory.toTransactItem());
                 }
@@ -464,12 +483,53 @@ public final class Projection {
             if (object.kind() == Kind.DIRECTORY) {
                 plan.add(INDEX, indexPut(object.directoryId(), org));
             }
+            // WorkOS drops a deleted group's memberships, and a deleted directory's users, without an
+            // event per user: the role job takes them out of the users' groups and the listing.
+            if (decision.tombstone() && object.kind() == Kind.GROUP) {
+                plan.add(JOB, RoleJobs.enqueueItem(table, org, object.id(), null, clock.instant()));
+            } else if (decision.tombstone() && object.kind() == Kind.DIRECTORY) {
+                plan.add(JOB, RoleJobs.enqueueItem(table, org, null, object.id(), clock.instant()));
+            }
             effect = Effect.of(decision.change);
         }
         if (event != null) {
             plan.add(AUDIT, audit(event, org));
         }
         return plan.result(effect);
+    }
+
+    /**
+     * A user's role parts as it comes and goes (see {@link UserRoles}); returns the directory's role
+     * counter changes. A user created or deleted is assumed to have no stored role (the default role:
+     * always so for a user created before its memberships, which is WorkOS's order); the condition
+     * says so, and a user that has one is written again from its item. A created user is listed;
+     * a deleted one is not, and keeps no groups or role. An update changes none of this.
+     */
+    private static Map<String, Long> userLifecycle(ItemUpdate item, ObjectWrite user, Decision decision,
+                                                   Map<String, AttributeValue> seen) {
+        String role = seen == null ? null : Attr.str(seen, UserRoles.ROLE);
+        switch (decision) {
+            case CREATE -> {
+                item.when(UserRoles.roleIs(item, role));
+                UserRoles.list(item, user.organizationId(), user.id(), role);
+                item.add(UserRoles.REV, 1);
+                return UserRoles.move(null, role);
+            }
+            case TOMBSTONE_LIVE -> {
+                item.when(UserRoles.roleIs(item, role));
+                UserRoles.unlist(item);
+                item.remove(UserRoles.ROLE, UserRoles.GROUPS).add(UserRoles.REV, 1);
+                return UserRoles.move(role, null);
+            }
+            case TOMBSTONE_ABSENT -> {
+                UserRoles.unlist(item);
+                item.remove(UserRoles.ROLE, UserRoles.GROUPS).add(UserRoles.REV, 1);
+                return Map.of();
+            }
+            default -> {
+                return Map.of();
+            }
+        }
     }
 
     /** The object's item: its WorkOS fields (SET only, so our own attributes survive) or a tombstone. */
@@ -507,11 +567,17 @@ public final class Projection {
      * the item was not known when planning (counter only, no condition).
      */
     private ItemUpdate directoryUpdate(String organizationId, String directoryId, String counter, int delta,
-                                       Instant syncAt, Map<String, AttributeValue> seen, boolean exact) {
+                                       Instant syncAt, Map<String, AttributeValue> seen, boolean exact,
+                                       Map<String, Long> roleCounts) {
         ItemUpdate update = new ItemUpdate(table, Keys.orgPk(organizationId), Keys.directorySk(directoryId));
         if (delta != 0) {
             update.add(counter, delta);
         }
+        roleCounts.forEach((roleCounter, n) -> {
+            if (n != 0) {
+                update.add(roleCounter, n);
+            }
+        });
         if (!exact) {
             return update;
         }
@@ -569,34 +635,129 @@ public final class Projection {
     /**
      * A group membership change: an ordered set change on its own item ({@code member},
      * {@code changedAt} = the event's time), applied only when newer than the stored change, so that
-     * adds and removes in any order and any number of times end as the last one says.
+     * adds and removes in any order and any number of times end as the last one says. The user's
+     * {@code groups} change in the same transaction (so they mirror the memberships), and its role
+     * with them when the group is mapped ({@link #userShare}). {@code event} null: a snapshot
+     * (reconcile), written only when the state changes, with no marker, audit entry or last sync.
      */
-    private Plan<Effect> membershipPlan(Event event, String organizationId, String directoryId, String userId, String groupId,
-                                        boolean member, boolean exactDirectory, Known known) {
-        Plan<Effect> plan = new Plan<Effect>().add(Transactions.MARKER, marker(event, organizationId));
-        String time = Times.iso(event.at());
+    private Plan<Effect> membershipPlan(Event event, String organizationId, MembershipChange c, boolean exactDirectory,
+                                        Known known) {
+        Plan<Effect> plan = new Plan<>();
+        if (event != null) {
+            plan.add(Transactions.MARKER, marker(event, organizationId));
+        }
+        String time = Times.iso(c.at());
         Map<String, AttributeValue> seen = known.get(MEMBERSHIP);
         String stored = seen == null ? null : Attr.str(seen, CHANGED_AT);
         Map<String, AttributeValue> directorySeen = known.get(DIRECTORY);
         Effect effect;
         if (stored != null && stored.compareTo(time) >= 0) {
             effect = Effect.ignored(ApplyOutcome.STALE);
+        } else if (c.snapshot() && seen != null && Attr.flag(seen, "member") == c.member()) {
+            effect = Effect.ignored(ApplyOutcome.STALE); // already so: nothing to write
         } else if (directorySeen != null && Attr.flag(directorySeen, DELETED)) {
             effect = Effect.ignored(ApplyOutcome.DELETED);
         } else {
-            ItemUpdate update = new ItemUpdate(table, Keys.directoryPk(directoryId), Keys.memberSk(userId, groupId));
+            ItemUpdate update = new ItemUpdate(table, Keys.directoryPk(c.directoryId()), Keys.memberSk(c.userId(), c.groupId()));
             String changed = update.name(CHANGED_AT);
             String t = update.value(Attr.s(time));
-            update.set("member", Attr.bool(member)).setTo(CHANGED_AT, t)
+            update.set("member", Attr.bool(c.member())).setTo(CHANGED_AT, t)
                     .when("attribute_not_exists(" + changed + ") OR " + changed + " < " + t);
-            plan.add(MEMBERSHIP, update.toTransactItem());
-            if (organizationId != null && exactDirectory) {
-                plan.add(DIRECTORY, directoryUpdate(organizationId, directoryId, null, 0, event.at(), directorySeen, true)
-                        .toTransactItem());
+            if (c.snapshot()) {
+                String memberName = update.name("member");
+                update.when(c.member()
+                        ? "attribute_not_exists(" + memberName + ") OR " + memberName + " = " + update.value(Attr.bool(false))
+                        : memberName + " = " + update.value(Attr.bool(true)));
             }
-            effect = Effect.of(member ? Change.CREATED : Change.DELETED);
+            plan.add(MEMBERSHIP, update.toTransactItem());
+            Map<String, Long> roleCounts = userShare(plan, organizationId, c, known);
+            if (organizationId != null) {
+                boolean sync = event != null && exactDirectory;
+                if (sync || !roleCounts.isEmpty()) {
+                    ItemUpdate directory = directoryUpdate(organizationId, c.directoryId(), null, 0,
+                            sync ? event.at() : null, directorySeen, exactDirectory, roleCounts);
+                    if (directory.writes() || directory.conditional()) {
+                        plan.add(DIRECTORY, directory.toTransactItem());
+                    }
+                }
+            }
+            effect = Effect.of(c.member() ? Change.CREATED : Change.DELETED);
         }
-        return plan.add(AUDIT, audit(event, organizationId)).result(effect);
+        if (event != null) {
+            plan.add(AUDIT, audit(event, organizationId));
+        }
+        return plan.result(effect);
+    }
+
+    /**
+     * The user's share of a membership change; returns the directory's role counter changes.
+     *
+     * <p>The first transaction assumes what is usual: the group is not mapped to a role (a condition on
+     * one attribute of the mapping item, true when there is no mapping), so the user's role cannot
+     * change and its {@code groups} are changed blindly: one call, as before roles existed. When the
+     * group is mapped, the cancellation returns the mapping, and the second transaction assumes (and
+     * checks) the usual user: live, with no other mapped group, its stored role as that implies; the
+     * role follows and the counters move. When that user is not so, its cancellation returns the item
+     * and the third transaction is written from it (its {@code rev} unchanged). A deleted group joins
+     * no user's groups (the group item's condition); a deleted user's item is left alone when known.
+     */
+    private Map<String, Long> userShare(Plan<Effect> plan, String organizationId, MembershipChange c, Known known) {
+        Map<String, AttributeValue> groupSeen = known.get(GROUP);
+        Map<String, AttributeValue> userSeen = known.get(USER);
+        if ((c.member() && groupSeen != null && Attr.flag(groupSeen, DELETED))
+                || (userSeen != null && Attr.flag(userSeen, DELETED))) {
+            return Map.of();
+        }
+        ItemUpdate user = UserRoles.membershipChange(table, c.directoryId(), c.userId(), c.groupId(), c.member());
+        if (c.member()) {
+            plan.add(GROUP, UserRoles.groupNotDeleted(table, c.directoryId(), c.groupId()));
+        }
+        Map<String, AttributeValue> mappingSeen = known.get(MAPPING);
+        RoleMapping mapping = mappingSeen == null ? null : RoleMapping.fromItem(mappingSeen);
+        if (organizationId == null || mapping == null || !mapping.maps(c.groupId())) {
+            plan.add(USER, user.toTransactItem());
+            if (organizationId != null) { // without it the mapping cannot be found: the next re-derivation decides
+                plan.add(MAPPING, UserRoles.notMapped(table, organizationId, c.groupId()));
+            }
+            return Map.of();
+        }
+        String groupRole = mapping.storedRole(List.of(c.groupId()));
+        String before;
+        String after;
+        boolean live;
+        if (userSeen != null) {
+            live = Attr.str(userSeen, UPDATED_AT) != null;
+            java.util.Set<String> groups = new java.util.HashSet<>(Attr.strList(userSeen, UserRoles.GROUPS));
+            if (c.member()) {
+                groups.add(c.groupId());
+            } else {
+                groups.remove(c.groupId());
+            }
+            before = Attr.str(userSeen, UserRoles.ROLE);
+            after = mapping.storedRole(groups);
+            user.when(UserRoles.revIs(user, userSeen));
+        } else {
+            live = true;
+            before = c.member() ? null : groupRole;
+            after = c.member() ? groupRole : null;
+            String groups = user.name(UserRoles.GROUPS);
+            user.when("attribute_exists(" + user.name(UPDATED_AT) + ") AND attribute_not_exists(" + user.name(DELETED) + ")");
+            for (String other : mapping.otherMappedGroups(c.groupId())) {
+                user.when("NOT contains(" + groups + ", " + user.value(Attr.s(other)) + ")");
+            }
+            user.when(UserRoles.roleIs(user, before));
+        }
+        Map<String, Long> counts = Map.of();
+        if (!java.util.Objects.equals(before, after)) {
+            UserRoles.setRole(user, after);
+            if (live) {
+                UserRoles.listRole(user, organizationId, c.userId(), after);
+                counts = UserRoles.move(before, after);
+            }
+        }
+        plan.add(USER, user.toTransactItem());
+        plan.add(MAPPING, UserRoles.mappingIs(table, organizationId, mapping.version()));
+        return counts;
     }
 
     // ------------------------------------------------------------------------------------ items

@@ -77,8 +77,17 @@ final class Transactions {
      * call (e.g. a snapshot object already up to date).
      */
     <R> Outcome<R> run(int attempts, Known known, Function<Known, Plan<R>> planner) {
+        return run(k -> attempts, known, planner);
+    }
+
+    /**
+     * The same, with a number of attempts that depends on what is known: a membership of a mapped
+     * group may take one more (the first transaction learns that the group is mapped).
+     */
+    <R> Outcome<R> run(java.util.function.ToIntFunction<Known> attempts, Known known, Function<Known, Plan<R>> planner) {
         TransactionCanceledException last = null;
-        for (int attempt = 1; attempt <= attempts; attempt++) {
+        int attempt;
+        for (attempt = 1; attempt <= attempts.applyAsInt(known); attempt++) {
             Plan<R> plan = planner.apply(known);
             if (plan.isEmpty()) {
                 return new Outcome<>(plan.result(), false);
@@ -110,6 +119,6 @@ final class Transactions {
                 throw new StoreUnavailableException("DynamoDB failed: " + e.getClass().getSimpleName(), e, attempt);
             }
         }
-        throw new StoreUnavailableException("the items changed again between the projection's attempts", last, attempts);
+        throw new StoreUnavailableException("the items changed again between the projection's attempts", last, attempt - 1);
     }
 }

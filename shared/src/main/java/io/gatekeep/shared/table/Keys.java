@@ -14,6 +14,8 @@ package io.gatekeep.shared.table;
  * directory user        DIR#{directoryId}       USER#{userId}
  * directory group       DIR#{directoryId}       GROUP#{groupId}
  * group membership      DIR#{directoryId}       MEMBER#{userId}#{groupId}
+ * role mapping          ORG#{orgId}             ROLEMAP                (directory group -> product role, default role)
+ * role job              ROLEJOB                 {orgId}                (users to re-derive: mapping changed, group or directory deleted)
  * processed event       EVENT#{eventId}         EVENT                  (ttl: after WorkOS's retry window)
  * audit entry           AUDIT#{orgId}           {occurredAt}#{entryId} (gsi1: AUDIT#{orgId}#{category})
  * dead-lettered event   DEADLETTER              {receivedAt}#{eventId}
@@ -31,11 +33,17 @@ public final class Keys {
     public static final String GSI1_PK = "gsi1pk";
     public static final String GSI1_SK = "gsi1sk";
     public static final String TTL = "ttl";
+    /** Live directory users by organization and role (the default role's users share one bucket). */
+    public static final String GSI2 = "gsi2";
+    public static final String GSI2_PK = "gsi2pk";
+    public static final String GSI2_SK = "gsi2sk";
 
     public static final String ORG_SK = "ORG";
     public static final String DIRECTORY_META_SK = "META";
     public static final String EVENT_SK = "EVENT";
     public static final String DEAD_LETTER_PK = "DEADLETTER";
+    public static final String ROLE_MAP_SK = "ROLEMAP";
+    public static final String ROLE_JOB_PK = "ROLEJOB";
 
     public static final String DOMAIN_PREFIX = "DOMAIN#";
     public static final String CONNECTION_PREFIX = "CONN#";
@@ -94,6 +102,26 @@ public final class Keys {
     public static String auditCategoryPk(String orgId, String type) {
         int dot = type.indexOf('.');
         return auditPk(orgId) + "#" + (dot < 0 ? type : type.substring(0, dot));
+    }
+
+    /** gsi1 of a live directory user: every live user of the organization, by user id. */
+    public static String usersPk(String orgId) {
+        return "USERS#" + orgId;
+    }
+
+    /** gsi2 of a live directory user whose role is not the organization's default role. */
+    public static String usersRolePk(String orgId, String role) {
+        return usersPk(orgId) + "#ROLE#" + role;
+    }
+
+    /** gsi2 of a live directory user who has the organization's default role (whatever it is named). */
+    public static String usersDefaultRolePk(String orgId) {
+        return usersPk(orgId) + "#DEFAULT";
+    }
+
+    /** The sort key of a user in gsi1 and gsi2. */
+    public static String usersSk(String userId) {
+        return USER_PREFIX + userId;
     }
 
     public static String deadLetterSk(String receivedAtIso, String eventId) {

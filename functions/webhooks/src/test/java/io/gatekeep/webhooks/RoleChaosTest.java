@@ -1,0 +1,279 @@
+package io.gatekeep.webhooks;
+
+import io.gatekeep.emulator.DeliveryAttempt;
+import io.gatekeep.emulator.EmulatorControl;
+import io.gatekeep.emulator.Snapshot;
+import io.gatekeep.emulator.StoredEvent;
+import io.gatekeep.emulator.WorkOsEmulator;
+import io.gatekeep.shared.Json;
+import io.gatekeep.shared.audit.AuditEntry;
+import io.gatekeep.shared.projection.Projection;
+import io.gatekeep.shared.projection.RoleJobs;
+import io.gatekeep.shared.projection.RoleMapping;
+import io.gatekeep.shared.projection.RoleMappings;
+import io.gatekeep.shared.projection.StoreUnavailableException;
+import io.gatekeep.testkit.LocalDynamo;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Directory roles under the webhook chaos of {@link ChaosTest}: the same history, delivered 1-3
+ * times per event, reordered, through store failures, with a group -> role mapping in place while
+ * users and memberships arrive, and a different mapping saved (and its re-derivation running)
+ * half-way through the deliveries. A mapped group is deleted (WorkOS drops its memberships without
+ * an event each) and a directory is deleted. Once the deliveries are done and the queued role job
+ * has run (as the role-jobs function does every minute), every live user's role equals
+ * {@link RoleMapping#roleOf} of its WorkOS groups under the final mapping, and the listing indexes,
+ * the directories' role counters and health's role counts are exact ({@link RoleCheck}); the rest of
+ * the projection still equals WorkOS ({@link ProjectionCheck}).
+ *
+ * <p>Seeds: {@code -Dchaos.seed=N} (the emulator-delivered run, {@code -Dchaos.roleUsers} users, 60 by
+ * default) and {@code -Dchaos.roleSeeds=1,2} (the shuffled concurrent runs). A failure names its seed.
+ */
+class RoleChaosTest {
+    private final DynamoDbClient clean = LocalDynamo.shared().client();
+
+    /** First mapping: saved once the directory's groups exist, before any user arrives. */
+    static Map<String, String> firstMapping() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("Engineering", "admin");
+        m.put("Finance", "admin"); // deleted later in the history
+        m.put("Support", "support");
+        m.put("Sales", "billing");
+        m.put("Legacy", "owner"); // the deleted directory's group
+        return m;
+    }
+
+    /** Second mapping, saved mid-way: changes roles, the default role, and maps the group everyone may join. */
+    static Map<String, String> secondMapping() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("Everyone", "member");
+        m.put("Support", "admin");
+        m.put("Finance", "owner");
+        m.put("Sales", "billing");
+        return m;
+    }
+
+    private static RoleMapping save(DynamoDbClient dynamo, String table, String orgId, Map<String, String> byName,
+                                    Map<String, String> groupIds, String defaultRole) {
+        List<RoleMapping.Entry> entries = new ArrayList<>();
+        byName.forEach((name, role) -> {
+            if (groupIds.containsKey(name)) {
+                entries.add(new RoleMapping.Entry(groupIds.get(name), role));
+            }
+        });
+        AuditEntry audit = new AuditEntry(orgId, "audit_role_" + System.nanoTime(), "settings.role_mappings_updated",
+                java.time.Instant.now(), "chaos@test", "Role mappings set.", AuditEntry.Source.GATEKEEP, null);
+        new RoleMappings(dynamo, table, Clock.systemUTC()).save(orgId, entries, defaultRole, audit);
+        return new RoleMapping(entries, defaultRole, 0);
+    }
+
+    /** Group name -> id, from the group.created events so far (deleted groups included). */
+    private static Map<String, String> groupIds(List<StoredEvent> events) {
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (StoredEvent e : events) {
+            if (e.event().equals("dsync.group.created")) {
+                ids.put(Json.text(e.data(), "name"), Json.text(e.data(), "id"));
+            }
+        }
+        return ids;
+    }
+
+    private void runJobsToTheEnd(WebhookFixture webhooks) {
+        RoleJobs jobs = new RoleJobs(clean, webhooks.table, Clock.systemUTC());
+        List<RoleJobs.Result> results = jobs.runPending(System.nanoTime() + Duration.ofSeconds(60).toNanos());
+        assertTrue(results.stream().allMatch(RoleJobs.Result::complete), results.toString());
+    }
+
+    private static void assertEqualToWorkOs(WebhookFixture webhooks, EmulatorControl workos, History history, RoleMapping mapping) {
+        Snapshot snapshot = workos.snapshot();
+        List<StoredEvent> events = workos.events();
+        List<String> roles = RoleCheck.differences(webhooks, snapshot, events, history.organizationId, mapping);
+        assertEquals(List.of(), roles.subList(0, Math.min(20, roles.size())), roles.size() + " role differences");
+        List<String> objects = new ArrayList<>(ProjectionCheck.differences(webhooks, snapshot, events, history.organizationId));
+        long saved = webhooks.audit(history.organizationId).stream()
+                .filter(a -> a.type().equals("settings.role_mappings_updated") && a.source() == AuditEntry.Source.GATEKEEP).count();
+        if (saved != 2) {
+            objects.add("the two mapping changes have " + saved + " audit entries");
+        }
+        assertEquals(List.of(), objects.subList(0, Math.min(20, objects.size())), objects.size() + " differences");
+    }
+
+    /**
+     * The emulator delivers over HTTP with duplicates, a shuffle window and retries of every 503
+     * (10% of the webhook's transactions fail); the first mapping is saved as soon as the groups
+     * exist, the second (with its role job, itself failing at random) when users start to change.
+     */
+    @Test
+    void rolesFollowARealisticHistoryDeliveredThroughFailures() {
+        long seed = Long.getLong("chaos.seed", 20_261_124L);
+        int users = Integer.getInteger("chaos.roleUsers", 60);
+        try {
+            emulatorDelivered(seed, users);
+        } catch (AssertionError | RuntimeException e) {
+            fail("role chaos seed " + seed + " (rerun with -Dchaos.seed=" + seed + "): " + e.getMessage(), e);
+        }
+    }
+
+    private void emulatorDelivered(long seed, int users) {
+        StoreFault fault = new StoreFault("TransactWriteItems").failAtRandom(0.10, seed);
+        WebhookFixture webhooks = new WebhookFixture(fault);
+        Projection projection = new Projection(clean, webhooks.table, Clock.systemUTC());
+        try (WorkOsEmulator emulator = WorkOsEmulator.builder().seed(seed)
+                .webhookRetry(30, Duration.ofMillis(5), Duration.ofMillis(80)).start();
+             Receiver receiver = Receiver.forwardingTo(webhooks)) {
+            EmulatorControl workos = emulator.control();
+            workos.registerWebhook(receiver.url(), WebhookFixture.SECRET);
+            workos.faultSeed(seed).webhookShuffleWindow(25);
+            Random random = new Random(seed);
+            RoleMapping[] last = {null};
+            int[] step = {0};
+            long started = System.nanoTime();
+            History history = History.play(workos, users, random, () -> {
+                workos.webhookDuplicates(1 + random.nextInt(3));
+                step[0]++;
+                Map<String, String> ids = groupIds(workos.events());
+                if (last[0] == null && ids.containsKey("Everyone")) {
+                    // An admin maps the groups once they show up; the organization is known by then
+                    // (onboarded: its item is written from WorkOS, as the operator's onboard does).
+                    String orgId = workos.events().getFirst().organizationId();
+                    projection.upsertOrganization(Json.parse("{\"id\":\"" + orgId + "\",\"name\":\"Chaos Co\","
+                            + "\"updated_at\":\"2000-01-01T00:00:00.000Z\"}"));
+                    last[0] = save(clean, webhooks.table, orgId, firstMapping(), ids, "member");
+                } else if (last[0] != null && last[0].defaultRole().equals("member") && step[0] > 20 + users / 50 + users) {
+                    // Users are changing: a second mapping, its job run while deliveries go on, through store failures.
+                    String orgId = workos.events().getFirst().organizationId();
+                    last[0] = save(clean, webhooks.table, orgId, secondMapping(), ids, "viewer");
+                    try {
+                        new RoleJobs(webhooks.dynamo, webhooks.table, Clock.systemUTC())
+                                .run(orgId, System.nanoTime() + Duration.ofSeconds(5).toNanos());
+                    } catch (StoreUnavailableException injected) {
+                        // the job item keeps the work: the final run finishes it
+                    }
+                }
+            });
+            assertEquals("viewer", last[0].defaultRole(), "the second mapping was saved during the history");
+            long played = System.nanoTime();
+            assertTrue(workos.awaitDeliveries(Duration.ofMinutes(2)), "the emulator finished delivering");
+            long delivered = System.nanoTime();
+            List<DeliveryAttempt> attempts = workos.deliveries();
+            assertEquals(List.of(), attempts.stream().filter(a -> a.outcome().equals("gave_up")).toList(), "no delivery gave up");
+            assertTrue(attempts.stream().anyMatch(a -> a.status() == 503), "store failures were answered 503");
+            runJobsToTheEnd(webhooks);
+            long jobs = System.nanoTime();
+            assertEqualToWorkOs(webhooks, workos, history, last[0]);
+            System.out.printf("role chaos (emulator delivery): played %d ms, delivered %d ms, last job %d ms, checked %d ms%n",
+                    (played - started) / 1_000_000, (delivered - played) / 1_000_000, (jobs - delivered) / 1_000_000,
+                    (System.nanoTime() - jobs) / 1_000_000);
+            System.out.println("role chaos (emulator delivery): " + workos.events().size() + " events, " + attempts.size()
+                    + " delivery attempts, seed " + seed + ": roles equal WorkOS's groups under the final mapping");
+        }
+    }
+
+    /** Several seeds: every event 1-3 times, all shuffled, two deliveries at a time, the mapping changed concurrently. */
+    @Test
+    void rolesEndEqualForShuffledConcurrentDeliveriesAndAConcurrentMappingChange() throws Exception {
+        long[] seeds = Arrays.stream(System.getProperty("chaos.roleSeeds", "1,2").split(","))
+                .mapToLong(s -> Long.parseLong(s.trim())).toArray();
+        int users = Integer.getInteger("chaos.smallUsers", 30);
+        for (long seed : seeds) {
+            try {
+                shuffledConcurrent(seed, users);
+            } catch (AssertionError | RuntimeException e) {
+                fail("role chaos seed " + seed + " (rerun with -Dchaos.roleSeeds=" + seed + "): " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void shuffledConcurrent(long seed, int users) throws Exception {
+        StoreFault fault = new StoreFault("TransactWriteItems").failAtRandom(0.15, seed);
+        WebhookFixture webhooks = new WebhookFixture(fault);
+        try (WorkOsEmulator emulator = WorkOsEmulator.builder().seed(seed).start()) {
+            EmulatorControl workos = emulator.control();
+            Random random = new Random(seed);
+            History history = History.play(workos, users, random, () -> { });
+            List<StoredEvent> events = workos.events();
+            Map<String, String> ids = groupIds(events);
+
+            // The organization is known first (a mapping is saved for a known organization), then the mapping.
+            fault.off();
+            assertEquals(200, webhooks.deliver(events.getFirst().json()).status());
+            save(clean, webhooks.table, history.organizationId, firstMapping(), ids, "member");
+            fault.failAtRandom(0.15, seed);
+
+            List<String> deliveries = new ArrayList<>();
+            for (StoredEvent e : events) {
+                for (int copies = 1 + random.nextInt(3); copies > 0; copies--) {
+                    deliveries.add(e.json());
+                }
+            }
+            Collections.shuffle(deliveries, random);
+            ConcurrentLinkedDeque<String> queue = new ConcurrentLinkedDeque<>(deliveries);
+            AtomicInteger unexpected = new AtomicInteger();
+            AtomicInteger delivered = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                workers.add(pool.submit(() -> {
+                    String body;
+                    while ((body = queue.pollFirst()) != null) {
+                        int status = webhooks.deliver(body).status();
+                        if (status == 503) {
+                            queue.addLast(body);
+                        } else if (status != 200) {
+                            unexpected.incrementAndGet();
+                        } else {
+                            delivered.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            RoleMapping second = new RoleMapping(List.of(), "viewer", 0);
+            Future<RoleMapping> change = pool.submit(() -> {
+                while (delivered.get() < deliveries.size() / 2) {
+                    Thread.sleep(2);
+                }
+                RoleMapping saved = save(clean, webhooks.table, history.organizationId, secondMapping(), ids, "viewer");
+                // the PUT's inline run, through the same failing store as the webhooks
+                try {
+                    new RoleJobs(webhooks.dynamo, webhooks.table, Clock.systemUTC())
+                            .run(history.organizationId, System.nanoTime() + Duration.ofSeconds(5).toNanos());
+                } catch (StoreUnavailableException injected) {
+                    // left for the next run
+                }
+                return saved;
+            });
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+            second = change.get();
+            pool.shutdown();
+            assertEquals(0, unexpected.get(), "every delivery ends 200 or 503");
+            assertTrue(fault.injected.get() > 0, "store failures were injected");
+
+            runJobsToTheEnd(webhooks);
+            assertEqualToWorkOs(webhooks, workos, history, second);
+            System.out.println("role chaos (shuffled, concurrent): " + events.size() + " events, " + deliveries.size()
+                    + " deliveries, seed " + seed + ": roles equal WorkOS's groups under the final mapping");
+        }
+    }
+}
