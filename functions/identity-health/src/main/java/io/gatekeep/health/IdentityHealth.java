@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -47,8 +48,12 @@ public record IdentityHealth(
 
     public record Certificate(String expiresAt, Long daysLeft, boolean renewalRequired) {}
 
+    /**
+     * {@code roles}: live directory users per product role (role mappings), highest privilege first,
+     * from the directories' role counters and the mapping's default role: never from the users.
+     */
     public record DirectorySync(String syncStatus, String lastSync, Summary primaryDirectory,
-                                int totalDirectories, long users, long groups, NextStep nextStep) {}
+                                int totalDirectories, long users, long groups, Map<String, Long> roles, NextStep nextStep) {}
 
     public record Plan(boolean sso) {}
 
@@ -107,6 +112,7 @@ public record IdentityHealth(
                 view.directories().size(),
                 view.directories().stream().mapToLong(Directory::userCount).sum(),
                 view.directories().stream().mapToLong(Directory::groupCount).sum(),
+                view.roleCounts(),
                 nextSteps.directorySync());
 
         return new IdentityHealth(organization.id(), domains(view), sso, directorySync,

@@ -103,7 +103,9 @@ class IdentityHealthHandlerTest {
         assertEquals("domain_verification", sso.at("/nextStep/portalIntent").asText());
 
         JsonNode dsync = body.get("directorySync");
-        assertEquals(Set.of("syncStatus", "lastSync", "primaryDirectory", "totalDirectories", "users", "groups", "nextStep"), fields(dsync));
+        assertEquals(Set.of("syncStatus", "lastSync", "primaryDirectory", "totalDirectories", "users", "groups", "roles", "nextStep"),
+                fields(dsync));
+        assertEquals("{\"member\":0}", dsync.get("roles").toString(), "no mapping: every directory user is a member");
         assertTrue(dsync.get("nextStep").isNull(), "Directory Sync is optional: nothing is stuck without a directory");
         assertEquals("none", dsync.get("syncStatus").asText());
         assertTrue(dsync.get("lastSync").isNull());
