@@ -135,6 +135,33 @@ class RoleMappingsHandlerTest {
     }
 
     @Test
+    void usersWrittenBeforeRolesExistedAreListedOnceTheOrganizationIsWalked() {
+        // as the projection left a user before this feature: no groups, rev or listing keys; its memberships only
+        String dir = Keys.directoryPk(DIR);
+        fx.dynamo.putItem(r -> r.tableName(fx.table).item(Map.of(Keys.PK, Attr.s(dir), Keys.SK, Attr.s(Keys.userSk("directory_user_old")),
+                "organizationId", Attr.s(ORG), "email", Attr.s("old@example.test"), "state", Attr.s("active"),
+                "updatedAt", Attr.s("2026-01-01T00:00:00.000Z"))));
+        for (String g : List.of(SUPPORT, ALL, "directory_group_01HGONE", "directory_group_01HLEFT")) {
+            fx.dynamo.putItem(r -> r.tableName(fx.table).item(Map.of(Keys.PK, Attr.s(dir),
+                    Keys.SK, Attr.s(Keys.memberSk("directory_user_old", g)), "member", Attr.bool(!g.endsWith("LEFT")),
+                    "changedAt", Attr.s("2026-01-01T00:00:00.000Z"))));
+        }
+        fx.group(ORG, DIR, "directory_group_01HGONE");
+        fx.projection.deleteGroup(ORG, DIR, "directory_group_01HGONE", RolesFixture.T0.plusSeconds(90_000));
+        fx.dynamo.updateItem(r -> r.tableName(fx.table).key(Attr.key(Keys.orgPk(ORG), Keys.directorySk(DIR)))
+                .updateExpression("ADD userCount :one").expressionAttributeValues(Map.of(":one", Attr.n(1))));
+        assertEquals(200, fx.send(as(fx.put(ORG, BODY), ORG, "admin")).status());
+
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> old = fx.user(DIR, "directory_user_old");
+        assertEquals(List.of(ALL, SUPPORT), Attr.strList(old, "groups").stream().sorted().toList(),
+                "its live memberships: not the deleted group's, not the one it left");
+        assertEquals("support", Attr.str(old, "role"));
+        assertEquals(Keys.usersPk(ORG), Attr.str(old, Keys.GSI1_PK));
+        assertEquals(Keys.usersRolePk(ORG, "support"), Attr.str(old, Keys.GSI2_PK));
+        assertEquals(Map.of("admin", 1L, "member", 2L, "support", 2L), OrganizationView.load(fx.dynamo, fx.table, ORG).orElseThrow().roleCounts());
+    }
+
+    @Test
     void membersAndOtherOrganizationsAreForbiddenAndWriteNothing() {
         List<String> before = fx.scan();
         for (String role : List.of("member", "viewer", "billing")) {

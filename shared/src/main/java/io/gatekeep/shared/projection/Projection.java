@@ -49,7 +49,11 @@ import java.util.Optional;
  * older...). When an assumption is wrong, DynamoDB cancels the transaction and returns the items as
  * they are; the one correct transaction follows: two calls. The only read is for a directory event
  * whose payload lacks the organization (WorkOS always sends it): one TransactGetItems, then one
- * transaction written from what it read. No path makes more than two calls.
+ * transaction written from what it read. No path makes more than two calls, but one: a membership of
+ * a group mapped to a role ({@link RoleMapping}) when the user is in another mapped group, not created
+ * yet or deleted, which takes three (see {@link #userShare}: the new role depends on the user's other
+ * groups, which only its item holds). Directory users also carry their groups and derived role, and
+ * the directories count users per role, in the same transactions ({@link UserRoles}).
  */
 public final class Projection {
     /** The audit partition of events that name no organization. */

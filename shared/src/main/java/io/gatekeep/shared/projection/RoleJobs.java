@@ -131,6 +131,9 @@ public final class RoleJobs {
             if (job.isEmpty()) {
                 return new Result(organizationId, true, checked, changed);
             }
+            if (System.nanoTime() > deadlineNanos) {
+                return new Result(organizationId, false, checked, changed);
+            }
             long generation = Attr.num(job, GENERATION, 0);
             RoleMapping mapping = RoleMapping.fromItem(get(Attr.key(Keys.orgPk(organizationId), Keys.ROLE_MAP_SK)));
             Set<String> deadDirectories = new HashSet<>(Attr.strList(job, DEAD_DIRECTORIES));
@@ -239,6 +242,11 @@ public final class RoleJobs {
         private final String organizationId;
         private final RoleMapping mapping;
         private final Set<String> deadGroups;
+        /** The deleted groups of the directory being walked, read once when a user written before roles existed needs them. */
+        private String deletedGroupsOf;
+        private Set<String> deletedGroups;
+        /** Rebuilt groups of the page's users written before roles existed (read again after a failed write). */
+        private final Map<String, Set<String>> legacyGroups = new HashMap<>();
         long checked;
         long changed;
 
@@ -250,6 +258,7 @@ public final class RoleJobs {
 
         /** Recomputes a page of users and writes those that change; false when the walk must start again. */
         boolean page(Directory directory, List<Map<String, AttributeValue>> users) {
+            legacyGroups.clear();
             List<Map<String, AttributeValue>> batch = new ArrayList<>(BATCH);
             for (Map<String, AttributeValue> user : users) {
                 checked++;
@@ -284,7 +293,12 @@ public final class RoleJobs {
                 return new UserWrite(update, Map.of());
             }
             boolean live = Attr.str(user, "updatedAt") != null;
-            Set<String> groups = new HashSet<>(Attr.strList(user, UserRoles.GROUPS));
+            // A live user without its listing key was written before roles existed: its groups are
+            // rebuilt from its membership items, once (every user the projection creates now is listed).
+            boolean legacy = live && gsi1 == null;
+            Set<String> groups = new HashSet<>(legacy
+                    ? legacyGroups.computeIfAbsent(userId, id -> memberships(directory.id(), id))
+                    : Attr.strList(user, UserRoles.GROUPS));
             Set<String> dead = new HashSet<>(groups);
             dead.retainAll(deadGroups);
             groups.removeAll(dead);
@@ -296,7 +310,15 @@ public final class RoleJobs {
             if (dead.isEmpty() && Objects.equals(stored, wanted) && listed) {
                 return null;
             }
-            update.deleteFromSet(UserRoles.GROUPS, dead);
+            if (legacy) {
+                if (groups.isEmpty()) {
+                    update.remove(UserRoles.GROUPS);
+                } else {
+                    update.set(UserRoles.GROUPS, AttributeValue.fromSs(List.copyOf(groups)));
+                }
+            } else {
+                update.deleteFromSet(UserRoles.GROUPS, dead);
+            }
             if (!Objects.equals(stored, wanted)) {
                 UserRoles.setRole(update, wanted);
             }
@@ -307,6 +329,52 @@ public final class RoleJobs {
             }
             update.add(UserRoles.REV, 1).when(UserRoles.revIs(update, user));
             return new UserWrite(update, live ? UserRoles.move(stored, wanted) : Map.of());
+        }
+
+        /** The groups of a user written before roles existed: its memberships with {@code member}, of live groups. */
+        private Set<String> memberships(String directoryId, String userId) {
+            if (!directoryId.equals(deletedGroupsOf)) {
+                deletedGroups = deletedGroups(directoryId);
+                deletedGroupsOf = directoryId;
+            }
+            Set<String> groups = new HashSet<>();
+            String prefix = Keys.MEMBER_PREFIX + userId + "#";
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> from = start;
+                QueryResponse page = call(() -> dynamo.query(QueryRequest.builder().tableName(table)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :member)")
+                        .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.directoryPk(directoryId)), ":member", Attr.s(prefix)))
+                        .consistentRead(true).exclusiveStartKey(from).build()));
+                for (Map<String, AttributeValue> m : page.items()) {
+                    String group = Attr.str(m, Keys.SK).substring(prefix.length());
+                    if (Attr.flag(m, "member") && !deletedGroups.contains(group)) {
+                        groups.add(group);
+                    }
+                }
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+            return groups;
+        }
+
+        /** The directory's group tombstones (group ids only: bounded by the directory's groups, not its users). */
+        private Set<String> deletedGroups(String directoryId) {
+            Set<String> deleted = new HashSet<>();
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> from = start;
+                QueryResponse page = call(() -> dynamo.query(QueryRequest.builder().tableName(table)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :group)")
+                        .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.directoryPk(directoryId)), ":group", Attr.s(Keys.GROUP_PREFIX)))
+                        .projectionExpression("sk, deleted").consistentRead(true).exclusiveStartKey(from).build()));
+                for (Map<String, AttributeValue> g : page.items()) {
+                    if (Attr.flag(g, "deleted")) {
+                        deleted.add(Attr.str(g, Keys.SK).substring(Keys.GROUP_PREFIX.length()));
+                    }
+                }
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+            return deleted;
         }
 
         /**
@@ -360,6 +428,10 @@ public final class RoleJobs {
                             return false; // the directory was deleted or the mapping changed: both queue new work
                         }
                         CancellationReason reason = reasons.get(i);
+                        String sk = Attr.str(current.get(userAt.get(i)), Keys.SK);
+                        if (sk != null) {
+                            legacyGroups.remove(sk.substring(Keys.USER_PREFIX.length()));
+                        }
                         current.set(userAt.get(i), reason.hasItem() ? withKey(reason.item(), current.get(userAt.get(i))) : Map.of());
                     }
                     pause(attempt);
