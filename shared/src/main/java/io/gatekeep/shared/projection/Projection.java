@@ -14,7 +14,6 @@ import io.gatekeep.shared.table.Keys;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Get;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactGetItem;
@@ -25,9 +24,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The projection of WorkOS state in the single table: organizations, domains, connections (with
@@ -152,7 +155,7 @@ public final class Projection {
     private final Clock clock;
     private final Transactions transactions;
     /** Directory -> organization, from the directory index: it never changes, so it is read once. */
-    private final Map<String, String> directoryOrganizations = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> directoryOrganizations = new ConcurrentHashMap<>();
 
     public Projection(DynamoDbClient dynamo, String table, Clock clock) {
         this.dynamo = dynamo;
@@ -731,7 +734,7 @@ public final class Projection {
         boolean live;
         if (userSeen != null) {
             live = Attr.str(userSeen, UPDATED_AT) != null;
-            java.util.Set<String> groups = new java.util.HashSet<>(Attr.strList(userSeen, UserRoles.GROUPS));
+            Set<String> groups = new HashSet<>(Attr.strList(userSeen, UserRoles.GROUPS));
             if (c.member()) {
                 groups.add(c.groupId());
             } else {
@@ -752,7 +755,7 @@ public final class Projection {
             user.when(UserRoles.roleIs(user, before));
         }
         Map<String, Long> counts = Map.of();
-        if (!java.util.Objects.equals(before, after)) {
+        if (!Objects.equals(before, after)) {
             UserRoles.setRole(user, after);
             if (live) {
                 UserRoles.listRole(user, organizationId, c.userId(), after);
