@@ -11,6 +11,7 @@ import io.gatekeep.shared.table.Keys;
 import io.gatekeep.testkit.ApiEvents;
 import io.gatekeep.testkit.LocalContext;
 import io.gatekeep.testkit.LocalDynamo;
+import io.gatekeep.testkit.OrgSeed;
 import io.gatekeep.testkit.RequestCounter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,4 +1,4 @@
-package io.gatekeep.portallinks;
+package io.gatekeep.testkit;
 
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
@@ -11,34 +11,37 @@ import java.util.Map;
 
 /**
  * Writes an organization's partition the way shared/README.md lays it out (organization, domain,
- * connection and directory items), so the tests can set up each gate without the webhook function.
+ * connection and directory items), so a function's tests can set up an organization without the
+ * webhook function. The organization item carries an {@code eventsCursor}, as reconcile leaves it,
+ * so that tests can check that writers keep the attributes they do not own.
  */
-final class OrgSeed {
+public final class OrgSeed {
     private final DynamoDbClient dynamo;
     private final String table;
 
-    OrgSeed(DynamoDbClient dynamo, String table) {
+    public OrgSeed(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
     }
 
     /** An organization with every gate open: SSO in the plan, a verified domain, one IT contact. */
-    OrgSeed ready(String orgId) {
+    public OrgSeed ready(String orgId) {
         return organization(orgId, List.of("it@acme.test"), true).domain(orgId, "org_domain_1", "acme.test", "verified");
     }
 
-    OrgSeed organization(String orgId, List<String> itContacts, boolean planSso) {
+    public OrgSeed organization(String orgId, List<String> itContacts, boolean planSso) {
         Map<String, AttributeValue> item = base(Keys.orgPk(orgId), Keys.ORG_SK);
         item.put("name", Attr.s("Acme"));
         item.put("itContacts", Attr.strings(itContacts));
         item.put("planSso", Attr.bool(planSso));
+        item.put("eventsCursor", Attr.s("event_01HCURSOR"));
         item.put("createdAt", Attr.s("2026-01-01T00:00:00.000Z"));
         item.put("updatedAt", Attr.s("2026-01-01T00:00:00.000Z"));
         return put(item);
     }
 
     /** A deleted organization: the tombstone the webhooks leave. */
-    OrgSeed deletedOrganization(String orgId) {
+    public OrgSeed deletedOrganization(String orgId) {
         Map<String, AttributeValue> item = base(Keys.orgPk(orgId), Keys.ORG_SK);
         item.put("name", Attr.s("Gone"));
         item.put("itContacts", Attr.strings(List.of("it@gone.test")));
@@ -49,7 +52,7 @@ final class OrgSeed {
         return put(item);
     }
 
-    OrgSeed domain(String orgId, String domainId, String domain, String state) {
+    public OrgSeed domain(String orgId, String domainId, String domain, String state) {
         Map<String, AttributeValue> item = base(Keys.orgPk(orgId), Keys.domainSk(domainId));
         item.put("domain", Attr.s(domain));
         item.put("state", Attr.s(state));
@@ -58,7 +61,7 @@ final class OrgSeed {
         return put(item);
     }
 
-    OrgSeed connection(String orgId, String connectionId, String state) {
+    public OrgSeed connection(String orgId, String connectionId, String state) {
         Map<String, AttributeValue> item = base(Keys.orgPk(orgId), Keys.connectionSk(connectionId));
         item.put("name", Attr.s("Okta"));
         item.put("connectionType", Attr.s("OktaSAML"));
@@ -68,7 +71,7 @@ final class OrgSeed {
         return put(item);
     }
 
-    OrgSeed directory(String orgId, String directoryId, String state) {
+    public OrgSeed directory(String orgId, String directoryId, String state) {
         Map<String, AttributeValue> item = base(Keys.orgPk(orgId), Keys.directorySk(directoryId));
         item.put("name", Attr.s("Okta SCIM"));
         item.put("directoryType", Attr.s("okta scim v2.0"));
