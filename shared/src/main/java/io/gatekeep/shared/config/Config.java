@@ -27,6 +27,8 @@ public final class Config {
     public static final String PORTAL_REDIRECT_ALLOWED_HOSTS = "PORTAL_REDIRECT_ALLOWED_HOSTS";
     /** The SDK's standard endpoint override: DynamoDB Local or LocalStack. */
     public static final String AWS_ENDPOINT_URL_DYNAMODB = "AWS_ENDPOINT_URL_DYNAMODB";
+    /** The SDK's standard endpoint override for SSM (Parameter Store): LocalStack or a test server. */
+    public static final String AWS_ENDPOINT_URL_SSM = "AWS_ENDPOINT_URL_SSM";
 
     private final Map<String, String> values;
 

@@ -1,8 +1,5 @@
 package io.gatekeep.shared.config;
 
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,20 +30,12 @@ public final class Secrets {
         this.clock = clock;
     }
 
-    /** Reads SSM only when a parameter name is configured; the client is built on first use. */
+    /**
+     * Reads SSM only when a parameter name is configured; region, credentials and HTTP client are
+     * resolved on first use. {@link SsmParameterReader} says why this is not the SDK's SsmClient.
+     */
     public static Secrets fromSsm(Config config) {
-        Function<String, String> reader = new Function<>() {
-            private SsmClient client;
-
-            @Override
-            public synchronized String apply(String name) {
-                if (client == null) {
-                    client = SsmClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
-                }
-                return client.getParameter(r -> r.name(name).withDecryption(true)).parameter().value();
-            }
-        };
-        return new Secrets(config, reader, Clock.systemUTC());
+        return new Secrets(config, SsmParameterReader.lazy(config), Clock.systemUTC());
     }
 
     /**
