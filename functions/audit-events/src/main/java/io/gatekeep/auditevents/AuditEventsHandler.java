@@ -34,9 +34,6 @@ import java.util.regex.Pattern;
  * this function, only after that check, and binds the organization, so it is the proof.
  */
 public final class AuditEventsHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-    static final int DEFAULT_LIMIT = 25;
-    static final int MAX_LIMIT = 100;
-    private static final Pattern LIMIT = Pattern.compile("[0-9]{1,3}");
     private static final Pattern TYPE = Pattern.compile("[a-z0-9_.]{1,64}");
 
     /** The page as the API returns it; nextCursor is null on the last page. */
@@ -69,7 +66,7 @@ public final class AuditEventsHandler implements RequestHandler<APIGatewayV2HTTP
             Caller caller = Caller.of(request);
             String organizationId = request.organizationId();
             requireReader(caller, organizationId);
-            int limit = limit(request);
+            int limit = request.pageLimit();
             String typeFilter = typeFilter(request);
             AuditCursor cursors = new AuditCursor(secrets.getAll(Config.CURSOR_KEY_PARAMETER, Config.CURSOR_KEY));
 
@@ -106,20 +103,6 @@ public final class AuditEventsHandler implements RequestHandler<APIGatewayV2HTTP
     }
 
     /** 1..100, default 25; anything else (empty, 0, 101, -1, 2.5, abc) is 400 invalid_request. */
-    static int limit(HttpRequest request) {
-        String raw = request.query().get("limit");
-        if (raw == null) {
-            return DEFAULT_LIMIT;
-        }
-        if (!LIMIT.matcher(raw).matches()) {
-            throw ApiException.invalidRequest("limit must be a whole number from 1 to " + MAX_LIMIT + ".");
-        }
-        int limit = Integer.parseInt(raw);
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw ApiException.invalidRequest("limit must be a whole number from 1 to " + MAX_LIMIT + ".");
-        }
-        return limit;
-    }
 
     /** An event-name prefix such as {@code dsync.} or {@code dsync.user}: 1 to 64 of a-z, 0-9, _ and dot. */
     static String typeFilter(HttpRequest request) {

@@ -12,7 +12,6 @@ import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.config.Secrets;
 import io.gatekeep.shared.http.ApiException;
 import io.gatekeep.shared.http.HttpFunction;
-import io.gatekeep.shared.http.HttpRequest;
 import io.gatekeep.shared.http.HttpResponses;
 import io.gatekeep.shared.http.SignedCursor;
 import io.gatekeep.shared.projection.RoleMapping;
@@ -27,7 +26,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * {@code GET /organizations/{organizationId}/directory-users?role=&cursor=&limit=} (owners and admins):
@@ -43,9 +41,6 @@ import java.util.regex.Pattern;
  */
 public final class DirectoryUsersHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     public static final String ROUTE = "GET /organizations/{organizationId}/directory-users";
-    static final int DEFAULT_LIMIT = 25;
-    static final int MAX_LIMIT = 100;
-    private static final Pattern LIMIT = Pattern.compile("[0-9]{1,3}");
     private static final String CURSOR_CONTEXT = "gatekeep/directory-users/cursor/v1\n";
 
     /** The page as the API returns it; nextCursor is null on the last page. */
@@ -81,7 +76,7 @@ public final class DirectoryUsersHandler implements RequestHandler<APIGatewayV2H
             Caller caller = Caller.of(request);
             String organizationId = request.organizationId();
             caller.requireAdminOf(organizationId);
-            int limit = limit(request);
+            int limit = request.pageLimit();
             String role = request.query().get("role");
             if (role != null && !RoleMapping.validRole(role)) {
                 throw ApiException.invalidRequest("role must be a role: owner, admin, member, or a custom role of 1 to 32"
@@ -150,16 +145,6 @@ public final class DirectoryUsersHandler implements RequestHandler<APIGatewayV2H
     }
 
     /** 1..100, default 25; anything else (empty, 0, 101, -1, 2.5, abc) is 400 invalid_request. */
-    static int limit(HttpRequest request) {
-        String raw = request.query().get("limit");
-        if (raw == null) {
-            return DEFAULT_LIMIT;
-        }
-        if (!LIMIT.matcher(raw).matches() || Integer.parseInt(raw) < 1 || Integer.parseInt(raw) > MAX_LIMIT) {
-            throw ApiException.invalidRequest("limit must be a whole number from 1 to " + MAX_LIMIT + ".");
-        }
-        return Integer.parseInt(raw);
-    }
 
     private static ApiException invalidCursor() {
         return ApiException.badRequest("invalid_cursor",

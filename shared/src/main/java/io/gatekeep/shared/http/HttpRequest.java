@@ -82,6 +82,24 @@ public record HttpRequest(
         return id;
     }
 
+    /** Page sizes of the list routes: the contract's {@code limit} 1..100, 25 when absent. */
+    public static final int DEFAULT_PAGE_LIMIT = 25;
+    public static final int MAX_PAGE_LIMIT = 100;
+    private static final java.util.regex.Pattern PAGE_LIMIT = java.util.regex.Pattern.compile("[0-9]{1,3}");
+
+    /** The {@code limit} query parameter of a list route; anything but a whole number 1..100 is a 400. */
+    public int pageLimit() {
+        String raw = query.get("limit");
+        if (raw == null) {
+            return DEFAULT_PAGE_LIMIT;
+        }
+        int limit = PAGE_LIMIT.matcher(raw).matches() ? Integer.parseInt(raw) : -1;
+        if (limit < 1 || limit > MAX_PAGE_LIMIT) {
+            throw ApiException.invalidRequest("limit must be a whole number from 1 to " + MAX_PAGE_LIMIT + ".");
+        }
+        return limit;
+    }
+
     /** The body as a JSON object; anything else is a 400 {@code invalid_request}. */
     public JsonNode jsonBody() {
         if (body == null || body.isBlank()) {
