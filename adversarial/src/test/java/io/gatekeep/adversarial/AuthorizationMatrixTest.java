@@ -77,6 +77,11 @@ class AuthorizationMatrixTest {
         m.put("PUT /organizations/{organizationId}/role-mappings",
                 jwtRoute("{\"mappings\":[],\"defaultRole\":\"member\"}", forbidden, Expected.ok(200), Expected.ok(200), forbidden,
                         unauthenticated));
+        m.put("GET /organizations/{organizationId}/role-mappings",
+                jwtRoute(null, forbidden, Expected.ok(200), Expected.ok(200), forbidden, unauthenticated));
+        m.put("POST /organizations/{organizationId}/role-mappings/preview",
+                jwtRoute("{\"mappings\":[],\"defaultRole\":\"member\"}", forbidden, Expected.ok(200), Expected.ok(200), forbidden,
+                        unauthenticated));
         m.put("GET /organizations/{organizationId}/directory-users",
                 jwtRoute(null, forbidden, Expected.ok(200), Expected.ok(200), forbidden, unauthenticated));
         // Not scoped to an organization: any signed-in caller reads the catalog.

@@ -24,6 +24,11 @@ class EventFilesTest {
                 ApiEvents.load("role-mappings.json").build(), LocalContext.of("role-mappings")));
         assertEquals(200, put.status(), put.toString());
         assertEquals("complete", put.body().at("/rederivation/status").asText());
+        for (String file : new String[]{"role-mappings-get.json", "role-mappings-preview.json"}) {
+            RolesFixture.Response read = RolesFixture.response(fx.view.handleRequest(
+                    ApiEvents.load(file).build(), LocalContext.of("role-mappings-view")));
+            assertEquals(200, read.status(), file + ": " + read);
+        }
         RolesFixture.Response list = RolesFixture.response(fx.users.handleRequest(
                 ApiEvents.load("directory-users.json").build(), LocalContext.of("directory-users")));
         assertEquals(200, list.status(), list.toString());

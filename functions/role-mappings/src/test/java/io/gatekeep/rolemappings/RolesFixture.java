@@ -44,6 +44,7 @@ final class RolesFixture {
     final RoleMappingsHandler mappings;
     final DirectoryUsersHandler users;
     final RoleJobsHandler jobs;
+    final RoleMappingsViewHandler view;
     private final DynamoDbClient reader;
     private int tick;
 
@@ -57,6 +58,7 @@ final class RolesFixture {
         mappings = new RoleMappingsHandler(config, dynamo, Clock.systemUTC());
         users = new DirectoryUsersHandler(config, dynamo, Clock.systemUTC());
         jobs = new RoleJobsHandler(config, dynamo, Clock.systemUTC());
+        view = new RoleMappingsViewHandler(config, dynamo, Clock.systemUTC());
     }
 
     private String nextTime() {
@@ -118,8 +120,17 @@ final class RolesFixture {
     Response send(ApiEvents.Builder event, Context context) {
         APIGatewayV2HTTPEvent e = event.build();
         APIGatewayV2HTTPResponse r = e.getRouteKey().startsWith("PUT") ? mappings.handleRequest(e, context)
+                : e.getRouteKey().contains("/role-mappings") ? view.handleRequest(e, context)
                 : users.handleRequest(e, context);
         return response(r);
+    }
+
+    ApiEvents.Builder get(String orgId) {
+        return ApiEvents.load("role-mappings-get.json").organization(orgId);
+    }
+
+    ApiEvents.Builder preview(String orgId, String body) {
+        return ApiEvents.load("role-mappings-preview.json").organization(orgId).body(body);
     }
 
     ApiEvents.Builder list(String orgId) {
