@@ -1,4 +1,4 @@
-// Identity integrations: a reference front end for the Gatekeep HTTP API (see CONTRACT.md).
+// Identity integrations: a reference front end for the Gatekeep HTTP API (its contract: openapi.yaml at the repository root).
 // One plain ES module, no dependencies, no build step. It reads only the public API:
 //   GET  /organizations/{id}/identity-health       connection health, Directory Sync, checklist, next steps
 //   GET  /organizations/{id}/audit-events          the audit log, newest first, paged with nextCursor

@@ -37,14 +37,9 @@ public final class TemplateCheck {
     private static final Set<String> PSEUDO_PARAMETERS = Set.of("AWS::AccountId", "AWS::NotificationARNs",
             "AWS::NoValue", "AWS::Partition", "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix");
     private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY");
-    /** The HTTP API of the contract (CONTRACT.md): each must be a function's route. */
-    public static final List<String> CONTRACT_ROUTES = List.of(
-            "POST /organizations/{organizationId}/portal-links",
-            "GET /organizations/{organizationId}/identity-health",
-            "GET /organizations/{organizationId}/audit-events",
-            "PUT /organizations/{organizationId}/it-contacts",
-            "PUT /organizations/{organizationId}/plan",
-            "POST " + WEBHOOK_PATH);
+    /** The API contract beside the template: its routes and the template's must be the same. */
+    public static final String CONTRACT = "openapi.yaml";
+    private static final Set<String> OPENAPI_METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
     private static final Set<String> REQUIRED_GLOBAL_VARIABLES = Set.of("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL");
     private static final Pattern TYPE = Pattern.compile("(AWS|Alexa)::[A-Za-z0-9]+::[A-Za-z0-9]+|Custom::[A-Za-z0-9_@-]+");
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!][^}]*)}");
@@ -56,6 +51,8 @@ public final class TemplateCheck {
     private final Map<String, Object> conditions;
     private final Map<String, Object> resources;
     private final List<String> problems = new ArrayList<>();
+    /** Every HTTP route of the template ({@code PUT /organizations/{organizationId}/plan}) -> behind the JWT authorizer. */
+    private final Map<String, Boolean> templateRoutes = new LinkedHashMap<>();
     private String tableId;
 
     private TemplateCheck(Map<String, Object> document, Path projectRoot) {
@@ -100,12 +97,7 @@ public final class TemplateCheck {
                 problems.add("route " + entry.getKey() + " has no function (an AWS::ApiGatewayV2::Route without a Target)");
             }
         }
-        for (String route : CONTRACT_ROUTES) {
-            String key = route.replaceAll("\\{[^}/]+}", "{}");
-            if (!routeOwners.containsKey(key)) {
-                problems.add("route " + route + " has no function (the contract's API needs it)");
-            }
-        }
+        contract();
         httpApis();
         outputs();
     }
@@ -517,12 +509,58 @@ public final class TemplateCheck {
         }
         String authorizer = String.valueOf(map(props.get("Auth")).getOrDefault("Authorizer", defaultAuthorizer(api)));
         boolean jwt = isJwtAuthorizer(api, authorizer);
+        templateRoutes.put(m.toUpperCase(Locale.ROOT) + " " + p, jwt);
         if (p.equals(WEBHOOK_PATH)) {
             if (!"NONE".equals(authorizer)) {
                 problems.add(where + " (" + WEBHOOK_PATH + ") must set Auth.Authorizer NONE: WorkOS signs webhooks, it sends no JWT");
             }
         } else if (!jwt) {
             problems.add(where + " (" + m + " " + p + ") is not behind the JWT authorizer");
+        }
+    }
+
+    /**
+     * {@value #CONTRACT} documents exactly the template's routes, with the same authentication: a
+     * route whose operation (or the document) asks for no security is the template's route without
+     * the JWT authorizer, and the other way round.
+     */
+    private void contract() {
+        Path file = projectRoot.resolve(CONTRACT);
+        Map<String, Object> contract;
+        try {
+            contract = Files.isRegularFile(file) ? CloudFormationYaml.load(file) : null;
+        } catch (RuntimeException e) {
+            problems.add(CONTRACT + " cannot be read as YAML: " + e.getMessage());
+            return;
+        }
+        if (contract == null) {
+            problems.add("no " + CONTRACT + " beside the template: the HTTP API's contract must be documented");
+            return;
+        }
+        boolean securedByDefault = !list(contract.get("security")).isEmpty();
+        Map<String, Boolean> documented = new LinkedHashMap<>();
+        for (var path : map(contract.get("paths")).entrySet()) {
+            for (var operation : map(path.getValue()).entrySet()) {
+                if (OPENAPI_METHODS.contains(operation.getKey())) {
+                    Object security = map(operation.getValue()).get("security");
+                    documented.put(operation.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey(),
+                            security == null ? securedByDefault : !list(security).isEmpty());
+                }
+            }
+        }
+        for (var route : templateRoutes.entrySet()) {
+            Boolean secured = documented.get(route.getKey());
+            if (secured == null) {
+                problems.add("route " + route.getKey() + " is not documented in " + CONTRACT);
+            } else if (secured != route.getValue()) {
+                problems.add("route " + route.getKey() + (route.getValue() ? " is behind the JWT authorizer but " + CONTRACT
+                        + " documents no security for it" : " has no JWT authorizer but " + CONTRACT + " documents a bearer token for it"));
+            }
+        }
+        for (String route : documented.keySet()) {
+            if (!templateRoutes.containsKey(route)) {
+                problems.add("route " + route + " is documented in " + CONTRACT + " but no function serves it");
+            }
         }
     }
 

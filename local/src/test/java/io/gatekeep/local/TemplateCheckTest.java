@@ -38,6 +38,7 @@ class TemplateCheckTest {
         fakeRoot = work.resolve("project");
         Files.createDirectories(fakeRoot);
         Files.copy(ProjectFiles.root().resolve("pom.xml"), fakeRoot.resolve("pom.xml"));
+        Files.copy(ProjectFiles.root().resolve(TemplateCheck.CONTRACT), fakeRoot.resolve(TemplateCheck.CONTRACT));
         for (var function : SamTemplate.load().functions()) {
             String cls = function.handlerClass();
             Path source = fakeRoot.resolve(function.codeUri()).resolve("src/main/java").resolve(cls.replace('.', '/') + ".java");
@@ -81,9 +82,15 @@ class TemplateCheckTest {
                 broken("two routes on one method and path",
                         "Path: /organizations/{organizationId}/plan", "Path: /organizations/{orgId}/it-contacts",
                         "clashes with route OrgSettingsFunction.PutItContacts"),
-                broken("a contract route that no function serves",
-                        "        PutPlan:\n          Type: HttpApi\n          Properties:\n            ApiId: !Ref HttpApi\n            Method: PUT\n            Path: /organizations/{organizationId}/plan\n",
-                        "", "route PUT /organizations/{organizationId}/plan has no function"),
+                broken("a documented route that no function serves",
+                        "      Events:\n        ListProviders:\n          Type: HttpApi\n          Properties:\n            ApiId: !Ref HttpApi\n            Method: GET\n            Path: /providers\n",
+                        "", "route GET /providers is documented in openapi.yaml but no function serves it"),
+                broken("a route the contract does not document",
+                        "            Method: GET\n            Path: /providers\n", "            Method: GET\n            Path: /provider-catalog\n",
+                        "route GET /provider-catalog is not documented in openapi.yaml"),
+                broken("a documented route under another path parameter name",
+                        "Path: /organizations/{organizationId}/identity-health", "Path: /organizations/{orgId}/identity-health",
+                        "route GET /organizations/{orgId}/identity-health is not documented in openapi.yaml"),
                 broken("a route that names no API", "ApiId: !Ref HttpApi\n            Method: GET\n            Path: /providers",
                         "Method: GET\n            Path: /providers", "must name the template's HttpApi"),
                 broken("a route with an invalid method", "Method: PUT\n            Path: /organizations/{organizationId}/plan",
@@ -97,6 +104,9 @@ class TemplateCheckTest {
                 broken("a webhook route behind the JWT authorizer",
                         "Path: /webhooks/workos\n            Auth:\n              Authorizer: NONE\n", "Path: /webhooks/workos\n",
                         "must set Auth.Authorizer NONE"),
+                broken("a webhook route whose authentication differs from the contract's",
+                        "Path: /webhooks/workos\n            Auth:\n              Authorizer: NONE\n", "Path: /webhooks/workos\n",
+                        "route POST /webhooks/workos is behind the JWT authorizer but openapi.yaml documents no security for it"),
                 broken("a policy on every resource", "Resource: !GetAtt IdentityTable.Arn", "Resource: '*'",
                         "on every resource (*)"),
                 broken("a policy on another table", "Resource: !GetAtt IdentityTable.Arn",
@@ -181,6 +191,7 @@ class TemplateCheckTest {
         assertTrue(pom.contains("<module>functions/providers</module>"));
         Files.writeString(root.resolve("pom.xml"), pom.replace("<module>functions/providers</module>", ""));
         copyTree(fakeRoot.resolve("functions"), root.resolve("functions"));
+        Files.copy(fakeRoot.resolve(TemplateCheck.CONTRACT), root.resolve(TemplateCheck.CONTRACT));
         List<String> problems = TemplateCheck.problems(ProjectFiles.template(), root);
         assertEquals(List.of("function ProvidersFunction: its CodeUri module functions/providers is not listed in the parent pom's modules"),
                 problems);
@@ -197,6 +208,15 @@ class TemplateCheckTest {
         assertEquals(2, problems.size(), problems.toString());
         assertTrue(problems.get(0).contains("is not in package io.gatekeep.providers"), problems.toString());
         assertTrue(problems.get(1).contains("does not declare public class ProvidersHandler"), problems.toString());
+    }
+
+    @Test
+    void aProjectWithoutItsContractIsReported() throws IOException {
+        Path root = work.resolve("project-without-contract");
+        copyTree(fakeRoot, root);
+        Files.delete(root.resolve(TemplateCheck.CONTRACT));
+        assertEquals(List.of("no openapi.yaml beside the template: the HTTP API's contract must be documented"),
+                TemplateCheck.problems(ProjectFiles.template(), root));
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

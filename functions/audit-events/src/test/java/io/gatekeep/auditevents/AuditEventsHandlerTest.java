@@ -8,6 +8,7 @@ import io.gatekeep.shared.audit.AuditEntry;
 import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
+import io.gatekeep.testkit.ApiContract;
 import io.gatekeep.testkit.ApiEvents;
 import io.gatekeep.testkit.LocalContext;
 import io.gatekeep.testkit.LocalDynamo;
@@ -74,7 +75,7 @@ class AuditEventsHandlerTest {
     private static DynamoDbClient seedClient;
     private static DynamoDbClient handlerClient;
     private static String table;
-    private static AuditEventsHandler handler;
+    private static ApiContract.CheckedHandler handler;
     /** ORG_A's entries, newest first (sort key descending). */
     private static List<AuditEntry> seededA;
 
@@ -337,10 +338,10 @@ class AuditEventsHandlerTest {
     @Test
     void duringAKeyRotationCursorsSignedWithThePreviousKeyStillWork() {
         String old = ok(get(ORG_A, "admin", ORG_A, "10", null, null)).get("nextCursor").asText();
-        AuditEventsHandler rotated = handlerWithKeys("the-new-key," + KEY);
+        ApiContract.CheckedHandler rotated = handlerWithKeys("the-new-key," + KEY);
         JsonNode page = ok(rotated.handleRequest(event(ORG_A, "admin", ORG_A, "10", null, old), LocalContext.of("audit-events")));
         assertEquals(seededA.get(10).id(), page.at("/data/0/id").asText());
-        AuditEventsHandler retired = handlerWithKeys("the-new-key");
+        ApiContract.CheckedHandler retired = handlerWithKeys("the-new-key");
         assertError(retired.handleRequest(event(ORG_A, "admin", ORG_A, "10", null, old), LocalContext.of("audit-events")),
                 400, "invalid_cursor");
     }
@@ -415,9 +416,9 @@ class AuditEventsHandlerTest {
 
     // ---- helpers ----
 
-    private static AuditEventsHandler handlerWithKeys(String keys) {
+    private static ApiContract.CheckedHandler handlerWithKeys(String keys) {
         Config config = new Config(Map.of(Config.TABLE_NAME, table, Config.CURSOR_KEY, keys));
-        return new AuditEventsHandler(config, handlerClient, Clock.fixed(NOW, ZoneOffset.UTC));
+        return ApiContract.checked(new AuditEventsHandler(config, handlerClient, Clock.fixed(NOW, ZoneOffset.UTC)));
     }
 
     private static List<AuditEntry> expected(String prefix) {

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Connection health as the dashboard shows it (CONTRACT.md, GET .../identity-health), computed
+ * Connection health as the dashboard shows it (openapi.yaml, GET .../identity-health), computed
  * from one read of the organization's partition. Field names are the wire names.
  */
 public record IdentityHealth(

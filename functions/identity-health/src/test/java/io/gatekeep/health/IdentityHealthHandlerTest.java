@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.table.Attr;
+import io.gatekeep.testkit.ApiContract;
 import io.gatekeep.testkit.ApiEvents;
 import io.gatekeep.testkit.LocalContext;
 import io.gatekeep.testkit.LocalDynamo;
@@ -44,7 +45,7 @@ class IdentityHealthHandlerTest {
     private static DynamoDbClient seedClient;
     private static DynamoDbClient handlerClient;
     private static final RequestCounter COUNTER = new RequestCounter();
-    private static IdentityHealthHandler handler;
+    private static ApiContract.CheckedHandler handler;
     private static SeedItems seed;
     private static String table;
 
@@ -57,8 +58,8 @@ class IdentityHealthHandlerTest {
         seedClient = dynamo.client();
         handlerClient = dynamo.client(COUNTER);
         seed = new SeedItems(seedClient, table);
-        handler = new IdentityHealthHandler(new Config(Map.of(Config.TABLE_NAME, table)), handlerClient,
-                Clock.fixed(NOW, ZoneOffset.UTC));
+        handler = ApiContract.checked(new IdentityHealthHandler(new Config(Map.of(Config.TABLE_NAME, table)), handlerClient,
+                Clock.fixed(NOW, ZoneOffset.UTC)));
     }
 
     @AfterAll

@@ -9,6 +9,7 @@ import io.gatekeep.shared.projection.Projection;
 import io.gatekeep.shared.projection.RoleJobs;
 import io.gatekeep.shared.projection.RoleMapping;
 import io.gatekeep.shared.projection.RoleMappings;
+import io.gatekeep.testkit.ApiContract;
 import io.gatekeep.testkit.ApiEvents;
 import io.gatekeep.testkit.LocalContext;
 import io.gatekeep.testkit.LocalDynamo;
@@ -42,8 +43,8 @@ class RoleCountsTest {
     private final String table = LocalDynamo.shared().createTable();
     private final DynamoDbClient dynamo = LocalDynamo.shared().client();
     private final RequestCounter calls = new RequestCounter();
-    private final IdentityHealthHandler handler = new IdentityHealthHandler(new Config(Map.of(Config.TABLE_NAME, table)),
-            LocalDynamo.shared().client(calls), Clock.systemUTC());
+    private final ApiContract.CheckedHandler handler = ApiContract.checked(new IdentityHealthHandler(
+            new Config(Map.of(Config.TABLE_NAME, table)), LocalDynamo.shared().client(calls), Clock.systemUTC()));
     private final Projection projection = new Projection(dynamo, table, Clock.systemUTC());
     private int tick;
 

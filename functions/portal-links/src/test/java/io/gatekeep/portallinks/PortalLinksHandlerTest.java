@@ -10,6 +10,7 @@ import io.gatekeep.shared.audit.AuditEntry;
 import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
+import io.gatekeep.testkit.ApiContract;
 import io.gatekeep.testkit.ApiEvents;
 import io.gatekeep.testkit.LocalContext;
 import io.gatekeep.testkit.LocalDynamo;
@@ -68,7 +69,7 @@ class PortalLinksHandlerTest {
     private static DynamoDbClient dynamo;      // the handler's, counted
     private static DynamoDbClient inspect;     // the test's own, not counted
     private static OrgSeed seed;
-    private static PortalLinksHandler handler;
+    private static ApiContract.CheckedHandler handler;
 
     private String orgId;
     private String requestId;
@@ -115,8 +116,8 @@ class PortalLinksHandlerTest {
                 Config.PORTAL_REDIRECT_ALLOWED_HOSTS, "app.example.com, localhost,127.0.0.1"));
     }
 
-    static PortalLinksHandler handler(Config config) {
-        return new PortalLinksHandler(config, dynamo, Clock.fixed(NOW, ZoneOffset.UTC));
+    static ApiContract.CheckedHandler handler(Config config) {
+        return ApiContract.checked(new PortalLinksHandler(config, dynamo, Clock.fixed(NOW, ZoneOffset.UTC)));
     }
 
     private ApiEvents.Builder post(String body) {
@@ -135,7 +136,7 @@ class PortalLinksHandlerTest {
         return call(handler, event);
     }
 
-    private static APIGatewayV2HTTPResponse call(PortalLinksHandler h, APIGatewayV2HTTPEvent event) {
+    private static APIGatewayV2HTTPResponse call(ApiContract.CheckedHandler h, APIGatewayV2HTTPEvent event) {
         return h.handleRequest(event, LocalContext.of("portal-links"));
     }
 
@@ -502,7 +503,7 @@ class PortalLinksHandlerTest {
     @Test
     void anEmptyAllowListAcceptsNoUrlButStillIssuesLinksWithoutOne() {
         seed.ready(orgId);
-        PortalLinksHandler closed = handler(config(tap.baseUrl(), 2, 4_000).with(Config.PORTAL_REDIRECT_ALLOWED_HOSTS, ""));
+        ApiContract.CheckedHandler closed = handler(config(tap.baseUrl(), 2, 4_000).with(Config.PORTAL_REDIRECT_ALLOWED_HOSTS, ""));
         assertError(call(closed, post("{\"intent\": \"sso\", \"returnUrl\": \"https://app.example.com/\"}").build()),
                 400, "invalid_url");
         assertEquals(201, call(closed, post(intentBody("sso")).build()).getStatusCode());
@@ -642,7 +643,7 @@ class PortalLinksHandlerTest {
     @Test
     void workOsRetryAfterIsPassedOnToTheCaller() {
         seed.ready(orgId);
-        PortalLinksHandler noRetries = handler(config(tap.baseUrl(), 0, 4_000));
+        ApiContract.CheckedHandler noRetries = handler(config(tap.baseUrl(), 0, 4_000));
         emulator.control().failNext(1, 429, 7, "/portal/generate_link");
         var response = call(noRetries, post(intentBody("dsync")).build());
         assertError(response, 429, "rate_limited");
@@ -681,7 +682,7 @@ class PortalLinksHandlerTest {
     @Test
     void aSlowWorkOsIs502WithinTheConfiguredTimeout() throws Exception {
         seed.ready(orgId);
-        PortalLinksHandler impatient = handler(config(tap.baseUrl(), 2, 300));
+        ApiContract.CheckedHandler impatient = handler(config(tap.baseUrl(), 2, 300));
         emulator.control().apiLatency(Duration.ofMillis(1_500));
 
         long started = System.nanoTime();
@@ -706,7 +707,7 @@ class PortalLinksHandlerTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        PortalLinksHandler unreachable = handler(config("http://127.0.0.1:" + closedPort, 0, 2_000));
+        ApiContract.CheckedHandler unreachable = handler(config("http://127.0.0.1:" + closedPort, 0, 2_000));
         var response = call(unreachable, post(intentBody("sso")).build());
         assertError(response, 502, "workos_unavailable");
         assertTrue(auditEntries().get(0).summary().contains("could not be reached"), auditEntries().get(0).summary());
@@ -726,7 +727,7 @@ class PortalLinksHandlerTest {
     @Test
     void aWrongApiKeyIs502() {
         seed.ready(orgId);
-        PortalLinksHandler wrongKey = handler(config(tap.baseUrl(), 2, 4_000).with(Config.WORKOS_API_KEY, "sk_test_wrong"));
+        ApiContract.CheckedHandler wrongKey = handler(config(tap.baseUrl(), 2, 4_000).with(Config.WORKOS_API_KEY, "sk_test_wrong"));
         var response = call(wrongKey, post(intentBody("sso")).build());
         assertError(response, 502, "workos_unavailable");
         assertEquals(1, tap.generateLinkCalls().size(), "401 is not retried");

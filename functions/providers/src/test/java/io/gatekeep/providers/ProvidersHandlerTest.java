@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.config.Config;
+import io.gatekeep.testkit.ApiContract;
 import io.gatekeep.testkit.ApiEvents;
 import io.gatekeep.testkit.LocalContext;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** GET /providers through full API Gateway events (events/providers.json). */
 class ProvidersHandlerTest {
-    private final ProvidersHandler handler = new ProvidersHandler(new Config(Map.of()), null, Clock.systemUTC());
+    private final ApiContract.CheckedHandler handler = ApiContract.checked(new ProvidersHandler(new Config(Map.of()), null, Clock.systemUTC()));
 
     private APIGatewayV2HTTPResponse call(APIGatewayV2HTTPEvent event) {
         return handler.handleRequest(event, LocalContext.of("ProvidersFunction"));

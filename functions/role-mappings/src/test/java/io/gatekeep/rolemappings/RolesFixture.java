@@ -11,6 +11,7 @@ import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.projection.Projection;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
+import io.gatekeep.testkit.ApiContract;
 import io.gatekeep.testkit.ApiEvents;
 import io.gatekeep.testkit.LocalContext;
 import io.gatekeep.testkit.LocalDynamo;
@@ -41,8 +42,8 @@ final class RolesFixture {
     final RequestCounter calls = new RequestCounter();
     final Projection projection;
     final Config config;
-    final RoleMappingsHandler mappings;
-    final DirectoryUsersHandler users;
+    final ApiContract.CheckedHandler mappings;
+    final ApiContract.CheckedHandler users;
     final RoleJobsHandler jobs;
     final RoleMappingsViewHandler view;
     private final DynamoDbClient reader;
@@ -55,8 +56,8 @@ final class RolesFixture {
         reader = local.client();
         config = new Config(Map.of(Config.TABLE_NAME, table, Config.CURSOR_KEY, CURSOR_KEY));
         projection = new Projection(reader, table, Clock.systemUTC());
-        mappings = new RoleMappingsHandler(config, dynamo, Clock.systemUTC());
-        users = new DirectoryUsersHandler(config, dynamo, Clock.systemUTC());
+        mappings = ApiContract.checked(new RoleMappingsHandler(config, dynamo, Clock.systemUTC()));
+        users = ApiContract.checked(new DirectoryUsersHandler(config, dynamo, Clock.systemUTC()));
         jobs = new RoleJobsHandler(config, dynamo, Clock.systemUTC());
         view = new RoleMappingsViewHandler(config, dynamo, Clock.systemUTC());
     }

@@ -1,5 +1,6 @@
 package io.gatekeep.webhooks;
 
+import io.gatekeep.testkit.ApiContract;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.workos.webhooks.Webhook;
 import io.gatekeep.emulator.DomainSpec;
@@ -173,7 +174,7 @@ class SignatureTest {
     void withoutAReadableSecretTheAnswerIs503SoWorkOsTriesAgain() {
         var config = new io.gatekeep.shared.config.Config(java.util.Map.of(
                 io.gatekeep.shared.config.Config.TABLE_NAME, webhooks.table));
-        var handler = new WebhookHandler(config, webhooks.dynamo, Clock.systemUTC());
+        var handler = ApiContract.checked(new WebhookHandler(config, webhooks.dynamo, Clock.systemUTC()));
         String body = body("event_sig_no_secret");
         List<String> before = webhooks.scan();
         var response = handler.handleRequest(WebhookFixture.request(body, WebhookFixture.sign(body)),

@@ -5,6 +5,7 @@ import io.gatekeep.shared.projection.DeadLetters;
 import io.gatekeep.shared.projection.Projection;
 import io.gatekeep.shared.projection.WorkOsEvent;
 import io.gatekeep.shared.table.Keys;
+import io.gatekeep.testkit.ApiContract;
 import io.gatekeep.testkit.LocalDynamo;
 import org.junit.jupiter.api.Test;
 
@@ -102,7 +103,7 @@ class StoreFailureTest {
         // a table that does not exist: the transaction and the dead-letter write both fail;
         // WorkOS's retries are then the safety net
         var config = WebhookFixture.config("gatekeep-no-such-table", WebhookFixture.SECRET);
-        var handler = new WebhookHandler(config, LocalDynamo.shared().client(), Clock.systemUTC());
+        var handler = ApiContract.checked(new WebhookHandler(config, LocalDynamo.shared().client(), Clock.systemUTC()));
         String body = user("dsync.user.created", "ev_fail_3", "directory_user_h", 1, "Hal").json();
         var response = handler.handleRequest(WebhookFixture.request(body, WebhookFixture.sign(body)),
                 io.gatekeep.testkit.LocalContext.of("webhooks"));

@@ -8,6 +8,7 @@ import io.gatekeep.shared.audit.AuditEntry;
 import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
+import io.gatekeep.testkit.ApiContract;
 import io.gatekeep.testkit.ApiEvents;
 import io.gatekeep.testkit.LocalContext;
 import io.gatekeep.testkit.LocalDynamo;
@@ -36,7 +37,7 @@ final class WebhookFixture {
     final String table;
     final DynamoDbClient dynamo;
     final RequestCounter calls = new RequestCounter();
-    final WebhookHandler handler;
+    final ApiContract.CheckedHandler handler;
     private final DynamoDbClient reader;
 
     WebhookFixture(ExecutionInterceptor... extra) {
@@ -51,7 +52,7 @@ final class WebhookFixture {
         System.arraycopy(extra, 0, interceptors, 1, extra.length);
         dynamo = local.client(interceptors);
         reader = local.client();
-        handler = new WebhookHandler(config(table, secrets), dynamo, clock);
+        handler = ApiContract.checked(new WebhookHandler(config(table, secrets), dynamo, clock));
     }
 
     static Config config(String table, String secrets) {

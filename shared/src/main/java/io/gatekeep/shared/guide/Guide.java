@@ -52,7 +52,7 @@ public final class Guide {
             "scim_not_found", "scim_no_attributes", "scim_users_not_deactivated",
             "oauth_redirect_uri_mismatch", "oauth_invalid_client", "organization_not_found");
 
-    /** Admin Portal intents (CONTRACT.md, portal-links). */
+    /** Admin Portal intents (openapi.yaml, POST .../portal-links). */
     public static final String INTENT_SSO = "sso";
     public static final String INTENT_DSYNC = "dsync";
     public static final String INTENT_DOMAIN_VERIFICATION = "domain_verification";
