@@ -455,9 +455,6 @@ final class ControlHttp {
             if (b.has("event_visibility_lag_ms")) {
                 control.eventVisibilityLag(Duration.ofMillis(b.get("event_visibility_lag_ms").asLong()));
             }
-            if (b.has("full_connection_event_payloads")) {
-                control.fullConnectionEventPayloads(b.get("full_connection_event_payloads").asBoolean());
-            }
             JsonNode retry = b.path("retry");
             if (retry.isObject()) {
                 control.webhookRetry(retry.path("max_attempts").asInt(8),

@@ -78,7 +78,11 @@ public final class EmulatorControl {
     }
 
     public Snapshot.Domain addDomain(String organizationId, String domain, String state) {
-        return lookup(() -> State.toRecord(this.state.addDomain(organizationId, domain, state)));
+        try {
+            return lookup(() -> State.toRecord(this.state.addDomain(organizationId, domain, state)));
+        } catch (Http.ApiError conflict) {
+            throw new IllegalArgumentException(conflict.getMessage(), conflict);
+        }
     }
 
     public Snapshot.Domain verifyDomain(String domainId) {
@@ -93,6 +97,14 @@ public final class EmulatorControl {
     /** {@code reason}: domain_verification_period_expired or domain_verified_by_other_organization. */
     public Snapshot.Domain failDomain(String domainId, String reason) {
         return lookup(() -> State.toRecord(state.setDomainState(domainId, "failed", reason)));
+    }
+
+    /**
+     * Any WorkOS domain state ({@code legacy_verified}, {@code unverified}, ...): verified emits
+     * organization_domain.verified, failed verification_failed, the others organization_domain.updated.
+     */
+    public Snapshot.Domain setDomainState(String domainId, String domainState) {
+        return lookup(() -> State.toRecord(state.setDomainState(domainId, domainState, null)));
     }
 
     /** Back to pending (emits organization_domain.updated). */
@@ -305,16 +317,6 @@ public final class EmulatorControl {
         dropFraction = 0;
         applyWebhookFaults();
         api.clearFaults();
-        return this;
-    }
-
-    /**
-     * Connection activated/deactivated event data: false (default) sends the shape WORKOS-NOTES.md promises
-     * (id, name, state, object, connection_type, organization_id, created_at, updated_at); true adds
-     * external_key, status and domains as the WorkOS OpenAPI spec and SDK models describe.
-     */
-    public EmulatorControl fullConnectionEventPayloads(boolean full) {
-        state.fullConnectionEvents(full);
         return this;
     }
 

@@ -47,6 +47,26 @@ final class Ids {
         return prefix + new String(out);
     }
 
+    /**
+     * The creation time an id carries (the 10 characters after its prefix), or the epoch for an id this
+     * emulator did not make (it then sorts first).
+     */
+    static java.time.Instant timeOf(String id) {
+        if (id == null || id.length() < 26) {
+            return java.time.Instant.EPOCH;
+        }
+        String ulid = id.substring(id.length() - 26);
+        long t = 0;
+        for (int i = 0; i < 10; i++) {
+            int v = new String(ALPHABET).indexOf(ulid.charAt(i));
+            if (v < 0) {
+                return java.time.Instant.EPOCH;
+            }
+            t = (t << 5) | v;
+        }
+        return java.time.Instant.ofEpochMilli(t);
+    }
+
     /** A random opaque token (for portal links, external keys). */
     synchronized String token(int chars) {
         StringBuilder sb = new StringBuilder(chars);

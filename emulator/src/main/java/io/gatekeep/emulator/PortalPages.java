@@ -81,7 +81,7 @@ final class PortalPages {
                 String done = act(link, action, form);
                 Http.redirect(r.exchange, "/portal/" + token + "?done=" + java.net.URLEncoder.encode(done,
                         java.nio.charset.StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException | State.NotFound e) {
+            } catch (IllegalArgumentException | State.NotFound | Http.ApiError e) {
                 Http.sendHtml(r.exchange, 400, page("Error",
                         "<p data-testid=\"portal-error\">" + escapeHtml(e.getMessage()) + "</p>"
                                 + "<p><a href=\"/portal/" + token + "\">Back</a></p>"));
@@ -223,7 +223,7 @@ final class PortalPages {
             b.append("<li data-testid=\"domain-").append(escapeHtml(d.domain)).append("\">")
                     .append(escapeHtml(d.domain)).append(" <span class=\"badge\" data-testid=\"domain-state\">")
                     .append(escapeHtml(d.state)).append("</span>");
-            if (!"verified".equals(d.state)) {
+            if (!State.isVerified(d.state)) {
                 b.append(" <small>TXT ").append(escapeHtml(d.prefix)).append(" = ").append(escapeHtml(d.token))
                         .append("</small>");
                 b.append(form(token, "verify-domain", hidden("domain_id", d.id)

@@ -2,6 +2,7 @@ package io.gatekeep.emulator;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatekeep.catalogue.WorkOsCatalogue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,13 +21,17 @@ import java.util.function.Consumer;
  * Everything the emulated WorkOS holds, behind one lock (every method is synchronized on this object; callers
  * that need several reads to be consistent synchronize on it too). Every change stamps the object's
  * {@code updated_at} from {@link EmuClock#stamp()} and emits the event WorkOS would emit, with the data shape
- * of the WorkOS API reference (see WORKOS-NOTES.md and the SDK models).
+ * of WorkOS's OpenAPI spec. Only events of the WorkOS catalogue are ever emitted; state changes WorkOS
+ * sends no event for (a connection created as draft or moving to validating, a directory going
+ * invalid_credentials or unlinked) emit nothing, as on WorkOS.
  */
 final class State {
-    static final Set<String> CONNECTION_STATES = Set.of("draft", "validating", "active", "inactive");
-    static final Set<String> DIRECTORY_STATES = Set.of("linked", "validating", "invalid_credentials", "unlinked");
-    static final Set<String> DOMAIN_STATES = Set.of("pending", "verified", "failed");
-    static final Set<String> USER_STATES = Set.of("active", "suspended", "inactive");
+    /** WorkOS's own enums (the catalogue cites the spec): the emulator holds no state WorkOS cannot have. */
+    static final WorkOsCatalogue CATALOGUE = WorkOsCatalogue.get();
+    static final Set<String> CONNECTION_STATES = CATALOGUE.enumValues("connection.state");
+    static final Set<String> DIRECTORY_STATES = CATALOGUE.enumValues("directory.state");
+    static final Set<String> DOMAIN_STATES = CATALOGUE.enumValues("organization_domain.state");
+    static final Set<String> USER_STATES = CATALOGUE.enumValues("directory_user.state");
     static final Set<String> CERTIFICATE_TYPES = Set.of("ResponseSigning", "RequestSigning", "ResponseEncryption");
     static final Set<String> DOMAIN_FAILURE_REASONS =
             Set.of("domain_verification_period_expired", "domain_verified_by_other_organization");
@@ -90,7 +95,6 @@ final class State {
     private final EmuClock clock;
     private final Ids ids;
     private final Consumer<StoredEvent> sink;
-    private boolean fullConnectionEvents;
 
     final TreeMap<String, Org> orgs = new TreeMap<>();
     final TreeMap<String, Domain> domains = new TreeMap<>();
@@ -112,10 +116,6 @@ final class State {
 
     EmuClock clock() {
         return clock;
-    }
-
-    synchronized void fullConnectionEvents(boolean full) {
-        this.fullConnectionEvents = full;
     }
 
     synchronized void reset() {
@@ -271,12 +271,10 @@ final class State {
     }
 
     /**
-     * Connection event data. By default the shape WORKOS-NOTES.md promises (no {@code domains}, no
-     * {@code status}); with {@link #fullConnectionEvents(boolean)} activated/deactivated events also carry
-     * {@code external_key}, {@code status} and {@code domains} as the WorkOS OpenAPI spec and SDK 7.2.0
-     * models describe them.
+     * Connection event data as the spec's event schemas give it: activated/deactivated carry the full
+     * connection ({@code external_key}, {@code status}, {@code domains} too); deleted the core fields.
      */
-    private ObjectNode connectionEventData(Conn c, String state, boolean mayBeFull) {
+    private ObjectNode connectionEventData(Conn c, String state, boolean full) {
         ObjectNode n = Json.obj();
         n.put("object", "connection");
         n.put("id", c.id);
@@ -286,7 +284,7 @@ final class State {
         n.put("organization_id", c.orgId);
         Json.putTime(n, "created_at", c.createdAt);
         Json.putTime(n, "updated_at", c.updatedAt);
-        if (mayBeFull && fullConnectionEvents) {
+        if (full) {
             n.put("external_key", c.externalKey);
             n.put("status", connectionStatus(c));
             n.set("domains", connectionDomains(c));
@@ -334,13 +332,9 @@ final class State {
         return n;
     }
 
-    /** Directory events use the legacy state words: linked is "active", unlinked is "inactive". */
-    static String directoryEventState(String apiState) {
-        return switch (apiState) {
-            case "linked" -> "active";
-            case "unlinked" -> "inactive";
-            default -> apiState;
-        };
+    /** WorkOS's two verified domain states: {@code verified} and {@code legacy_verified}. */
+    static boolean isVerified(String domainState) {
+        return "verified".equals(domainState) || "legacy_verified".equals(domainState);
     }
 
     private ObjectNode directoryEventData(Dir d, String state, boolean activated) {
@@ -434,6 +428,9 @@ final class State {
     // ---------------------------------------------------------------- events
 
     private void emit(String name, String orgId, ObjectNode data) {
+        if (!CATALOGUE.isEvent(name)) {
+            throw new IllegalStateException(name + " is not a WorkOS event type (see workos-catalogue.json)");
+        }
         Instant at = clock.stamp();
         String id = ids.next("event_", at.toEpochMilli());
         ObjectNode body = Json.obj();
@@ -609,7 +606,8 @@ final class State {
         String dn = normalizeDomain(domain);
         for (Domain d : domainsOf(o)) {
             if (d.domain.equals(dn)) {
-                throw new IllegalArgumentException("domain '" + dn + "' already belongs to this organization");
+                WorkOsCatalogue.ErrorAnswer conflict = CATALOGUE.error("POST /organization_domains", "duplicateDomain");
+                throw new Http.ApiError(conflict.status(), conflict.code(), conflict.message());
             }
         }
         requireOneOf(DOMAIN_STATES, state, "state");
@@ -799,20 +797,20 @@ final class State {
         return d;
     }
 
-    /** Moving into linked emits dsync.activated; leaving linked emits dsync.deactivated. */
+    /**
+     * Moving into linked emits dsync.activated. Leaving linked (validating, invalid_credentials, unlinked)
+     * emits nothing: WorkOS has no event for it (the product learns it from the directories list).
+     */
     synchronized Dir setDirectoryState(String id, String state) {
         Dir d = dir(id);
         requireOneOf(DIRECTORY_STATES, state, "state");
         if (d.state.equals(state)) {
             return d;
         }
-        String old = d.state;
         d.state = state;
         d.updatedAt = clock.stamp();
         if ("linked".equals(state)) {
             emit("dsync.activated", d.orgId, directoryEventData(d, "active", true));
-        } else if ("linked".equals(old)) {
-            emit("dsync.deactivated", d.orgId, directoryEventData(d, directoryEventState(state), false));
         }
         return d;
     }
@@ -887,7 +885,7 @@ final class State {
     private String mailDomain(Dir d) {
         Org o = orgs.get(d.orgId);
         for (Domain dom : domainsOf(o)) {
-            if ("verified".equals(dom.state)) {
+            if (isVerified(dom.state)) {
                 return dom.domain;
             }
         }

@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,9 +24,9 @@ import java.util.function.Predicate;
 
 /** The WorkOS REST API subset the product uses, in the WorkOS wire format. */
 final class WorkOsApi {
-    static final List<String> INTENTS = List.of(
-            "sso", "dsync", "audit_logs", "log_streams", "domain_verification", "certificate_renewal",
-            "bring_your_own_key");
+    static final List<String> INTENTS = List.copyOf(State.CATALOGUE.enumValues("portal.intent"));
+    /** WorkOS's list default (the spec's PaginationOrder). */
+    static final String ORDER_DEFAULT = State.CATALOGUE.listRule("orderDefault");
 
     private final State state;
     private final String apiKey;
@@ -124,7 +125,10 @@ final class WorkOsApi {
             Http.sendError(r.exchange, ApiError.unauthorized());
             return;
         }
-        String idemKey = "POST".equals(r.method) ? r.header("Idempotency-Key") : null;
+        // Only operations whose spec declares the Idempotency-Key header replay an earlier answer;
+        // every other POST (generate_link included) does its work again, as documented.
+        String idemKey = State.CATALOGUE.idempotentOperations().contains(r.method + " " + r.path)
+                ? r.header("Idempotency-Key") : null;
         String cacheKey = idemKey == null ? null : r.method + " " + r.path + " " + idemKey;
         if (cacheKey != null) {
             Cached c;
@@ -284,7 +288,7 @@ final class WorkOsApi {
     // ---------------------------------------------------------------- organizations
 
     private JsonNode listOrganizations(Req r) {
-        Page p = Page.from(r, "desc");
+        Page p = Page.from(r);
         Set<String> wanted = csv(r.q("domains"));
         String search = lower(r.q("search"));
         synchronized (state) {
@@ -293,7 +297,7 @@ final class WorkOsApi {
                     .filter(o -> wanted.isEmpty()
                             || state.domainsOf(o).stream().anyMatch(d -> wanted.contains(d.domain)))
                     .toList();
-            return p.render(list, o -> o.id, state::renderOrg);
+            return p.render(list, o -> o.id, o -> o.createdAt, state::renderOrg);
         }
     }
 
@@ -422,7 +426,7 @@ final class WorkOsApi {
     // ---------------------------------------------------------------- connections and directories
 
     private JsonNode listConnections(Req r) {
-        Page p = Page.from(r, "desc");
+        Page p = Page.from(r);
         String type = r.q("connection_type");
         String domain = lower(r.q("domain"));
         String orgId = r.q("organization_id");
@@ -434,7 +438,7 @@ final class WorkOsApi {
                     .filter(c -> search == null || c.name.toLowerCase(Locale.ROOT).contains(search))
                     .filter(c -> domain == null || orgHasDomain(c.orgId, domain))
                     .toList();
-            return p.render(list, c -> c.id, state::renderConnection);
+            return p.render(list, c -> c.id, c -> c.createdAt, state::renderConnection);
         }
     }
 
@@ -444,7 +448,7 @@ final class WorkOsApi {
     }
 
     private JsonNode listDirectories(Req r) {
-        Page p = Page.from(r, "desc");
+        Page p = Page.from(r);
         String orgId = r.q("organization_id");
         String domain = lower(r.q("domain"));
         String search = lower(r.q("search"));
@@ -454,12 +458,12 @@ final class WorkOsApi {
                     .filter(d -> search == null || d.name.toLowerCase(Locale.ROOT).contains(search))
                     .filter(d -> domain == null || orgHasDomain(d.orgId, domain))
                     .toList();
-            return p.render(list, d -> d.id, state::renderDirectory);
+            return p.render(list, d -> d.id, d -> d.createdAt, state::renderDirectory);
         }
     }
 
     private JsonNode listDirectoryUsers(Req r) {
-        Page p = Page.from(r, "desc");
+        Page p = Page.from(r);
         String directory = r.q("directory");
         String group = r.q("group");
         String idpId = r.q("idp_id");
@@ -479,12 +483,12 @@ final class WorkOsApi {
                     .filter(u -> idpId == null || idpId.equals(u.idpId))
                     .filter(u -> email == null || (u.email != null && u.email.toLowerCase(Locale.ROOT).equals(email)))
                     .toList();
-            return p.render(list, u -> u.id, u -> state.renderUser(u, true));
+            return p.render(list, u -> u.id, u -> u.createdAt, u -> state.renderUser(u, true));
         }
     }
 
     private JsonNode listDirectoryGroups(Req r) {
-        Page p = Page.from(r, "desc");
+        Page p = Page.from(r);
         String directory = r.q("directory");
         String user = r.q("user");
         if (directory == null && user == null) {
@@ -500,17 +504,23 @@ final class WorkOsApi {
                     .filter(g -> directory == null || directory.equals(g.dirId))
                     .filter(g -> ofUser == null || ofUser.contains(g.id))
                     .toList();
-            return p.render(list, g -> g.id, state::renderGroup);
+            return p.render(list, g -> g.id, g -> g.createdAt, state::renderGroup);
         }
     }
 
     // ---------------------------------------------------------------- events
 
     private JsonNode listEvents(Req r) {
-        Page p = Page.from(r, "asc");
+        Page p = Page.from(r);
         Set<String> names = csv(r.q("events"));
         if (names.isEmpty()) {
             throw ApiError.validation("events", "events must list at least one event type.");
+        }
+        for (String name : new java.util.TreeSet<>(names)) {
+            if (!State.CATALOGUE.isEvent(name)) {
+                var unknown = State.CATALOGUE.error("GET /events", "unknownEventName");
+                throw new ApiError(unknown.status(), unknown.code(), unknown.message().replace("{name}", name));
+            }
         }
         String orgId = r.q("organization_id");
         Instant start = instant(r.q("range_start"), "range_start");
@@ -520,7 +530,7 @@ final class WorkOsApi {
                 && (start == null || !e.createdAt().isBefore(start))
                 && (end == null || e.createdAt().isBefore(end));
         List<StoredEvent> list = state.visibleEvents(visibilityLag).stream().filter(keep).toList();
-        ObjectNode out = p.render(list, StoredEvent::id, StoredEvent::payload);
+        ObjectNode out = p.render(list, StoredEvent::id, StoredEvent::createdAt, StoredEvent::payload);
         ArrayNode data = (ArrayNode) out.get("data");
         ObjectNode md = out.putObject("list_metadata");
         if (data.isEmpty()) {
@@ -580,11 +590,13 @@ final class WorkOsApi {
 
     /**
      * WorkOS cursor pagination: {@code limit} 1..100 (default 10); {@code before}/{@code after} are object ids;
-     * {@code order} asc|desc|normal. Ids sort in creation order, so a cursor works even after its object was
-     * deleted. {@code list_metadata.after} is set only when more items follow.
+     * {@code order} asc|desc|normal (default desc, the spec's PaginationOrder). Items are ordered by creation
+     * time ({@code created_at}, then id); a cursor is placed by its object's creation time, or, for an
+     * object since deleted, by the time its ULID-like id carries. {@code list_metadata.after} is set only
+     * when more items follow.
      */
     record Page(int limit, String order, String before, String after) {
-        static Page from(Req r, String defaultOrder) {
+        static Page from(Req r) {
             int limit = 10;
             String l = r.q("limit");
             if (l != null) {
@@ -597,7 +609,7 @@ final class WorkOsApi {
                     throw ApiError.validation("limit", "limit must be an integer between 1 and 100");
                 }
             }
-            String order = r.q("order") == null ? defaultOrder : r.q("order");
+            String order = r.q("order") == null ? ORDER_DEFAULT : r.q("order");
             if (!order.equals("asc") && !order.equals("desc") && !order.equals("normal")) {
                 throw ApiError.validation("order", "order must be one of: asc, desc, normal");
             }
@@ -608,26 +620,32 @@ final class WorkOsApi {
             return s == null || s.isBlank() ? null : s;
         }
 
-        /** {@code asc} holds the items in creation (id) order. */
-        <T> ObjectNode render(List<T> asc, Function<T, String> idOf, Function<T, JsonNode> renderer) {
+        /** Orders {@code items} by creation time, then renders the page the cursor and order select. */
+        <T> ObjectNode render(List<T> items, Function<T, String> idOf, Function<T, Instant> createdOf,
+                              Function<T, JsonNode> renderer) {
+            Function<T, Key> keyOf = t -> new Key(createdOf.apply(t), idOf.apply(t));
+            List<T> asc = new ArrayList<>(items);
+            asc.sort(Comparator.comparing(keyOf));
+            Key afterKey = cursorKey(after, asc, idOf, keyOf);
+            Key beforeKey = cursorKey(before, asc, idOf, keyOf);
             boolean normal = order.equals("normal");
             List<T> list = order.equals("asc") ? asc : reversed(asc);
             int n = list.size();
             int start;
             int end;
             if (after != null && !normal) {
-                start = firstIndex(list, t -> order.equals("asc") ? idOf.apply(t).compareTo(after) > 0
-                        : idOf.apply(t).compareTo(after) < 0);
+                start = firstIndex(list, t -> order.equals("asc") ? keyOf.apply(t).compareTo(afterKey) > 0
+                        : keyOf.apply(t).compareTo(afterKey) < 0);
                 end = Math.min(n, start + limit);
             } else if (after != null) { // normal: "after" fetches newer records, the ones before the cursor
-                end = firstIndex(list, t -> idOf.apply(t).compareTo(after) <= 0);
+                end = firstIndex(list, t -> keyOf.apply(t).compareTo(afterKey) <= 0);
                 start = Math.max(0, end - limit);
             } else if (before != null && !normal) {
-                end = firstIndex(list, t -> order.equals("asc") ? idOf.apply(t).compareTo(before) >= 0
-                        : idOf.apply(t).compareTo(before) <= 0);
+                end = firstIndex(list, t -> order.equals("asc") ? keyOf.apply(t).compareTo(beforeKey) >= 0
+                        : keyOf.apply(t).compareTo(beforeKey) <= 0);
                 start = Math.max(0, end - limit);
             } else if (before != null) { // normal: "before" fetches older records, the ones after the cursor
-                start = firstIndex(list, t -> idOf.apply(t).compareTo(before) < 0);
+                start = firstIndex(list, t -> keyOf.apply(t).compareTo(beforeKey) < 0);
                 end = Math.min(n, start + limit);
             } else {
                 start = 0;
@@ -653,6 +671,28 @@ final class WorkOsApi {
                 md.put("after", itemsAfter ? lastId : null);
             }
             return out;
+        }
+
+        /** A list position: creation time, then id. */
+        record Key(Instant createdAt, String id) implements Comparable<Key> {
+            @Override
+            public int compareTo(Key o) {
+                int c = createdAt.compareTo(o.createdAt);
+                return c != 0 ? c : id.compareTo(o.id);
+            }
+        }
+
+        /** The cursor's position: its object's, or (object gone) the creation time its id carries. */
+        private static <T> Key cursorKey(String id, List<T> items, Function<T, String> idOf, Function<T, Key> keyOf) {
+            if (id == null) {
+                return null;
+            }
+            for (T t : items) {
+                if (id.equals(idOf.apply(t))) {
+                    return keyOf.apply(t);
+                }
+            }
+            return new Key(Ids.timeOf(id), id);
         }
 
         private static <T> List<T> reversed(List<T> l) {

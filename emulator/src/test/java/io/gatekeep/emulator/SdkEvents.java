@@ -25,6 +25,7 @@ final class SdkEvents {
         return workos.baseClient.requestPage("GET", "/events", new TypeReference<JsonNode>() {}, null, null, after,
                 params -> {
                     params.add(new Pair<>("events", String.join(",", events)));
+                    params.add(new Pair<>("order", "asc")); // oldest first, as the product asks (WorkOS's default is desc)
                     if (limit != null) {
                         params.add(new Pair<>("limit", limit.toString()));
                     }

@@ -33,7 +33,7 @@ class WebhookConformanceTest extends EmulatorTestBase {
     @BeforeEach
     void setUp() {
         control = emu.control();
-        control.clearFaults().faultSeed(42).fullConnectionEventPayloads(false)
+        control.clearFaults().faultSeed(42)
                 .webhookRetry(4, Duration.ofMillis(20), Duration.ofMillis(100));
         control.reset();
         receiver = new TestSupport.Receiver();
@@ -51,7 +51,7 @@ class WebhookConformanceTest extends EmulatorTestBase {
         assertTrue(control.awaitDeliveries(Duration.ofSeconds(10)), "deliveries finish");
     }
 
-    /** One of every event the product handles (dsync.deactivated included). */
+    /** One of every event the product handles (a directory leaving linked included: no event). */
     private void everyKindOfChange() {
         var org = control.createOrganization("Acme", DomainSpec.pending("acme.com"));
         String domainId = org.domainIds().get(0);
@@ -87,7 +87,7 @@ class WebhookConformanceTest extends EmulatorTestBase {
     static final Set<String> PRODUCT_EVENTS = Set.of(
             "connection.activated", "connection.deactivated", "connection.deleted",
             "connection.saml_certificate_renewal_required", "connection.saml_certificate_renewed",
-            "dsync.activated", "dsync.deactivated", "dsync.deleted", "dsync.user.created", "dsync.user.updated",
+            "dsync.activated", "dsync.deleted", "dsync.user.created", "dsync.user.updated",
             "dsync.user.deleted", "dsync.group.created", "dsync.group.updated", "dsync.group.deleted",
             "dsync.group.user_added", "dsync.group.user_removed", "organization.created", "organization.updated",
             "organization.deleted", "organization_domain.created", "organization_domain.updated",
@@ -121,8 +121,32 @@ class WebhookConformanceTest extends EmulatorTestBase {
     }
 
     @Test
+    void everyEmittedEventIsAWorkOsEventTypeWithTheDataWorkOsAlwaysSends() {
+        everyKindOfChange();
+        settle();
+        var catalogue = io.gatekeep.catalogue.WorkOsCatalogue.get();
+        List<String> problems = new ArrayList<>();
+        for (StoredEvent e : control.events()) {
+            var type = catalogue.events().get(e.event());
+            if (type == null) {
+                problems.add(e.event() + ": not in the WorkOS catalogue");
+                continue;
+            }
+            for (String field : type.requiredData()) {
+                if (!e.data().has(field)) {
+                    problems.add(e.event() + ": data lacks " + field);
+                }
+            }
+            String state = e.data().path("state").asText(null);
+            if (state != null && !type.states().isEmpty() && !type.states().contains(state)) {
+                problems.add(e.event() + ": state " + state + " is not one of " + type.states());
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
     void everyEventParsesAsTheSdksTypedEventWithSpecShapedConnectionPayloads() throws Exception {
-        control.fullConnectionEventPayloads(true);
         everyKindOfChange();
         settle();
         Webhook verifier = new Webhook();
@@ -137,28 +161,25 @@ class WebhookConformanceTest extends EmulatorTestBase {
                 typeByEvent.get("connection.saml_certificate_renewal_required"));
         assertEquals("DsyncGroupUserAdded", typeByEvent.get("dsync.group.user_added"));
         assertEquals("OrganizationDomainVerificationFailed", typeByEvent.get("organization_domain.verification_failed"));
-        assertEquals("EventSchema", typeByEvent.get("dsync.deactivated"), "the SDK has no model of its own for it");
-        long generic = typeByEvent.entrySet().stream()
-                .filter(e -> e.getValue().equals("EventSchema") && !e.getKey().equals("dsync.deactivated")).count();
+        long generic = typeByEvent.entrySet().stream().filter(e -> e.getValue().equals("EventSchema")).count();
         assertEquals(0, generic, "all other events map to their typed model: " + typeByEvent);
     }
 
     @Test
-    void defaultConnectionPayloadsAreTheNotesShape() throws Exception {
+    void connectionPayloadsAreTheSpecsFullConnection() throws Exception {
         var org = control.createOrganization("Acme", DomainSpec.verified("acme.com"));
         control.createConnection(org.id(), "OktaSAML", "Okta", "active");
         settle();
         TestSupport.Receiver.Hit activated = receiver.hits.stream()
                 .filter(h -> h.json().get("event").asText().equals("connection.activated")).findFirst().orElseThrow();
         JsonNode data = activated.json().get("data");
-        assertEquals(List.of("object", "id", "state", "name", "connection_type", "organization_id", "created_at",
-                "updated_at"), fieldNames(data));
-        JsonNode viaSdk = new Webhook().constructEvent(activated.body(), activated.signature(), SECRET);
-        assertEquals("active", viaSdk.get("data").get("state").asText());
-        Exception typed = assertThrows(Exception.class,
-                () -> new Webhook().constructTypedEvent(activated.body(), activated.signature(), SECRET),
-                "SDK 7.2.0's typed ConnectionActivated requires domains/status/external_key: use constructEvent");
-        assertTrue(!(typed instanceof SignatureException), typed.toString());
+        for (String field : io.gatekeep.catalogue.WorkOsCatalogue.get().events().get("connection.activated").requiredData()) {
+            assertTrue(data.has(field), "connection.activated data carries " + field + ": " + data);
+        }
+        assertEquals("linked", data.get("status").asText());
+        assertEquals("acme.com", data.get("domains").get(0).get("domain").asText());
+        var typed = new Webhook().constructTypedEvent(activated.body(), activated.signature(), SECRET);
+        assertEquals("ConnectionActivated", typed.getClass().getSimpleName());
     }
 
     static List<String> fieldNames(JsonNode n) {
@@ -183,9 +204,10 @@ class WebhookConformanceTest extends EmulatorTestBase {
         for (TestSupport.Receiver.Hit h : receiver.hits) {
             assertEquals(rawById.get(h.json().get("id").asText()), h.body());
         }
+        // WorkOS's default order is desc: without "order", the first item is the newest
         JsonNode wire = TestSupport.api(emu, "/events?events=dsync.user.created&limit=1").json().get("data").get(0);
-        assertEquals(receiver.hits.stream().filter(h -> h.body().contains("dsync.user.created")).findFirst()
-                .orElseThrow().json(), wire);
+        assertEquals(receiver.hits.stream().filter(h -> h.body().contains("dsync.user.created"))
+                .reduce((first, second) -> second).orElseThrow().json(), wire);
     }
 
     @Test

@@ -42,7 +42,6 @@ class WireShapeTest {
         receiver = new TestSupport.Receiver();
         EmulatorControl c = emu.control();
         c.registerWebhook(receiver.url(), "whsec_shape");
-        c.fullConnectionEventPayloads(true);
         var org = c.createOrganization("Acme", List.of(DomainSpec.pending("acme.com")), Map.of("tier", "gold"), "ext-1");
         c.verifyDomain(org.domainIds().get(0));
         var extra = c.addDomain(org.id(), "acme.io", "pending");
@@ -196,28 +195,10 @@ class WireShapeTest {
         List<String> checked = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : webhookBodies.entrySet()) {
             String name = e.getKey();
-            if (name.equals("dsync.deactivated")) {
-                continue; // not in the reference; same shape as dsync.deleted
-            }
             assertSameShape("event." + name + ".json", e.getValue(), "context", "data.stripe_customer_id");
             checked.add(name);
         }
         assertEquals(23, checked.size(), "every documented event the product handles: " + checked);
-    }
-
-    @Test
-    void defaultConnectionEventsLackOnlyDomainsStatusAndExternalKey() {
-        EmulatorControl c = emu.control();
-        c.fullConnectionEventPayloads(false);
-        try {
-            c.setConnectionState(ids.get("connection"), "active");
-            JsonNode body = c.events("connection.activated").get(c.events("connection.activated").size() - 1).payload();
-            assertSameShape("event.connection.activated.json", body, "context", "data.domains", "data.status",
-                    "data.external_key");
-            assertTrue(!body.get("data").has("domains") && !body.get("data").has("status"));
-        } finally {
-            c.fullConnectionEventPayloads(true);
-        }
     }
 
     @Test
