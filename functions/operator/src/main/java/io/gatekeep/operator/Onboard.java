@@ -8,6 +8,7 @@ import com.workos.WorkOS;
 import com.workos.common.exceptions.BadRequestException;
 import com.workos.common.exceptions.NotFoundException;
 import com.workos.common.exceptions.UnprocessableEntityException;
+import com.workos.common.exceptions.WorkOSException;
 import com.workos.common.http.Page;
 import com.workos.common.http.RequestOptions;
 import com.workos.models.Organization;
@@ -177,10 +178,24 @@ final class Onboard {
                 workos.getOrganizationDomains().create(domain, organization.getId(), options);
             } catch (BadRequestException | UnprocessableEntityException e) {
                 throw new OperatorError("workos_rejected", "WorkOS refused the domain " + domain + ": " + e.getMessage());
+            } catch (WorkOSException e) {
+                if (e.status != 409) {
+                    throw e;
+                }
+                // 409 domain_already_exists: added meanwhile (a concurrent or retried onboard), or taken.
+                if (hasDomain(get(workos, organization.getId()), domain)) {
+                    continue;
+                }
+                throw new OperatorError("domain_conflict", "WorkOS says the domain " + domain
+                        + " already exists (409 " + e.code + "); another organization may hold it.");
             }
             added.add(domain);
         }
         return added;
+    }
+
+    private static boolean hasDomain(Organization organization, String domain) {
+        return organization.getDomains().stream().anyMatch(d -> d.getDomain().equalsIgnoreCase(domain));
     }
 
     /**

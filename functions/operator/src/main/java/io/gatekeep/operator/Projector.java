@@ -31,16 +31,7 @@ final class Projector {
     enum Kind { ORGANIZATION, DOMAIN, CONNECTION, DIRECTORY, USER, GROUP }
 
     /** The events the projection applies: what reconcile asks the Events API for. */
-    static final List<String> EVENT_NAMES = List.of(
-            "connection.activated", "connection.deactivated", "connection.deleted",
-            "connection.saml_certificate_renewal_required", "connection.saml_certificate_renewed",
-            "dsync.activated", "dsync.deactivated", "dsync.deleted",
-            "dsync.user.created", "dsync.user.updated", "dsync.user.deleted",
-            "dsync.group.created", "dsync.group.updated", "dsync.group.deleted",
-            "dsync.group.user_added", "dsync.group.user_removed",
-            "organization.created", "organization.updated", "organization.deleted",
-            "organization_domain.created", "organization_domain.updated", "organization_domain.deleted",
-            "organization_domain.verified", "organization_domain.verification_failed");
+    static final List<String> EVENT_NAMES = Projection.EVENT_TYPES;
 
     private static final int ATTEMPTS = 3;
 

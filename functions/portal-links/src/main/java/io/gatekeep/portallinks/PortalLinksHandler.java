@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * {@code POST /organizations/{organizationId}/portal-links}: opens the WorkOS Admin Portal for the
@@ -236,9 +237,16 @@ public final class PortalLinksHandler implements RequestHandler<APIGatewayV2HTTP
      * The whole call, retries included, stays within the configured timeout budget: the SDK gives
      * each attempt that much and retries only while the budget lasts (so at worst about twice the
      * budget, well under the function's timeout).
+     *
+     * <p>A fresh Idempotency-Key per click: the SDK would otherwise derive one from the request, so
+     * two clicks for the same intent could be answered with the same (soon expired) link wherever
+     * the key is honoured. The SDK's own retries of this call reuse the key, so a retried request
+     * never makes a second link. WorkOS does not document the key for generate_link: this is right
+     * whether it honours it or not.
      */
     private RequestOptions callOptions() {
-        return RequestOptions.builder().timeoutMillis(config.workosTimeout().toMillis()).build();
+        return RequestOptions.builder().timeoutMillis(config.workosTimeout().toMillis())
+                .idempotencyKey("gatekeep-portal-link-" + UUID.randomUUID()).build();
     }
 
     /** Built on first use, once per function instance: the SDK's Kotlin classes cost cold-start time. */

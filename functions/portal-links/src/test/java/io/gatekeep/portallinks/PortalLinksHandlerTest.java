@@ -49,6 +49,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -608,6 +609,45 @@ class PortalLinksHandlerTest {
         assertRefusedBeforeWorkOs(call(post(intentBody("domain_verification")).build()), 409, "it_contact_required");
     }
 
+    /** WorkOS's {@code legacy_verified} is verified (domains verified before its current flow); unverified is not. */
+    @Test
+    void aLegacyVerifiedDomainOpensTheDomainGate() {
+        seed.organization(orgId, List.of("it@acme.test"), true).domain(orgId, "d1", "acme.test", "unverified");
+        assertRefusedBeforeWorkOs(call(post(intentBody("sso")).build()), 409, "domain_verification_required");
+        seed.domain(orgId, "d1", "acme.test", "legacy_verified");
+        var response = call(post(intentBody("sso")).build());
+        assertEquals(201, response.getStatusCode(), response.getBody());
+        assertEquals(1, tap.generateLinkCalls().size());
+    }
+
+    /** Two clicks, two links; one opened after its 5 minutes is refused while a new click works. */
+    @Test
+    void everyClickGetsItsOwnFreshLink() throws Exception {
+        seed.ready(orgId);
+        var first = call(post(intentBody("sso")).build());
+        var second = call(post(intentBody("sso")).build());
+        assertEquals(201, first.getStatusCode(), first.getBody());
+        assertEquals(201, second.getStatusCode(), second.getBody());
+        String firstLink = Json.parse(first.getBody()).get("link").asText();
+        String secondLink = Json.parse(second.getBody()).get("link").asText();
+        assertNotEquals(firstLink, secondLink);
+        List<String> keys = tap.generateLinkCalls().stream().map(WireTap.Call::idempotencyKey).toList();
+        assertEquals(2, keys.stream().distinct().count(), "a unique Idempotency-Key per click: " + keys);
+        assertTrue(keys.stream().allMatch(k -> k != null && k.startsWith("gatekeep-portal-link-")), keys.toString());
+
+        emulator.control().advanceClock(Duration.ofMinutes(5).plusSeconds(1));
+        java.net.http.HttpClient browser = java.net.http.HttpClient.newHttpClient();
+        var expired = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(firstLink)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(410, expired.statusCode(), "a link opened after 5 minutes is refused");
+        var third = call(post(intentBody("sso")).build());
+        assertEquals(201, third.getStatusCode(), third.getBody());
+        String thirdLink = Json.parse(third.getBody()).get("link").asText();
+        var opened = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(thirdLink)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, opened.statusCode(), "the new click's link opens");
+    }
+
     // ------------------------------------------------------------------ WorkOS failures
 
     @Test
@@ -637,6 +677,8 @@ class PortalLinksHandlerTest {
         var response = call(post(intentBody("sso")).build());
         assertEquals(201, response.getStatusCode(), response.getBody());
         assertEquals(List.of(429, 429, 201), tap.generateLinkCalls().stream().map(WireTap.Call::status).toList());
+        assertEquals(1, tap.generateLinkCalls().stream().map(WireTap.Call::idempotencyKey).distinct().count(),
+                "the SDK's retries of one click carry its one Idempotency-Key");
         assertEquals(PortalLinksHandler.AUDIT_ISSUED, auditEntries().get(0).type());
     }
 

@@ -26,7 +26,7 @@ import java.util.concurrent.Executors;
  * the SDK made. Faults come from the emulator itself, not from here.
  */
 final class WireTap implements AutoCloseable {
-    record Call(String method, String path, String body, int status) {
+    record Call(String method, String path, String body, int status, String idempotencyKey) {
         JsonNode json() {
             return Json.parse(body);
         }
@@ -105,7 +105,8 @@ final class WireTap implements AutoCloseable {
                 throw new IOException(e);
             }
             calls.add(new Call(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    new String(body, StandardCharsets.UTF_8), response.statusCode()));
+                    new String(body, StandardCharsets.UTF_8), response.statusCode(),
+                    exchange.getRequestHeaders().getFirst("Idempotency-Key")));
             for (String name : RESPONSE_HEADERS) {
                 response.headers().firstValue(name).ifPresent(v -> exchange.getResponseHeaders().add(name, v));
             }

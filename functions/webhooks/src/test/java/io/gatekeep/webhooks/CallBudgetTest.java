@@ -66,8 +66,6 @@ class CallBudgetTest {
         story.add(membership(false, "ev_b18", "directory_user_b", "directory_group_b", 18));
         story.add(user("dsync.user.deleted", "ev_b19", "directory_user_b", 19, "Ada L."));
         story.add(group("dsync.group.deleted", "ev_b20", "directory_group_b", 20));
-        story.add(Payloads.event("dsync.deactivated").id("ev_b21").at(at(21)).data("id", DIR)
-                .data("organization_id", ORG).data("updated_at", at(21)));
         story.add(Payloads.event("dsync.deleted").id("ev_b22").at(at(22)).data("id", DIR)
                 .data("organization_id", ORG).data("updated_at", at(22)));
         story.add(Payloads.event("organization_domain.deleted").id("ev_b23").at(at(23)).data("id", domain)
@@ -79,7 +77,9 @@ class CallBudgetTest {
     @Test
     void theCommonPathIsOneTransactionForEveryEventName() {
         List<Payloads> story = story();
-        assertEquals(24, story.stream().map(p -> io.gatekeep.shared.Json.parse(p.json()).get("event").asText()).distinct().count());
+        assertEquals(java.util.Set.copyOf(io.gatekeep.shared.projection.Projection.EVENT_TYPES),
+                story.stream().map(p -> io.gatekeep.shared.Json.parse(p.json()).get("event").asText()).collect(java.util.stream.Collectors.toSet()),
+                "one of every event type the projection applies");
         for (Payloads payload : story) {
             assertEquals(List.of("TransactWriteItems"), callsFor(payload), payload.json());
         }

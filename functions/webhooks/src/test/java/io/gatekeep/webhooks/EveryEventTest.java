@@ -250,13 +250,6 @@ class EveryEventTest {
         assertTrue(flag(webhooks.item(Keys.directoryPk(DIR), Keys.groupSk(GROUP)), "deleted"));
         assertEquals(0, n(webhooks.item(Keys.orgPk(ORG), Keys.directorySk(DIR)), "groupCount"));
 
-        applied(event("dsync.deactivated", 9).data("id", DIR).data("organization_id", ORG).data("name", "Acme Okta")
-                .data("state", "inactive").data("updated_at", at(9)));
-        dir = webhooks.item(Keys.orgPk(ORG), Keys.directorySk(DIR));
-        assertEquals("unlinked", s(dir, "state"));
-        assertEquals(at(8), s(dir, "lastSyncAt"), "deactivation is not a sync");
-        assertEquals("Directory \"Acme Okta\" deactivated", lastSummary(ORG));
-
         applied(event("dsync.deleted", 10).data("id", DIR).data("organization_id", ORG).data("name", "Acme Okta")
                 .data("state", "deleting").data("updated_at", at(10)));
         assertTrue(flag(webhooks.item(Keys.orgPk(ORG), Keys.directorySk(DIR)), "deleted"));
@@ -264,7 +257,7 @@ class EveryEventTest {
 
         // one audit entry and one marker per event, all from WorkOS
         List<AuditEntry> log = webhooks.audit(ORG);
-        assertEquals(11, log.size());
+        assertEquals(10, log.size());
         assertTrue(log.stream().allMatch(e -> e.source() == AuditEntry.Source.WORKOS && e.id().startsWith("event_")));
         for (AuditEntry e : log) {
             Map<String, AttributeValue> marker = webhooks.item(Keys.eventPk(e.id()), Keys.EVENT_SK);

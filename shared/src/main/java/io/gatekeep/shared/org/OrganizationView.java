@@ -36,8 +36,10 @@ public record OrganizationView(
                                String createdAt, String updatedAt, String eventsCursor) {}
 
     public record Domain(String id, String domain, String state, String verificationStrategy, String updatedAt) {
+        /** WorkOS has two verified states: {@code verified} and {@code legacy_verified} (verified before
+         * WorkOS's current verification flow); both open the domain gate. */
         public boolean verified() {
-            return "verified".equals(state);
+            return "verified".equals(state) || "legacy_verified".equals(state);
         }
     }
 

@@ -59,6 +59,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * the directories count users per role, in the same transactions ({@link UserRoles}).
  */
 public final class Projection {
+    /**
+     * The WorkOS event types {@link #apply} applies (every other one is recorded in the audit log only):
+     * what reconcile and the sweep ask the Events API for. All are in the WorkOS catalogue
+     * ({@code workos-catalogue.json}); a conformance test holds this list, the dispatch below and the
+     * audit texts to it.
+     */
+    public static final List<String> EVENT_TYPES = List.of(
+            "connection.activated", "connection.deactivated", "connection.deleted",
+            "connection.saml_certificate_renewal_required", "connection.saml_certificate_renewed",
+            "dsync.activated", "dsync.deleted",
+            "dsync.user.created", "dsync.user.updated", "dsync.user.deleted",
+            "dsync.group.created", "dsync.group.updated", "dsync.group.deleted",
+            "dsync.group.user_added", "dsync.group.user_removed",
+            "organization.created", "organization.updated", "organization.deleted",
+            "organization_domain.created", "organization_domain.updated", "organization_domain.deleted",
+            "organization_domain.verified", "organization_domain.verification_failed");
+
     /** The audit partition of events that name no organization. */
     public static final String UNASSIGNED = "_unassigned";
     /** Markers outlive WorkOS's retry window (about 3 days). */
@@ -193,7 +210,6 @@ public final class Projection {
                 case "connection.saml_certificate_renewal_required" -> certificate(e, true);
                 case "connection.saml_certificate_renewed" -> certificate(e, false);
                 case "dsync.activated" -> object(e, WireObjects.directory(data, at), Op.UPSERT, Prior.WRITABLE, at);
-                case "dsync.deactivated" -> object(e, WireObjects.directory(data, at), Op.UPSERT, Prior.WRITABLE, null);
                 case "dsync.deleted" -> object(e, WireObjects.directory(data, at), Op.DELETE, Prior.WRITABLE, null);
                 // users and groups are counted: each event assumes the usual prior state
                 case "dsync.user.created" -> object(e, WireObjects.user(data, at), Op.UPSERT, Prior.ABSENT, at);

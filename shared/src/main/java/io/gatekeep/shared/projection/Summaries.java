@@ -46,7 +46,7 @@ final class Summaries {
                 String expiry = day(Json.text(data.path("certificate"), "expiry_date"));
                 yield "SAML certificate renewed" + (expiry == null ? "" : "; it now expires on " + expiry);
             }
-            case "dsync.activated", "dsync.deactivated", "dsync.deleted" ->
+            case "dsync.activated", "dsync.deleted" ->
                     "Directory " + quoted(Json.text(data, "name"), "") + verb;
             case "dsync.user.created", "dsync.user.deleted" -> "Directory user " + person(data) + " " + verb;
             case "dsync.user.updated" -> "Directory user " + person(data) + " updated" + changed(data);
