@@ -45,7 +45,7 @@ final class RolesFixture {
     final ApiContract.CheckedHandler mappings;
     final ApiContract.CheckedHandler users;
     final RoleJobsHandler jobs;
-    final RoleMappingsViewHandler view;
+    final ApiContract.CheckedHandler view;
     private final DynamoDbClient reader;
     private int tick;
 
@@ -59,7 +59,7 @@ final class RolesFixture {
         mappings = ApiContract.checked(new RoleMappingsHandler(config, dynamo, Clock.systemUTC()));
         users = ApiContract.checked(new DirectoryUsersHandler(config, dynamo, Clock.systemUTC()));
         jobs = new RoleJobsHandler(config, dynamo, Clock.systemUTC());
-        view = new RoleMappingsViewHandler(config, dynamo, Clock.systemUTC());
+        view = ApiContract.checked(new RoleMappingsViewHandler(config, dynamo, Clock.systemUTC()));
     }
 
     private String nextTime() {
