@@ -29,7 +29,9 @@ import java.util.stream.Collectors;
  * ({@code guide/troubleshooting.json}). Read with Jackson once per JVM ({@link #load()}).
  *
  * <p>{@link #nextSteps} reads one {@link OrganizationView} and says, for SSO and for Directory
- * Sync, what to do next when something is stuck. Of the error-recovery table, the projection can
+ * Sync, what to do next when something is stuck, in the words the Identity integrations page shows
+ * ({@link #nextStepWords}: the guide's rows pointed at the page's own buttons, without the table's
+ * literal quotes or WorkOS dashboard paths). Of the error-recovery table, the projection can
  * detect {@link #DETECTABLE}; the other rows happen at sign-in or sync time inside WorkOS or the
  * identity provider and never reach the projection ({@link #UNDETECTABLE}).
  */
@@ -71,7 +73,7 @@ public final class Guide {
 
     record DecisionTree(List<Branch> sso) {}
 
-    record GuideFile(List<Advice> errorRecovery, DecisionTree decisionTree, List<Advice> steps) {}
+    record GuideFile(List<Advice> errorRecovery, DecisionTree decisionTree, List<Advice> steps, List<Advice> onThisPage) {}
 
     private final List<Provider> providers;
     private final Map<String, List<Provider>> byType;
@@ -79,6 +81,7 @@ public final class Guide {
     private final Map<String, Provider> byDirectoryType;
     private final List<Advice> errorRecovery;
     private final Map<String, Advice> advice;
+    private final Map<String, Advice> pageWords;
     private final List<Branch> ssoDecisionTree;
 
     private static final class Holder {
@@ -118,6 +121,17 @@ public final class Guide {
             unique(all, a.id(), a, "advice id");
         }
         this.advice = Map.copyOf(all);
+        Map<String, Advice> page = new HashMap<>();
+        for (Advice a : guide.onThisPage() == null ? List.<Advice>of() : guide.onThisPage()) {
+            if (!DETECTABLE.contains(a.id())) {
+                throw new IllegalStateException("guide: onThisPage " + a.id() + " is not a detectable error-recovery row");
+            }
+            unique(page, a.id(), a, "onThisPage id");
+        }
+        if (!page.keySet().equals(DETECTABLE)) {
+            throw new IllegalStateException("guide: onThisPage must word every detectable row: " + DETECTABLE);
+        }
+        this.pageWords = Map.copyOf(page);
         this.ssoDecisionTree = List.copyOf(guide.decisionTree().sso());
         // Fail at start-up, not on the first stuck organization.
         for (String id : List.of("connection_draft", "connection_validating", "scim_unauthorized",
@@ -204,6 +218,16 @@ public final class Guide {
         return a;
     }
 
+    /**
+     * The words a next step shows: for a detectable error-recovery row, its rewording for the page
+     * ({@code onThisPage}: the same problem and cause, a fix that names the page's button); for the
+     * product's own steps, the step itself.
+     */
+    public Advice nextStepWords(String id) {
+        Advice page = pageWords.get(id);
+        return page != null ? page : advice(id);
+    }
+
     // ---- what to do next ----
 
     /** What to do next for SSO and for Directory Sync; each null when nothing is stuck. */
@@ -226,11 +250,11 @@ public final class Guide {
         Connection primary = live.isEmpty() ? null : live.get(0);
         String docUrl = docUrlForConnection(primary == null ? null : primary.connectionType());
         if (!view.hasVerifiedDomain()) {
-            return step(advice("domain_not_verified"), docUrl, INTENT_DOMAIN_VERIFICATION);
+            return step(nextStepWords("domain_not_verified"), docUrl, INTENT_DOMAIN_VERIFICATION);
         }
         if (primary == null) {
-            Advice notConfigured = advice("sso_not_configured");
-            String fix = ssoDecisionTree.stream().map(b -> b.question() + " → " + b.answer())
+            Advice notConfigured = nextStepWords("sso_not_configured");
+            String fix = notConfigured.fix() + " " + ssoDecisionTree.stream().map(b -> b.question() + " → " + b.answer())
                     .collect(Collectors.joining("; "));
             return new NextStep(notConfigured.problem(), notConfigured.cause(), fix, docUrl, INTENT_SSO);
         }
@@ -240,9 +264,9 @@ public final class Guide {
         }
         boolean stuck = stuck(primary.createdAt(), primary.updatedAt(), now);
         return switch (primary.state()) {
-            case "draft" -> stuck ? step(advice("connection_draft"), docUrl, INTENT_SSO) : null;
-            case "validating" -> stuck ? step(advice("connection_validating"), docUrl, INTENT_SSO) : null;
-            default -> step(advice("connection_inactive"), docUrl, INTENT_SSO);
+            case "draft" -> stuck ? step(nextStepWords("connection_draft"), docUrl, INTENT_SSO) : null;
+            case "validating" -> stuck ? step(nextStepWords("connection_validating"), docUrl, INTENT_SSO) : null;
+            default -> step(nextStepWords("connection_inactive"), docUrl, INTENT_SSO);
         };
     }
 
@@ -255,14 +279,14 @@ public final class Guide {
         List<Directory> live = view.directories().stream().filter(d -> !"deleting".equals(d.state())).toList();
         Optional<Directory> unauthorized = live.stream().filter(d -> "invalid_credentials".equals(d.state())).findFirst();
         if (unauthorized.isPresent()) {
-            return step(advice("scim_unauthorized"), docUrlForDirectory(unauthorized.get().directoryType()), INTENT_DSYNC);
+            return step(nextStepWords("scim_unauthorized"), docUrlForDirectory(unauthorized.get().directoryType()), INTENT_DSYNC);
         }
         if (live.isEmpty() || live.stream().anyMatch(Directory::linked)) {
             return null;
         }
         Directory primary = live.get(0);
         return stuck(primary.createdAt(), primary.updatedAt(), now)
-                ? step(advice("directory_not_linked"), docUrlForDirectory(primary.directoryType()), INTENT_DSYNC)
+                ? step(nextStepWords("directory_not_linked"), docUrlForDirectory(primary.directoryType()), INTENT_DSYNC)
                 : null;
     }
 
@@ -277,7 +301,7 @@ public final class Guide {
         if (!expired && !dueSoon && !connection.certificateRenewalRequired()) {
             return null;
         }
-        Advice words = advice(expired ? "certificate_expired" : "certificate_expiring");
+        Advice words = nextStepWords(expired ? "certificate_expired" : "certificate_expiring");
         return step(words, docUrlForConnection(connection.connectionType()), INTENT_CERTIFICATE_RENEWAL);
     }
 

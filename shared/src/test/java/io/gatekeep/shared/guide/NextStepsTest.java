@@ -86,7 +86,7 @@ class NextStepsTest {
     }
 
     private void assertRow(String id, String docUrl, String intent, NextStep step) {
-        Advice row = guide.advice(id);
+        Advice row = guide.nextStepWords(id);
         assertEquals(new NextStep(row.problem(), row.cause(), row.fix(), docUrl, intent), step);
     }
 
@@ -102,18 +102,19 @@ class NextStepsTest {
         assertEquals(Guide.DETECTABLE, produced.keySet().stream().collect(Collectors.toSet()));
 
         assertRow("connection_draft", OKTA_SAML_DOC, "sso", produced.get("connection_draft"));
-        assertEquals(new NextStep("Connection stuck in \"Draft\"", "IdP metadata not uploaded or invalid",
-                "Upload valid IdP metadata XML or enter a reachable metadata URL in Dashboard", OKTA_SAML_DOC, "sso"),
-                produced.get("connection_draft"));
-        assertEquals(new NextStep("Connection stuck in \"Validating\"", "Certificate expired or ACS/Entity ID mismatch",
-                "Re-upload fresh metadata; verify ACS URL and SP Entity ID match exactly", OKTA_SAML_DOC, "sso"),
-                produced.get("connection_validating"));
+        // The guide's rows as the page shows them: no literal quotes, and the page's own button to use.
+        assertEquals(new NextStep("Connection stuck in Draft", "IdP metadata not uploaded or invalid",
+                "Choose Continue SSO setup, then upload valid IdP metadata XML or enter a reachable metadata URL in the Admin Portal.",
+                OKTA_SAML_DOC, "sso"), produced.get("connection_draft"));
+        assertEquals(new NextStep("Connection stuck in Validating", "Certificate expired or ACS/Entity ID mismatch",
+                "Choose Continue SSO setup, then re-upload fresh metadata; verify ACS URL and SP Entity ID match exactly.",
+                OKTA_SAML_DOC, "sso"), produced.get("connection_validating"));
         assertEquals(new NextStep("SCIM 401 Unauthorized", "Bearer token is expired or was regenerated",
-                "Copy current token from Dashboard > Directory > SCIM Config",
+                "Choose Connect provider, then copy the current token from the Admin Portal's SCIM configuration into your identity provider.",
                 "https://workos.com/docs/integrations/okta-scim", "dsync"), produced.get("scim_unauthorized"));
-        assertEquals(new NextStep("\"Domain not verified\"", "SSO requires a verified domain",
-                "Go to Organizations > Domains, add and verify the domain", SAML_DOC, "domain_verification"),
-                produced.get("domain_not_verified"));
+        assertEquals(new NextStep("Domain not verified", "SSO requires a verified domain",
+                "Choose Verify domain in WorkOS in the setup checklist. Add the DNS TXT record requested by WorkOS, then return after verification succeeds.",
+                SAML_DOC, "domain_verification"), produced.get("domain_not_verified"));
     }
 
     /** A sweep of every state the projection can hold never yields an undetectable row, and yields every detectable one. */
@@ -121,8 +122,7 @@ class NextStepsTest {
     void undetectableRowsNeverComeOut() {
         Set<String> undetectable = guide.errorRecovery().stream().filter(a -> Guide.UNDETECTABLE.contains(a.id()))
                 .map(Advice::problem).collect(Collectors.toSet());
-        Set<String> detectable = guide.errorRecovery().stream().filter(a -> Guide.DETECTABLE.contains(a.id()))
-                .map(Advice::problem).collect(Collectors.toSet());
+        Set<String> detectable = Guide.DETECTABLE.stream().map(id -> guide.nextStepWords(id).problem()).collect(Collectors.toSet());
         Set<String> seen = new HashSet<>();
         List<String> connectionStates = List.of("draft", "validating", "active", "inactive", "deleting");
         List<String> directoryStates = List.of("linked", "validating", "invalid_credentials", "unlinked", "deleting");
@@ -186,7 +186,7 @@ class NextStepsTest {
     void noConnectionGivesTheDecisionTreesAdvice() {
         NextStep step = ssoStep(view(true, List.of(), List.of()));
         assertEquals(new NextStep("Single Sign-On sits in an unconfigured state", "No SSO connection has been added yet",
-                "Provider supports SAML? → Use SAML connection (preferred for enterprise); "
+                "Choose Configure SSO and pick your identity provider in the Admin Portal. Provider supports SAML? → Use SAML connection (preferred for enterprise); "
                         + "Provider supports OIDC only? → Use OIDC connection; "
                         + "Provider supports both? → Prefer SAML (wider enterprise support, more attributes)",
                 SAML_DOC, "sso"), step);

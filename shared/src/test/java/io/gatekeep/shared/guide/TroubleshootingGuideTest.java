@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The troubleshooting words (guide/troubleshooting.json) against the guide in the seeds. */
@@ -46,22 +47,55 @@ class TroubleshootingGuideTest {
     /** The product's own steps quote the seeds where they say they do. */
     @Test
     void productStepsQuoteTheSeeds() {
-        String seeds = Seeds.allText();
+        String seeds = Seeds.allText().replace("\n", "");
         List<String> quotes = List.of(
-                guide.advice("connection_inactive").problem(),
                 guide.advice("connection_inactive").fix(),
                 guide.advice("connection_inactive").cause(),
                 guide.advice("certificate_expired").problem(),
-                guide.advice("certificate_expired").fix(),
-                guide.advice("certificate_expiring").fix(),
+                "The connection isn't showing as \"active\".",
+                "Upload new cert or fresh metadata",
                 "no longer sits in an unconfigured state",
                 "In WorkOS, generate the SCIM credentials and complete the provider-side connection.",
                 "Run a test push/sync from the IdP to verify users appear in WorkOS",
-                "certificates expiring in the next 90 days");
+                "certificates expiring in the next 90 days",
+                "Add the DNS TXT record requested by WorkOS, then return after verification succeeds.");
         for (String quote : quotes) {
-            assertTrue(seeds.replace("\n", "").contains(quote), quote);
+            assertTrue(seeds.contains(quote), quote);
         }
-        assertTrue(guide.advice("directory_not_linked").fix().startsWith(
+        assertEquals("The connection isn't showing as active.", guide.advice("connection_inactive").problem());
+        assertTrue(guide.advice("certificate_expired").fix().contains("upload new cert or fresh metadata"));
+        assertTrue(guide.advice("directory_not_linked").fix().contains(
                 "In WorkOS, generate the SCIM credentials and complete the provider-side connection. Run a test push/sync"));
+        assertTrue(guide.nextStepWords("domain_not_verified").fix().contains(
+                "Add the DNS TXT record requested by WorkOS, then return after verification succeeds."));
+    }
+
+    /** The page's buttons, as web/index.html and web/app.js label them (the product documents' words). */
+    static final List<String> PAGE_BUTTONS = List.of(
+            "Verify domain in WorkOS", "Configure SSO", "Continue SSO setup", "Connect provider", "Renew certificate");
+
+    /**
+     * Every next step the backend can give reads as the page shows it: no literal quotes from the guide's
+     * table, no WorkOS dashboard path ("Organizations > Domains"), and a fix that names one of the page's buttons.
+     */
+    @Test
+    void nextStepsPointAtThePagesOwnButtons() {
+        List<String> ids = new java.util.ArrayList<>(Guide.DETECTABLE);
+        ids.addAll(List.of("sso_not_configured", "connection_inactive", "certificate_expired", "certificate_expiring",
+                "directory_not_linked"));
+        for (String id : ids) {
+            Advice words = guide.nextStepWords(id);
+            for (String text : List.of(words.problem(), words.cause(), words.fix())) {
+                assertFalse(text.contains("\""), id + " has a literal quote: " + text);
+                assertFalse(text.contains(" > "), id + " names a dashboard path: " + text);
+                assertFalse(text.contains("Dashboard"), id + " sends the admin to the WorkOS dashboard: " + text);
+            }
+            assertTrue(PAGE_BUTTONS.stream().anyMatch(words.fix()::contains), id + " names a button of the page: " + words.fix());
+        }
+        // The verbatim table itself is untouched: the page's words are a rewording of its detectable rows.
+        for (String id : Guide.DETECTABLE) {
+            assertEquals(guide.advice(id).cause(), guide.nextStepWords(id).cause(), id);
+            assertEquals(guide.advice(id).problem().replace("\"", ""), guide.nextStepWords(id).problem(), id);
+        }
     }
 }
