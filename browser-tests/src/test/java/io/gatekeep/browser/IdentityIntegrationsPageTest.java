@@ -149,6 +149,21 @@ class IdentityIntegrationsPageTest {
         assertEquals(List.of("owner", "admin", "member"),
                 strings(page.eval("[...document.querySelectorAll('#role-picker option')].map(o => o.value)")));
         assertEquals("admin", page.eval("document.querySelector('#role-picker').value").asText());
+        Axe.check(page, "no organization selected");
+
+        // Arrow keys move through the organizations without loading each one; Enter loads the one chosen.
+        page.eval("document.querySelector('#org-picker').focus()");
+        page.press("ArrowDown");
+        page.press("ArrowDown");
+        assertEquals(demo.globexOrganizationId(), page.eval("document.querySelector('#org-picker').value").asText());
+        pause(700);
+        assertEquals(0, devTokenRequests(page), "no organization is loaded while the arrow keys move");
+        assertFalse(page.visible(testid("dashboard")));
+        page.press("Enter");
+        page.waitForText("who", "admin@globex.com");
+        assertEquals(1, devTokenRequests(page), "one token, for the organization chosen");
+        assertEquals("org-picker", page.focused(), "focus stays on the picker");
+        page.waitForText("status", "Showing Globex as admin.");
 
         page.select("#org-picker", demo.acmeOrganizationId());
         page.waitForText("sso-badge", "Active");
@@ -174,6 +189,7 @@ class IdentityIntegrationsPageTest {
         assertTrue(page.visible(testid("member-note")));
         assertEquals(3, page.texts("#blocker-list li").size(), "a member still sees what blocks the setup");
         page.waitFor("the audit log for a member", () -> !page.texts("[data-testid=audit-row]").isEmpty());
+        Axe.check(page, "a member's view");
 
         page.select("#role-picker", "admin");
         page.waitForText("who", "admin@globex.com");
@@ -203,6 +219,7 @@ class IdentityIntegrationsPageTest {
         clearChecklist(page);
         assertEquals(List.of("true", "true", "true"), page.attributes("#steps li", "data-done"));
         assertFalse(page.visible(testid("blockers")));
+        Axe.check(page, "Acme fully set up");
         screenshot(page, "identity-integrations-acme.png");
     }
 
@@ -210,21 +227,32 @@ class IdentityIntegrationsPageTest {
     @Order(4)
     void theAuditLogIsNewestFirstWithPagingAndATypeFilter() throws Exception {
         Page page = dashboard(demo.acmeOrganizationId(), "admin");
-        page.waitFor("a first page of 20 events", () -> rows(page).size() == 20);
-        assertTrue(page.visible(testid("audit-more")), "Acme has more than one page of events");
-        // Exactly what the API returns, in its order (newest first).
+        // Exactly what the API returns, in its order (newest first), less the operators' entries ("All events"
+        // leaves them to their own filter).
         JsonNode api = apiGet("/organizations/" + demo.acmeOrganizationId() + "/audit-events?limit=20", "Acme", "admin");
         List<String> apiIds = new ArrayList<>();
-        api.path("data").forEach(e -> apiIds.add(e.path("id").asText()));
+        List<String> operatorIds = new ArrayList<>();
+        api.path("data").forEach(e -> (e.path("type").asText().startsWith("operator.") ? operatorIds : apiIds).add(e.path("id").asText()));
+        assertFalse(operatorIds.isEmpty(), "the runner's reconcile is on Acme's first page");
+        page.waitFor("a first page of events", () -> rows(page).size() == apiIds.size());
+        assertTrue(page.visible(testid("audit-more")), "Acme has more than one page of events");
         assertEquals(apiIds, rows(page));
-        assertNewestFirst(page.attributes("[data-testid=audit-row] td.when", "title"));
+        assertNewestFirst(page.attributes("[data-testid=audit-row] td.when time", "datetime"));
+        // Written for people: a title, the code beside it, the actor once, a time with its zone.
+        String first = page.texts("[data-testid=audit-row]").get(0);
+        assertTrue(page.texts("[data-testid=audit-row] .event-title").stream().noneMatch(t -> t.contains(".")), "titles, not codes");
+        assertEquals(page.attributes("[data-testid=audit-row]", "data-type"), page.texts("[data-testid=audit-row] .event-code"));
+        assertTrue(page.texts("[data-testid=audit-row] td.when").stream().allMatch(t -> t.endsWith(" UTC")), first);
+        assertTrue(page.texts("[data-testid=audit-row] td.by").stream().noneMatch(t -> t.matches("(?s).*WorkOS.*WorkOS.*")), "actor once");
+        assertEquals("Newest first. Times in UTC.", page.text("audit-scope"));
 
         page.click(testid("audit-more"));
-        page.waitFor("a second page", () -> rows(page).size() == 40);
+        page.waitFor("a second page", () -> rows(page).size() > apiIds.size());
+        assertEquals("audit-more", page.focused(), "focus stays on Show older events while there are more");
         List<String> ids = rows(page);
-        assertEquals(40, new HashSet<>(ids).size(), "no event twice");
-        assertEquals(apiIds, ids.subList(0, 20));
-        assertNewestFirst(page.attributes("[data-testid=audit-row] td.when", "title"));
+        assertEquals(ids.size(), new HashSet<>(ids).size(), "no event twice");
+        assertEquals(apiIds, ids.subList(0, apiIds.size()));
+        assertNewestFirst(page.attributes("[data-testid=audit-row] td.when time", "datetime"));
 
         page.select("#audit-type", "dsync.");
         page.waitFor("only Directory Sync events", () -> {
@@ -237,6 +265,19 @@ class IdentityIntegrationsPageTest {
             return !types.isEmpty() && types.size() < 20 && types.stream().allMatch(t -> t.startsWith("organization_domain."));
         });
         assertFalse(page.visible(testid("audit-more")), "one page holds Acme's domain events");
+        page.waitForText("status", "domain event");
+
+        page.select("#audit-type", "operator.");
+        page.waitFor("the operator's entries under their own filter", () -> {
+            List<String> types = page.attributes("[data-testid=audit-row]", "data-type");
+            return !types.isEmpty() && types.stream().allMatch(t -> t.startsWith("operator."));
+        });
+        assertTrue(page.texts("[data-testid=audit-row] .event-title").contains("Reconciled with WorkOS by an operator"));
+
+        page.select("#audit-type", "portal_link.");
+        page.waitForText("audit-empty", "No Admin Portal link events yet. Choose \"All events\" to see everything.");
+        assertEquals(List.of(), rows(page));
+        Axe.check(page, "an audit filter with no events");
     }
 
     @Test
@@ -258,6 +299,8 @@ class IdentityIntegrationsPageTest {
         page.click(testid("portal-certificate_renewal"));
         page.waitForText("error", "Unable to open the WorkOS Admin Portal.");
         assertEquals("workos_unavailable", page.eval("document.querySelector('#error').dataset.code").asText());
+        assertEquals("portal-certificate_renewal", page.focused(), "focus stays on the button after a failure");
+        Axe.check(page, "an error from the Admin Portal link");
         page.waitFor("the blank tab closed again", () -> chromium.openTabs().size() == tabs);
 
         emulator.failNext(1, 429, 7, "/portal/generate_link");
@@ -284,23 +327,31 @@ class IdentityIntegrationsPageTest {
         page.waitForText("sso-badge", "Draft");
         assertEquals("Globex Entra ID Azure SAML", page.text("sso-primary"));
         assertEquals("1", page.text("sso-total"));
-        assertEquals(List.of("domain_verification_required", "it_contact_required", "plan_excludes_sso"), blockers(page));
+        // In the order the gates enforce them: an IT contact opens the Admin Portal at all.
+        assertEquals(List.of("it_contact_required", "domain_verification_required", "plan_excludes_sso"), blockers(page));
         assertEquals(List.of(
-                "Verify your domain: the dashboard requires a verified organization domain before SSO or SCIM can be configured.",
                 "Add at least one IT contact before opening the Admin Portal.",
+                "Verify your domain: the dashboard requires a verified organization domain before SSO or SCIM can be configured.",
                 "Single Sign-On isn't included in your organization's plan."), page.texts("#blocker-list li"));
+        assertEquals(List.of("step-it-contact", "step-domain", "step-plan"), page.attributes("#steps > li", "data-testid"));
         assertTrue(page.text("step-domain").contains("Waiting for verification: globex.com"));
         assertEquals(List.of("false", "false", "false"), page.attributes("#steps li", "data-done"));
         assertTrue(disabled(page, "portal-sso"), "Continue SSO setup waits for the checklist");
         assertEquals("Continue SSO setup", page.text("portal-sso"));
         assertEquals("Not configured", page.text("dsync-badge"));
-        assertEquals("Set up Directory Sync", page.text("portal-dsync"));
+        assertEquals("Connect provider", page.text("portal-dsync"));
         // The troubleshooting guide's next step, as the API gives it.
         JsonNode health = apiGet("/organizations/" + demo.globexOrganizationId() + "/identity-health", "Globex", "admin");
         String problem = health.path("sso").path("nextStep").path("problem").asText();
         assertFalse(problem.isEmpty(), "the API has a next step for a draft connection");
         assertTrue(page.text("sso-next").startsWith("Next step"));
         assertTrue(page.text("sso-next").contains(problem));
+        // The next step points at a button of this page, not at the WorkOS dashboard, without stray quotes.
+        String fix = health.path("sso").path("nextStep").path("fix").asText();
+        assertTrue(fix.startsWith("Choose Verify domain in WorkOS"), fix);
+        assertTrue(page.texts("button").contains("Verify domain in WorkOS"));
+        assertFalse(page.text("sso-next").contains("\""), page.text("sso-next"));
+        Axe.check(page, "Globex mid-setup, with unavailable buttons and their reasons");
         screenshot(page, "identity-integrations-globex.png");
 
         addItContact(page, "it@globex.com");
@@ -338,18 +389,61 @@ class IdentityIntegrationsPageTest {
         assertEquals("0", page.text("sso-total"));
         assertEquals("Configure SSO", page.text("portal-sso"));
         assertTrue(disabled(page, "portal-sso"));
-        assertEquals(List.of("domain_verification_required", "it_contact_required", "plan_excludes_sso"), blockers(page));
+        assertEquals(List.of("it_contact_required", "domain_verification_required", "plan_excludes_sso"), blockers(page));
         assertTrue(page.text("step-domain").contains("No domain added yet."));
         assertEquals("Not configured", page.text("dsync-status"));
         assertEquals("Never", page.text("dsync-last"));
         assertEquals("0", page.text("dsync-users"));
         assertTrue(disabled(page, "portal-domain_verification"), "the Admin Portal needs an IT contact first");
+        Axe.check(page, "Initech with nothing set up");
         screenshot(page, "identity-integrations-initech.png");
+        page.viewport(375, 800);
+        page.waitFor("the phone layout", () -> page.eval("innerWidth").asInt() == 375);
+        assertEquals(0, page.horizontalOverflow());
+        phoneScreenshot(page, "identity-integrations-initech-phone.png");
+        page.viewport(1280, 900);
 
-        addItContact(page, "it@initech.com");
-        includeSsoInPlan(page);
-        page.click(testid("portal-domain_verification"));
+        // The keyboard walk: every control in reading order, the unavailable ones included.
+        page.eval("document.querySelector('#org-picker').focus()");
+        assertEquals(List.of("role-picker", "refresh", "it-contact-email", "it-contact-add", "portal-domain_verification",
+                "plan-enable", "a", "portal-sso", "portal-dsync", "audit-type"), page.tabTo("audit-type"));
+        page.press("Shift+Tab");
+        page.press("Shift+Tab");
+        assertEquals("portal-sso", page.focused(), "Shift+Tab goes back the same way");
+
+        // An unavailable button says why when used, and nothing opens.
+        int tabs = chromium.openTabs().size();
+        focus(page, "portal-domain_verification");
+        page.press("Enter");
+        page.waitForText("status", "Add an IT contact first.");
+        assertEquals("portal-domain_verification", page.focused());
+        pause(300);
+        assertEquals(tabs, chromium.openTabs().size(), "no Admin Portal tab for an unavailable button");
+
+        // The IT contact by keyboard: an empty submit explains itself next to the field and keeps focus there;
+        // a saved contact moves focus to the next step, "Verify domain in WorkOS", now available.
+        focus(page, "it-contact-email");
+        page.press("Enter");
+        page.waitForText("it-contact-problem", "Enter the email address of your IT contact.");
+        assertEquals("it-contact-email", page.focused());
+        assertEquals("true", page.attributes(testid("it-contact-email"), "aria-invalid").get(0));
+        page.typeText("it@initech.com");
+        page.press("Enter");
+        page.waitForText("status", "IT contact added.");
+        page.waitFor("focus on the next step", () -> page.focused().equals("portal-domain_verification"));
+        assertFalse(disabled(page, "portal-domain_verification"));
+        assertTrue(page.text("step-it-contact").contains("1 IT contact on file."));
+
+        page.press("Tab");
+        assertEquals("plan-enable", page.focused());
+        page.press("Space");
+        page.waitForText("status", "Single Sign-On is now part of your plan.");
+        page.waitFor("focus back on the next thing to do", () -> page.focused().equals("portal-domain_verification"));
+
+        page.press("Enter");
         Page domains = portalTab(page, "domain_verification");
+        page.waitForText("status", "The WorkOS Admin Portal opened in a new tab.");
+        assertEquals("portal-domain_verification", page.focused(), "focus stays on the button that opened the portal");
         domains.type(testid("domain-input"), "initech.com");
         domains.click(testid("add-domain"));
         domains.waitForText("portal-flash", "Added domain initech.com");
@@ -383,6 +477,100 @@ class IdentityIntegrationsPageTest {
         page.waitForText("dsync-users", "5");
         page.waitForText("dsync-groups", "1");
         assertFalse(page.visible(testid("portal-dsync")), "nothing left to set up");
+    }
+
+    // ---- live updates, phones, dark mode -------------------------------------------------------------------------
+
+    /**
+     * While an Admin Portal tab is open the page polls; a poll changes values in place: the control with focus
+     * keeps it, and the older audit pages already loaded stay, with the new entries on top. Polling can be paused.
+     */
+    @Test
+    @Order(8)
+    void livePollingKeepsFocusAndLoadedPagesAndCanBePaused() throws Exception {
+        Page page = dashboard(demo.acmeOrganizationId(), "admin");
+        page.waitForText("sso-badge", "Active");
+        emulator.setCertificateExpiry(demo.acmeConnectionId(), Instant.now().plus(Duration.ofDays(30)));
+        emulator.emitCertificateRenewalRequired(demo.acmeConnectionId());
+        assertTrue(emulator.awaitDeliveries(Duration.ofSeconds(10)));
+        page.click(testid("refresh"));
+        page.waitForText("status", "The SAML certificate needs renewing.");
+        assertEquals("refresh", page.focused(), "Refresh keeps focus");
+
+        page.click(testid("portal-certificate_renewal"));
+        portalTab(page, "certificate_renewal");
+        page.bringToFront();
+        page.waitFor("live updates on", () -> page.visible(testid("live-toggle")));
+        assertEquals("Pause live updates", page.text("live-toggle"));
+        page.waitFor("the portal link in the audit log", () -> page.attributes("[data-testid=audit-row]", "data-type").contains("portal_link.issued"));
+
+        page.click(testid("audit-more"));
+        int firstPage = rows(page).size();
+        page.waitFor("an older page", () -> rows(page).size() > firstPage && page.text("status").contains("older"));
+        List<String> loaded = rows(page);
+        assertEquals("audit-more", page.focused());
+
+        // WorkOS changes something while the portal is open: the next poll shows it without a redraw.
+        int refreshes = refreshes(page);
+        emulator.emitCertificateRenewalRequired(demo.acmeConnectionId());
+        assertTrue(emulator.awaitDeliveries(Duration.ofSeconds(10)));
+        page.waitFor("a poll with the new event on top", () -> refreshes(page) > refreshes && rows(page).size() == loaded.size() + 1,
+                Duration.ofSeconds(30));
+        assertEquals(loaded, rows(page).subList(1, loaded.size() + 1), "the pages already loaded stay, in order");
+        assertEquals("audit-more", page.focused(), "focus is where it was");
+        assertTrue(page.visible(testid("audit-more")));
+        page.waitForText("status", "1 new event in the audit log.");
+        Axe.check(page, "live updates running");
+
+        page.click(testid("live-toggle"));
+        page.waitForText("live-text", "Live updates paused.");
+        assertEquals("Resume live updates", page.text("live-toggle"));
+        assertEquals("live-toggle", page.focused());
+        int paused = refreshes(page);
+        pause(8000);
+        assertEquals(paused, refreshes(page), "no poll while paused");
+        page.click(testid("live-toggle"));
+        page.waitForText("live-toggle", "Pause live updates");
+        page.waitForText("status", "Live updates resumed.");
+    }
+
+    /** Phones (375 and 320 px) without sideways scrolling, the dark theme, and the page's own focus ring. */
+    @Test
+    @Order(9)
+    void phonesReflowAndTheDarkThemePasses() throws Exception {
+        for (String organizationId : List.of(demo.globexOrganizationId(), demo.initechOrganizationId(), demo.acmeOrganizationId())) {
+            Page page = dashboard(organizationId, "admin");
+            page.waitFor("the audit log", () -> !rows(page).isEmpty());
+            for (int width : List.of(375, 320)) {
+                page.viewport(width, 800);
+                page.waitFor("the page at " + width + " px", () -> page.eval("innerWidth").asInt() == width);
+                assertEquals(0, page.horizontalOverflow(), "no sideways scrolling at " + width + " px: " + page.text("who"));
+            }
+        }
+        Page page = opened.get(opened.size() - 1); // Acme, at 320 px
+        page.viewport(375, 800);
+        page.click(testid("audit-more"));
+        page.waitFor("an older page", () -> page.text("status").contains("older"));
+        assertEquals(0, page.horizontalOverflow(), "the audit log stacks on a phone");
+        Axe.check(page, "a phone, 375 px");
+        page.eval("scrollTo(0, 0)");
+        phoneScreenshot(page, "identity-integrations-acme-phone.png");
+
+        page.colorScheme("dark");
+        Axe.check(page, "a phone in the dark theme");
+        page.viewport(1280, 900);
+        Axe.check(page, "the desktop in the dark theme");
+        assertNotEquals(page.eval("getComputedStyle(document.body).backgroundColor").asText(), "rgb(245, 246, 250)", "a dark background");
+
+        // The page's own focus ring, from the keyboard.
+        focus(page, "refresh");
+        page.press("Shift+Tab");
+        page.press("Tab");
+        JsonNode ring = page.eval("(() => { const s = getComputedStyle(document.activeElement);"
+                + " return {style: s.outlineStyle, width: s.outlineWidth}; })()");
+        assertEquals("solid", ring.path("style").asText());
+        assertEquals("3px", ring.path("width").asText());
+        page.colorScheme("light");
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
@@ -451,8 +639,38 @@ class IdentityIntegrationsPageTest {
         return page.attributes("[data-testid=audit-row]", "data-id");
     }
 
+    /** Unavailable but reachable: aria-disabled (never the disabled attribute), with its reason linked. */
     static boolean disabled(Page page, String testId) {
-        return page.eval("document.querySelector('" + testid(testId).replace("'", "\\'") + "').disabled").asBoolean();
+        JsonNode b = page.eval("(() => { const b = document.querySelector('" + testid(testId).replace("'", "\\'") + "');"
+                + " const why = document.getElementById(b.getAttribute('aria-describedby') || '');"
+                + " return {aria: b.getAttribute('aria-disabled') === 'true', native: b.disabled, reason: why ? why.textContent : ''}; })()");
+        assertFalse(b.path("native").asBoolean(), testId + " stays focusable");
+        if (b.path("aria").asBoolean()) {
+            assertFalse(b.path("reason").asText().isBlank(), testId + " says why it is unavailable (aria-describedby)");
+        }
+        return b.path("aria").asBoolean();
+    }
+
+    static int refreshes(Page page) {
+        return page.eval("Number(document.querySelector('#dashboard').dataset.refreshes || 0)").asInt();
+    }
+
+    static void focus(Page page, String testId) {
+        page.eval("document.querySelector('" + testid(testId) + "').focus()");
+        assertEquals(testId, page.focused());
+    }
+
+    static int devTokenRequests(Page page) {
+        return page.eval("performance.getEntriesByType('resource').filter(e => e.name.endsWith('/_local/dev-token')).length").asInt();
+    }
+
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     static void assertNewestFirst(List<String> times) {
@@ -483,9 +701,18 @@ class IdentityIntegrationsPageTest {
 
     /** Into the build directory; with -Dgatekeep.updateDocs=true also into docs/ (the README shows them). */
     static void screenshot(Page page, String name) throws Exception {
+        screenshot(page, name, 4000);
+    }
+
+    /** A phone's screenshot: the top of the page, about two screens' worth, for the README. */
+    static void phoneScreenshot(Page page, String name) throws Exception {
+        screenshot(page, name, 1700);
+    }
+
+    static void screenshot(Page page, String name, int maxHeight) throws Exception {
         page.eval("document.activeElement && document.activeElement.blur()");
         Path file = Path.of(System.getProperty("gatekeep.screenshots", "target/screenshots")).resolve(name);
-        page.screenshot(file);
+        page.screenshot(file, maxHeight);
         assertTrue(Files.size(file) > 10_000, "a real screenshot: " + file);
         if (Boolean.getBoolean("gatekeep.updateDocs")) {
             Path docs = ProjectFiles.root().resolve("docs");

@@ -169,6 +169,76 @@ final class Page {
                 + "; s.dispatchEvent(new Event('input', {bubbles: true})); s.dispatchEvent(new Event('change', {bubbles: true})); })()");
     }
 
+    /** Keys as a keyboard sends them: Tab, Shift+Tab, Enter, Space, Escape, ArrowDown, ArrowUp, Home, End. */
+    void press(String key) {
+        boolean shift = key.startsWith("Shift+");
+        String name = shift ? key.substring("Shift+".length()) : key;
+        record Key(String key, String code, int keyCode, String text) {}
+        Key k = switch (name) {
+            case "Tab" -> new Key("Tab", "Tab", 9, null);
+            case "Enter" -> new Key("Enter", "Enter", 13, "\r");
+            case "Space" -> new Key(" ", "Space", 32, " ");
+            case "Escape" -> new Key("Escape", "Escape", 27, null);
+            case "ArrowDown" -> new Key("ArrowDown", "ArrowDown", 40, null);
+            case "ArrowUp" -> new Key("ArrowUp", "ArrowUp", 38, null);
+            case "Home" -> new Key("Home", "Home", 36, null);
+            case "End" -> new Key("End", "End", 35, null);
+            default -> throw new IllegalArgumentException("no such key here: " + key);
+        };
+        var down = Json.object().put("type", k.text() == null ? "rawKeyDown" : "keyDown").put("key", k.key()).put("code", k.code())
+                .put("windowsVirtualKeyCode", k.keyCode()).put("nativeVirtualKeyCode", k.keyCode()).put("modifiers", shift ? 8 : 0);
+        if (k.text() != null) {
+            down.put("text", k.text()).put("unmodifiedText", k.text());
+        }
+        send("Input.dispatchKeyEvent", down);
+        send("Input.dispatchKeyEvent", Json.object().put("type", "keyUp").put("key", k.key()).put("code", k.code())
+                .put("windowsVirtualKeyCode", k.keyCode()).put("nativeVirtualKeyCode", k.keyCode()).put("modifiers", shift ? 8 : 0));
+    }
+
+    /** Types text into whatever has focus, as keyboard input. */
+    void typeText(String text) {
+        send("Input.insertText", Json.object().put("text", text));
+    }
+
+    /** The focused element, named by its data-testid, else its id, else its tag ("body" when focus was dropped). */
+    String focused() {
+        return eval("(() => { const e = document.activeElement; if (!e) return ''; return e.dataset.testid || e.id"
+                + " || e.tagName.toLowerCase(); })()").asText();
+    }
+
+    /** Presses Tab until focus reaches the element named {@code target} (see {@link #focused()}); fails after 60 presses. */
+    List<String> tabTo(String target) {
+        List<String> walk = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            press("Tab");
+            String now = focused();
+            walk.add(now);
+            if (now.equals(target)) {
+                return walk;
+            }
+        }
+        throw new AssertionError("Tab never reached " + target + "; it went " + walk);
+    }
+
+    /** The viewport's width in CSS pixels (a phone is 375, or 320 at the narrowest). */
+    void viewport(int width, int height) {
+        send("Emulation.setDeviceMetricsOverride", Json.object().put("width", width).put("height", height)
+                .put("deviceScaleFactor", 1).put("mobile", width < 700));
+    }
+
+    /** Emulates the operating system's light or dark colour scheme (prefers-color-scheme). */
+    void colorScheme(String scheme) {
+        var feature = Json.object().put("name", "prefers-color-scheme").put("value", scheme);
+        var params = Json.object();
+        params.putArray("features").add(feature);
+        send("Emulation.setEmulatedMedia", params);
+    }
+
+    /** How far the page is wider than its viewport (0: no sideways scrolling). */
+    int horizontalOverflow() {
+        return eval("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - document.documentElement.clientWidth").asInt();
+    }
+
     /** Waits until the text of a data-testid element contains {@code expected}. */
     void waitForText(String testId, String expected) {
         waitFor("'" + expected + "' in [data-testid=" + testId + "]", () -> text(testId).contains(expected));
@@ -209,12 +279,12 @@ final class Page {
         }
     }
 
-    /** A PNG of the whole page (not only the viewport). */
-    void screenshot(Path file) throws IOException {
+    /** A PNG of the whole page (not only the viewport), at most {@code maxHeight} CSS pixels from the top. */
+    void screenshot(Path file, int maxHeight) throws IOException {
         JsonNode size = send("Page.getLayoutMetrics", null).path("cssContentSize");
         var clip = Json.object().put("x", 0).put("y", 0)
                 .put("width", Math.ceil(size.path("width").asDouble()))
-                .put("height", Math.ceil(size.path("height").asDouble())).put("scale", 1);
+                .put("height", Math.min(maxHeight, Math.ceil(size.path("height").asDouble()))).put("scale", 1);
         var params = Json.object().put("format", "png").put("captureBeyondViewport", true);
         params.set("clip", clip);
         byte[] png = Base64.getDecoder().decode(send("Page.captureScreenshot", params).path("data").asText());
