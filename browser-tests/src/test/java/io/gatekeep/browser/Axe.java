@@ -1,17 +1,15 @@
 package io.gatekeep.browser;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gatekeep.testkit.ProjectFiles;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Deque's axe-core, the accessibility engine, run inside the page: WCAG 2.0, 2.1 and 2.2 A/AA rules and
@@ -28,39 +26,16 @@ final class Axe {
 
     /** axe.min.js, installed by {@code bin/ensure-axe-core} when missing; fails in CI, skips elsewhere when it cannot. */
     static synchronized String source() {
-        if (source != null) {
-            return source;
-        }
-        Path script = ProjectFiles.root().resolve("bin/ensure-axe-core");
-        String output;
-        int exit;
-        try {
-            Path out = Files.createTempFile("ensure-axe-core", ".log");
-            Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            if (!p.waitFor(10, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("bin/ensure-axe-core did not finish within 10 minutes");
+        if (source == null) {
+            Path file = new Prerequisite("axe-core", "bin/ensure-axe-core", "install Node.js and npm (Debian: sudo apt-get install npm)")
+                    .provide(false);
+            try {
+                source = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            exit = p.exitValue();
-            output = Files.readString(out, StandardCharsets.UTF_8).strip();
-            Files.deleteIfExists(out);
-            if (exit == 0) {
-                String[] lines = output.split("\n");
-                source = Files.readString(Path.of(lines[lines.length - 1].strip()), StandardCharsets.UTF_8);
-                return source;
-            }
-        } catch (IOException e) {
-            output = "cannot run " + script + ": " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
-        String message = "axe-core is needed for the accessibility checks and bin/ensure-axe-core could not provide it:\n" + output;
-        if (Chromium.inCi()) {
-            Assertions.fail(message);
-        }
-        Assumptions.abort(message + "\nSKIPPED on this machine (outside CI).");
-        throw new AssertionError("unreachable");
+        return source;
     }
 
     /** The violations axe finds in the page as it is now, one line each (rule, impact, where, why). */

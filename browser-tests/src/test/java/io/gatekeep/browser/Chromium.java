@@ -2,13 +2,9 @@ package io.gatekeep.browser;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.shared.Json;
-import io.gatekeep.testkit.ProjectFiles;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,49 +44,8 @@ final class Chromium implements AutoCloseable {
 
     /** The Chromium binary, installed by {@code bin/ensure-chromium} when missing; fails in CI, skips elsewhere. */
     static Path find() {
-        Path script = ProjectFiles.root().resolve("bin/ensure-chromium");
-        String output;
-        int exit;
-        try {
-            Path out = Files.createTempFile("ensure-chromium", ".log");
-            Process p = new ProcessBuilder("bash", script.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(out.toFile())
-                    .start();
-            if (!p.waitFor(10, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("bin/ensure-chromium did not finish within 10 minutes");
-            }
-            exit = p.exitValue();
-            output = Files.readString(out, StandardCharsets.UTF_8).strip();
-            Files.deleteIfExists(out);
-        } catch (IOException e) {
-            exit = -1;
-            output = "cannot run " + script + ": " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        if (exit == 0) {
-            String[] lines = output.split("\n");
-            Path chromium = Path.of(lines[lines.length - 1].strip());
-            if (Files.isExecutable(chromium)) {
-                return chromium;
-            }
-            output = output + "\n(" + chromium + " is not executable)";
-        }
-        String message = "Chromium is needed for the browser tests and bin/ensure-chromium could not provide it:\n" + output;
-        if (inCi()) {
-            Assertions.fail(message + "\nIn CI the browser tests must run: install Chromium (Debian: apt-get install chromium).");
-        }
-        Assumptions.abort(message + "\nThe browser tests are SKIPPED on this machine (outside CI). "
-                + "Install Chromium (sudo apt-get install chromium) to run them.");
-        throw new AssertionError("unreachable");
-    }
-
-    static boolean inCi() {
-        String ci = System.getenv("CI");
-        return ci != null && !ci.isBlank() && !ci.equalsIgnoreCase("false") && !ci.equals("0");
+        return new Prerequisite("Chromium", "bin/ensure-chromium", "install Chromium (Debian: sudo apt-get install chromium)")
+                .provide(true);
     }
 
     static Chromium launch(Path binary) throws IOException, InterruptedException {

@@ -427,6 +427,7 @@ class IdentityIntegrationsPageTest {
         page.waitForText("it-contact-problem", "Enter the email address of your IT contact.");
         assertEquals("it-contact-email", page.focused());
         assertEquals("true", page.attributes(testid("it-contact-email"), "aria-invalid").get(0));
+        Axe.check(page, "the IT contact field explaining a problem");
         page.typeText("it@initech.com");
         page.press("Enter");
         page.waitForText("status", "IT contact added.");
