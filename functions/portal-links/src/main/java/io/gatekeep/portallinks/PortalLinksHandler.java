@@ -168,8 +168,8 @@ public final class PortalLinksHandler implements RequestHandler<APIGatewayV2HTTP
         // Written before the link is handed out: if the audit entry cannot be written, the caller
         // gets a 500 and no link: every link a caller receives has its audit entry.
         audit(request, caller, organizationId, issuedAt, AUDIT_ISSUED,
-                "Admin Portal link issued: intent " + intent.wireName() + ", action " + action.wireName()
-                        + ", expires " + Times.iso(expiresAt) + ".");
+                "Admin Portal link issued " + purpose(intent.wireName(), action.wireName()) + "; it expires at "
+                        + CLOCK_TIME.format(expiresAt) + " UTC.");
         LOG.info("portal link issued: intent {}, action {}", intent.wireName(), action.wireName());
         return HttpResponses.created(new PortalLink(link, intent.wireName(), organizationId, Times.iso(expiresAt),
                 action.wireName()));
@@ -182,7 +182,7 @@ public final class PortalLinksHandler implements RequestHandler<APIGatewayV2HTTP
                 failure.kind(), failure.status(), failure.workosRequestId());
         try {
             audit(request, caller, organizationId, clock.instant(), AUDIT_FAILED,
-                    "Admin Portal link not issued: intent " + intent.wireName() + ", " + failure.summary() + ".");
+                    "Admin Portal link " + purpose(intent.wireName(), null) + " not issued: " + failure.summary() + ".");
         } catch (RuntimeException auditFailure) {
             // The caller's answer is WorkOS's failure either way; the log keeps the gap visible.
             LOG.error("audit entry for a failed portal link not written: {}", auditFailure.getClass().getName());
@@ -225,6 +225,34 @@ public final class PortalLinksHandler implements RequestHandler<APIGatewayV2HTTP
                 default -> "WorkOS's answer could not be read";
             };
         }
+    }
+
+    static final java.time.format.DateTimeFormatter CLOCK_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * What a link was for, in the words of the page's buttons, for the audit log a person reads
+     * ("Admin Portal link issued to continue SSO setup"); {@code action} may be null (not known).
+     */
+    static String purpose(String intent, String action) {
+        String step = action == null ? "" : action;
+        return switch (intent) {
+            case "sso" -> switch (step) {
+                case "configure" -> "to configure SSO";
+                case "continue" -> "to continue SSO setup";
+                default -> "for Single Sign-On";
+            };
+            case "dsync" -> switch (step) {
+                case "configure" -> "to connect a directory provider";
+                case "continue" -> "to continue Directory Sync setup";
+                default -> "for Directory Sync";
+            };
+            case "domain_verification" -> "to verify a domain";
+            case "certificate_renewal" -> "to renew the SAML certificate";
+            case "audit_logs" -> "for audit logs";
+            case "log_streams" -> "for log streams";
+            default -> "for " + intent.replace('_', ' ');
+        };
     }
 
     private void audit(HttpRequest request, Caller caller, String organizationId, Instant at, String type, String summary) {

@@ -260,11 +260,29 @@ class PortalLinksHandlerTest {
         assertEquals(NOW, entry.occurredAt());
         assertEquals(requestId, entry.requestId());
         assertEquals(AuditEntry.Source.GATEKEEP, entry.source());
-        assertTrue(entry.summary().contains("sso"), entry.summary());
+        // Written for a person: what the link was for and when it expires, not the wire names.
+        assertTrue(entry.summary().matches("Admin Portal link issued (to configure SSO|to continue SSO setup|for Single Sign-On);"
+                + " it expires at \\d\\d:\\d\\d:\\d\\d UTC\\."), entry.summary());
+        assertTrue(entry.summary().contains(PortalLinksHandler.CLOCK_TIME.format(NOW.plus(PortalLinksHandler.LINK_LIFETIME))),
+                entry.summary());
 
         // The link is stored nowhere: not in the audit entry, not in any item.
         String token = link.substring(link.lastIndexOf('/') + 1);
         assertFalse(allStoredText().contains(token), "the link must never be stored");
+    }
+
+    /** The audit log says what a link was for in the words of the page's buttons, never the wire names. */
+    @Test
+    void theAuditSummarySaysWhatTheLinkWasFor() {
+        assertEquals("to continue SSO setup", PortalLinksHandler.purpose("sso", "continue"));
+        assertEquals("to configure SSO", PortalLinksHandler.purpose("sso", "configure"));
+        assertEquals("for Single Sign-On", PortalLinksHandler.purpose("sso", null));
+        assertEquals("to connect a directory provider", PortalLinksHandler.purpose("dsync", "configure"));
+        assertEquals("to verify a domain", PortalLinksHandler.purpose("domain_verification", "configure"));
+        assertEquals("to renew the SAML certificate", PortalLinksHandler.purpose("certificate_renewal", "continue"));
+        for (Intent intent : Intent.values()) {
+            assertFalse(PortalLinksHandler.purpose(intent.wireName(), null).contains("_"), intent.wireName());
+        }
     }
 
     @Test
