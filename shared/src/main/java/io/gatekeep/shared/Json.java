@@ -15,10 +15,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public final class Json {
     /**
      * Strict on input: duplicate keys are an error (a signed body with two "event" keys must not be
-     * read two ways), nesting is bounded, and numbers/strings have sane limits.
+     * read two ways), so is anything after the document ({@code {"sso":true}garbage}, or two
+     * concatenated events: a reader that stops at the first value acts on half of what was sent),
+     * nesting is bounded, and numbers/strings have sane limits.
      */
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .serializationInclusion(JsonInclude.Include.ALWAYS)
@@ -44,6 +47,30 @@ public final class Json {
             return node;
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("malformed JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * The one reading path of every body Gatekeep acts on (API routes, operator events, the
+     * webhook): exactly one JSON object, no duplicate key, nothing after it. Anything else is an
+     * {@link IllegalArgumentException}, which each caller answers as 400 {@code invalid_request}
+     * (or the operator's {@code invalid_event}) before anything is written.
+     */
+    public static ObjectNode parseObject(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("empty JSON document");
+        }
+        JsonNode node = parse(text);
+        if (!(node instanceof ObjectNode object)) {
+            throw new NotAnObject();
+        }
+        return object;
+    }
+
+    /** Valid JSON, but not an object ({@code []}, {@code "x"}, {@code 1}, {@code null}). */
+    public static final class NotAnObject extends IllegalArgumentException {
+        NotAnObject() {
+            super("the JSON document is not an object");
         }
     }
 

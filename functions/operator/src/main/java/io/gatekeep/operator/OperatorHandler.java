@@ -68,9 +68,11 @@ public final class OperatorHandler implements RequestStreamHandler {
             }
             JsonNode event;
             try {
-                event = Json.parse(new String(bytes, StandardCharsets.UTF_8));
+                event = Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
+            } catch (Json.NotAnObject e) {
+                throw OperatorError.invalid("The event must be a JSON object such as {\"action\": \"reconcile\", ...}.");
             } catch (IllegalArgumentException e) {
-                throw OperatorError.invalid("The event is not JSON.");
+                throw OperatorError.invalid("The event is not JSON, or not only one JSON object (no duplicate keys, nothing after it).");
             }
             JsonNode actionNode = event.isObject() ? event.get("action") : null;
             action = actionNode != null && actionNode.isTextual() ? actionNode.asText() : null;

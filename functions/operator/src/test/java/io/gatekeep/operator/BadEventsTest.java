@@ -35,6 +35,11 @@ class BadEventsTest {
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
             "not JSON                    | {action: onboard                                                       | invalid_request | not JSON",
             "an array                    | [1, 2]                                                                 | invalid_request | action",
+            "trailing data               | {\"action\": \"reconcile\", \"organizationId\": \"org_1\"}garbage  | invalid_request | not JSON",
+            "two events                  | {\"action\": \"replay\"} {\"action\": \"onboard\", \"name\": \"A\"} | invalid_request | not JSON",
+            "a stray bracket             | {\"action\": \"replay\"}}                                          | invalid_request | not JSON",
+            "a duplicate key             | {\"action\": \"replay\", \"action\": \"onboard\", \"name\": \"A\"} | invalid_request | not JSON",
+            "a string                    | \"onboard\"                                                          | invalid_request | action",
             "no action                   | {\"name\": \"Acme\"}                                                   | invalid_request | action",
             "unknown action              | {\"action\": \"rebuild\"}                                              | unknown_action  | rebuild",
             "action not a string         | {\"action\": 3}                                                        | invalid_request | action",

@@ -265,7 +265,10 @@ class OrgSettingsHandlerTest {
         return Stream.of(
                 Arguments.of("owner", 200),
                 Arguments.of("admin", 200),
-                Arguments.of("Admin", 200),
+                Arguments.of("Admin", 403),
+                Arguments.of(" admin", 403),
+                Arguments.of("owner\u0000", 403),
+                Arguments.of("\u001fadmin", 403),
                 Arguments.of("member", 403),
                 Arguments.of("billing", 403),
                 Arguments.of(null, 403));

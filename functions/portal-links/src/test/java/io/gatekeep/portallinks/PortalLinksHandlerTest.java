@@ -532,7 +532,10 @@ class PortalLinksHandlerTest {
         return Stream.of(
                 Arguments.of("owner", 201),
                 Arguments.of("admin", 201),
-                Arguments.of("OWNER", 201),
+                Arguments.of("OWNER", 403),
+                Arguments.of(" owner", 403),
+                Arguments.of("owner\u0000", 403),
+                Arguments.of("\u001fadmin", 403),
                 Arguments.of("member", 403),
                 Arguments.of("viewer", 403),
                 Arguments.of(null, 403));

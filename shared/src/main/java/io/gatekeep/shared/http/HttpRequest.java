@@ -100,7 +100,10 @@ public record HttpRequest(
         return limit;
     }
 
-    /** The body as a JSON object; anything else is a 400 {@code invalid_request}. */
+    /**
+     * The body as a JSON object, read by {@link Json#parseObject}: malformed JSON, a duplicate key,
+     * anything after the object, or a document that is not an object is a 400 {@code invalid_request}.
+     */
     public JsonNode jsonBody() {
         if (body == null || body.isBlank()) {
             throw ApiException.invalidRequest("A JSON object body is required.");
@@ -108,15 +111,12 @@ public record HttpRequest(
         if (body.length() > MAX_BODY_BYTES) {
             throw new ApiException(413, "payload_too_large", "The body is larger than 1 MiB.");
         }
-        JsonNode node;
         try {
-            node = Json.parse(body);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalidRequest("The body is not valid JSON.");
-        }
-        if (!node.isObject()) {
+            return Json.parseObject(body);
+        } catch (Json.NotAnObject e) {
             throw ApiException.invalidRequest("The body must be a JSON object.");
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidRequest("The body is not valid JSON: one object, no duplicate keys, nothing after it.");
         }
-        return node;
     }
 }

@@ -27,7 +27,7 @@ public record WorkOsEvent(String id, String name, Instant createdAt, JsonNode da
 
     /** Reads an event from its JSON text; {@link IllegalArgumentException} for anything that is not one. */
     public static WorkOsEvent parse(String json) {
-        return of(Json.parse(json));
+        return of(Json.parseObject(json)); // the one strict path: no trailing event, no duplicate key
     }
 
     /** Reads an event from a parsed JSON object (e.g. one item of an Events API page). */
