@@ -5,6 +5,7 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -113,6 +114,11 @@ public record SamTemplate(Map<String, Object> document, List<Function> functions
                             .projectionType((String) ((Map<String, Object>) g.get("Projection")).get("ProjectionType"))
                             .build())
                     .build()).toList());
+        }
+        var stream = (Map<String, Object>) tableProperties.get("StreamSpecification");
+        if (stream != null) {
+            builder.streamSpecification(StreamSpecification.builder().streamEnabled(true)
+                    .streamViewType((String) stream.get("StreamViewType")).build());
         }
         return builder.build();
     }

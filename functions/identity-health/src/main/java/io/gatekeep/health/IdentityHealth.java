@@ -1,6 +1,8 @@
 package io.gatekeep.health;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatekeep.shared.Times;
+import io.gatekeep.shared.attention.Notice;
 import io.gatekeep.shared.guide.Guide;
 import io.gatekeep.shared.guide.NextStep;
 import io.gatekeep.shared.guide.NextSteps;
@@ -19,7 +21,9 @@ import java.util.Objects;
 
 /**
  * Connection health as the dashboard shows it (openapi.yaml, GET .../identity-health), computed
- * from one read of the organization's partition. Field names are the wire names.
+ * from one read of the organization's partition. Field names are the wire names. {@code attention}:
+ * the open attention items (expiring certificates, broken directories, stalled setup, failing
+ * sign-ins), oldest first, as the notices function keeps them in the same partition.
  */
 public record IdentityHealth(
         String organizationId,
@@ -28,6 +32,7 @@ public record IdentityHealth(
         DirectorySync directorySync,
         int itContacts,
         Plan plan,
+        List<ObjectNode> attention,
         String asOf) {
 
     /** WorkOS alerts on SAML certificates that expire within 90 days; so does the dashboard. */
@@ -116,7 +121,8 @@ public record IdentityHealth(
                 nextSteps.directorySync());
 
         return new IdentityHealth(organization.id(), domains(view), sso, directorySync,
-                organization.itContacts().size(), new Plan(organization.planSso()), Times.iso(now));
+                organization.itContacts().size(), new Plan(organization.planSso()),
+                view.openAttention().stream().map(Notice::itemJson).toList(), Times.iso(now));
     }
 
     private static Domains domains(OrganizationView view) {

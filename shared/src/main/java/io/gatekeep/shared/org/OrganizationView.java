@@ -1,5 +1,6 @@
 package io.gatekeep.shared.org;
 
+import io.gatekeep.shared.attention.AttentionItem;
 import io.gatekeep.shared.projection.RoleMapping;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
@@ -24,7 +25,14 @@ public record OrganizationView(
         List<Domain> domains,
         List<Connection> connections,
         List<Directory> directories,
-        RoleMapping roleMapping) {
+        RoleMapping roleMapping,
+        List<AttentionItem> attention) {
+
+    /** Without attention items (open or resolved: see {@link #openAttention}). */
+    public OrganizationView(Organization organization, List<Domain> domains, List<Connection> connections,
+                            List<Directory> directories, RoleMapping roleMapping) {
+        this(organization, domains, connections, directories, roleMapping, List.of());
+    }
 
     /** Without a stored role mapping (every directory user is a member). */
     public OrganizationView(Organization organization, List<Domain> domains, List<Connection> connections,
@@ -71,6 +79,7 @@ public record OrganizationView(
         List<Connection> connections = new ArrayList<>();
         List<Directory> directories = new ArrayList<>();
         RoleMapping roleMapping = RoleMapping.NONE;
+        List<AttentionItem> attention = new ArrayList<>();
         Map<String, AttributeValue> startKey = null;
         do {
             QueryResponse page = dynamo.query(QueryRequest.builder()
@@ -90,6 +99,8 @@ public record OrganizationView(
                     organization = new Organization(organizationId, Attr.str(item, "name"),
                             Attr.strList(item, "itContacts"), Attr.flag(item, "planSso"),
                             Attr.str(item, "createdAt"), Attr.str(item, "updatedAt"), Attr.str(item, "eventsCursor"));
+                } else if (sk.startsWith(Keys.ATTENTION_PREFIX)) {
+                    attention.add(AttentionItem.fromItem(organizationId, item));
                 } else if (sk.startsWith(Keys.DOMAIN_PREFIX)) {
                     domains.add(new Domain(sk.substring(Keys.DOMAIN_PREFIX.length()), Attr.str(item, "domain"),
                             Attr.str(item, "state"), Attr.str(item, "verificationStrategy"), Attr.str(item, "updatedAt")));
@@ -120,7 +131,7 @@ public record OrganizationView(
         connections.sort(byCreated.thenComparing(Connection::id));
         directories.sort(Comparator.comparing((Directory d) -> d.createdAt() == null ? "" : d.createdAt()).thenComparing(Directory::id));
         return Optional.of(new OrganizationView(organization, List.copyOf(domains), List.copyOf(connections),
-                List.copyOf(directories), roleMapping));
+                List.copyOf(directories), roleMapping, List.copyOf(attention)));
     }
 
     /** A directory item's role counters ({@code roleCount#<role>}). */
@@ -149,6 +160,11 @@ public record OrganizationView(
             d.roleCounts().forEach((role, n) -> stored.merge(role, n, Long::sum));
         }
         return roleMapping.counts(users, stored);
+    }
+
+    /** The open attention items, oldest first. */
+    public List<AttentionItem> openAttention() {
+        return AttentionItem.openOnes(attention);
     }
 
     public boolean hasVerifiedDomain() {

@@ -15,6 +15,8 @@ package io.gatekeep.shared.table;
  * directory group       DIR#{directoryId}       GROUP#{groupId}
  * group membership      DIR#{directoryId}       MEMBER#{userId}#{groupId}
  * role mapping          ORG#{orgId}             ROLEMAP                (directory group -> product role, default role)
+ * attention item        ORG#{orgId}             ATTN#{kind}#{subjectId} (open/resolved; health lists the open ones)
+ * notice (outbox)       OUTBOX                  {occurredAt}#{noticeId} (until delivered to EventBridge and SES)
  * role job              ROLEJOB                 {orgId}                (users to re-derive: mapping changed, group or directory deleted)
  * processed event       EVENT#{eventId}         EVENT                  (ttl: after WorkOS's retry window)
  * audit entry           AUDIT#{orgId}           {occurredAt}#{entryId} (gsi1: AUDIT#{orgId}#{category})
@@ -44,6 +46,8 @@ public final class Keys {
     public static final String DEAD_LETTER_PK = "DEADLETTER";
     public static final String ROLE_MAP_SK = "ROLEMAP";
     public static final String ROLE_JOB_PK = "ROLEJOB";
+    public static final String OUTBOX_PK = "OUTBOX";
+    public static final String ATTENTION_PREFIX = "ATTN#";
 
     public static final String DOMAIN_PREFIX = "DOMAIN#";
     public static final String CONNECTION_PREFIX = "CONN#";
@@ -84,6 +88,15 @@ public final class Keys {
 
     public static String memberSk(String userId, String groupId) {
         return MEMBER_PREFIX + userId + "#" + groupId;
+    }
+
+    /** An attention item: {@code {kind}#{subjectId}} ({@link io.gatekeep.shared.attention.Condition#key()}). */
+    public static String attentionSk(String key) {
+        return ATTENTION_PREFIX + key;
+    }
+
+    public static String outboxSk(String occurredAtIso, String noticeId) {
+        return occurredAtIso + "#" + noticeId;
     }
 
     public static String eventPk(String eventId) {

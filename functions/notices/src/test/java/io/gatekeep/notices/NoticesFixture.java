@@ -1,0 +1,234 @@
+package io.gatekeep.notices;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatekeep.emulator.EmulatorControl;
+import io.gatekeep.emulator.StoredEvent;
+import io.gatekeep.emulator.WorkOsEmulator;
+import io.gatekeep.shared.Json;
+import io.gatekeep.shared.config.Config;
+import io.gatekeep.shared.projection.Projection;
+import io.gatekeep.shared.projection.WorkOsEvent;
+import io.gatekeep.shared.table.Attr;
+import io.gatekeep.shared.table.Keys;
+import io.gatekeep.testkit.LocalDynamo;
+import io.gatekeep.testkit.MotoServer;
+import io.gatekeep.testkit.SamTemplate;
+import io.gatekeep.testkit.StreamPump;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The real parts around the notices function: the WorkOS emulator (its events applied through the
+ * shared projection, as the webhook function does; its API objects upserted for what WorkOS never
+ * announces, as the sweep does), DynamoDB Local with the template's table and its stream pumped into
+ * the handler as Lambda would, and moto in server mode for EventBridge (a rule on the bus targets an
+ * SQS queue the test reads) and SES (its sent messages read back from moto's API). Every clock is the
+ * emulator's, so moving it forward moves WorkOS and Gatekeep together.
+ */
+final class NoticesFixture implements AutoCloseable {
+    static final String SENDER = "identity@gatekeep.test";
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    final MotoServer moto;
+    final WorkOsEmulator emulator;
+    final EmulatorControl control;
+    final DynamoDbClient dynamo;
+    final String table;
+    final Clock clock;
+    final Projection projection;
+    final StreamPump pump;
+    final String bus;
+    final String template;
+    final EventBridgeClient events;
+    final SesClient ses;
+    final SqsClient sqs;
+    final String queueUrl;
+    NoticesHandler handler;
+    private int eventsApplied;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    NoticesFixture(MotoServer moto) {
+        this.moto = moto;
+        System.setProperty("aws.region", LocalDynamo.REGION);
+        System.setProperty("aws.accessKeyId", "testing");
+        System.setProperty("aws.secretAccessKey", "testing");
+        emulator = WorkOsEmulator.start(0);
+        control = emulator.control();
+        clock = new Clock() {
+            @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+            @Override public Clock withZone(ZoneId zone) { return this; }
+            @Override public Instant instant() { return control.now(); }
+        };
+        LocalDynamo local = LocalDynamo.shared();
+        dynamo = local.client();
+        table = local.createTable();
+        projection = new Projection(dynamo, table, clock);
+        pump = new StreamPump(local, table, 100);
+
+        int n = NAMES.incrementAndGet();
+        bus = "gatekeep-test-" + n + "-identity-notices";
+        template = "gatekeep-test-" + n + "-identity-attention";
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+        events = EventBridgeClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+        ses = SesClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+        sqs = SqsClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+
+        // The bus and an SQS queue behind a rule, as a product would route the notices.
+        events.createEventBus(b -> b.name(bus));
+        queueUrl = sqs.createQueue(b -> b.queueName("notices-" + n)).queueUrl();
+        String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        events.putRule(b -> b.name("all-notices").eventBusName(bus).eventPattern("{\"source\": [\"gatekeep.identity\"]}"));
+        events.putTargets(b -> b.rule("all-notices").eventBusName(bus).targets(t -> t.id("queue").arn(queueArn)));
+        // SES: the sender verified, the template exactly as template.yaml defines it.
+        ses.verifyEmailIdentity(b -> b.emailAddress(SENDER));
+        Map<String, Object> parts = templateParts();
+        ses.createTemplate(b -> b.template(t -> t.templateName(template).subjectPart((String) parts.get("SubjectPart"))
+                .textPart((String) parts.get("TextPart")).htmlPart((String) parts.get("HtmlPart"))));
+        handler = handler(bus);
+    }
+
+    /** The notices function as template.yaml configures it, with moto behind the standard endpoint overrides. */
+    NoticesHandler handler(String busName) {
+        Config config = new Config(Map.of(Config.TABLE_NAME, table,
+                Channels.NOTICE_BUS_NAME, busName,
+                Channels.NOTICE_EMAIL_ENABLED, "true",
+                Channels.NOTICE_EMAIL_SENDER, SENDER,
+                Channels.NOTICE_EMAIL_TEMPLATE, template,
+                Channels.AWS_ENDPOINT_URL_EVENTBRIDGE, moto.endpoint().toString(),
+                Channels.AWS_ENDPOINT_URL_SES, moto.endpoint().toString()));
+        return new NoticesHandler(config, dynamo, clock);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> templateParts() {
+        var resource = (Map<String, Object>) SamTemplate.load().resources().get("NoticeEmailTemplate");
+        var properties = (Map<String, Object>) resource.get("Properties");
+        return (Map<String, Object>) properties.get("Template");
+    }
+
+    /** Applies the emulator's new events (what the webhook function does), then lets the stream run. */
+    void sync() {
+        applyEvents();
+        drain();
+    }
+
+    /** The emulator's new events through the projection, without running the stream. */
+    void applyEvents() {
+        List<StoredEvent> all = control.events();
+        for (; eventsApplied < all.size(); eventsApplied++) {
+            projection.apply(WorkOsEvent.parse(all.get(eventsApplied).json()));
+        }
+    }
+
+    /** What the sweep does for a change WorkOS never announces: read the object from the API and upsert it. */
+    void refreshFromApi(String path) {
+        JsonNode object = get(path);
+        if (path.startsWith("/directories/")) {
+            projection.upsertDirectory(object);
+        } else if (path.startsWith("/connections/")) {
+            projection.upsertConnection(object);
+        } else {
+            projection.upsertDomain(object);
+        }
+        drain();
+    }
+
+    /** The stream into the function until nothing is left (a refresh's outbox writes are new records). */
+    int drain() {
+        int total = 0;
+        for (int taken; (taken = pump.drain(e -> handler.handleRequest(e, null))) > 0; ) {
+            total += taken;
+        }
+        return total;
+    }
+
+    /** The scheduled sweep's call for one organization (clock-driven conditions), then the stream. */
+    Map<String, Object> sweep(String organizationId) {
+        Map<String, Object> report = handler.handleRequest(Map.of("organizationId", organizationId), null);
+        drain();
+        return report;
+    }
+
+    void itContacts(String organizationId, List<String> contacts) {
+        dynamo.updateItem(b -> b.tableName(table).key(Attr.key(Keys.orgPk(organizationId), Keys.ORG_SK))
+                .updateExpression("SET itContacts = :c").expressionAttributeValues(Map.of(":c", Attr.strings(contacts))));
+        drain();
+    }
+
+    /** Every notice published on the bus since the last call, as the rule's queue received them (the EventBridge envelope). */
+    List<JsonNode> published() {
+        List<JsonNode> out = new ArrayList<>();
+        while (true) {
+            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0)).messages();
+            if (messages.isEmpty()) {
+                return out;
+            }
+            for (Message m : messages) {
+                out.add(Json.parse(m.body()));
+                sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+            }
+        }
+    }
+
+    /** Every templated email moto's SES accepted with this fixture's template. */
+    List<JsonNode> emails() {
+        List<JsonNode> out = new ArrayList<>();
+        JsonNode ses = Json.parse(moto.get("/moto-api/data.json")).path("ses");
+        for (JsonNode message : ses.path("TemplateMessage")) {
+            if (template.equals(message.path("template").asText())) {
+                out.add(message);
+            }
+        }
+        return out;
+    }
+
+    private JsonNode get(String path) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + path))
+                    .header("Authorization", "Bearer " + emulator.apiKey()).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET " + path + ": " + response.statusCode());
+            }
+            return Json.parse(response.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pump.close();
+        emulator.close();
+        events.close();
+        ses.close();
+        sqs.close();
+    }
+}

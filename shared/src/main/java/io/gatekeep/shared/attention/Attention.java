@@ -1,0 +1,183 @@
+package io.gatekeep.shared.attention;
+
+import io.gatekeep.shared.Ids;
+import io.gatekeep.shared.Times;
+import io.gatekeep.shared.attention.Notice.Transition;
+import io.gatekeep.shared.audit.AuditEntry;
+import io.gatekeep.shared.org.OrganizationView;
+import io.gatekeep.shared.projection.StoreUnavailableException;
+import io.gatekeep.shared.table.Attr;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Keeps an organization's attention items in step with its {@link Conditions}: opens an item when
+ * a condition starts to hold, updates it while it holds, reminds at the kind's cadence at most,
+ * resolves it when the condition is gone. Called where the facts arrive: by the notices function
+ * for every change of a connection, directory or domain item (the table's stream), and by the
+ * scheduled sweep with its clock (certificate stages, stalled setup, reminders).
+ *
+ * <p>Each transition is one TransactWriteItems: the attention item (on the condition that its
+ * version is the one read), and for a notice its outbox item and its audit entry. A transition and
+ * its notice are written together or not at all; two evaluations racing over the same facts write
+ * one of them, and the other's transaction is cancelled and dropped (the next evaluation starts
+ * again from what is stored). DynamoDB calls: one Query, then one transaction per transition.
+ */
+public final class Attention {
+    /** Resolved items are kept this long (then TTL), so a quick reopening is recognised as one. */
+    public static final Duration RESOLVED_TTL = Duration.ofDays(30);
+    public static final String AUDIT_ACTOR = "gatekeep";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+
+    public Attention(DynamoDbClient dynamo, String table, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.clock = clock;
+    }
+
+    /** What one refresh did: its notices (in the outbox now) and its quiet updates. */
+    public record Result(List<Notice> notices, int updated, int lostRaces) {}
+
+    /** Reads the organization's partition once and writes its transitions. An unknown organization changes nothing. */
+    public Result refresh(String organizationId) {
+        OrganizationView view;
+        try {
+            view = OrganizationView.load(dynamo, table, organizationId).orElse(null);
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("DynamoDB failed: " + e.getClass().getSimpleName(), e);
+        }
+        if (view == null) {
+            return new Result(List.of(), 0, 0);
+        }
+        return write(view, plan(view, Conditions.of(view, clock.instant()), clock.instant()));
+    }
+
+    /** A transition: the item as it was (null: never stored), as it will be, and the notice it sends (if any). */
+    public record Step(AttentionItem before, AttentionItem after, Transition notice) {}
+
+    /** The transitions that take the stored items to the conditions that hold at {@code now}. Pure. */
+    public static List<Step> plan(OrganizationView view, List<Condition> conditions, Instant now) {
+        String at = Times.iso(now);
+        String organizationId = view.organization().id();
+        Map<String, AttentionItem> stored = new HashMap<>();
+        view.attention().forEach(item -> stored.put(item.key(), item));
+        List<Step> steps = new ArrayList<>();
+        Set<String> holding = new HashSet<>();
+        for (Condition c : conditions) {
+            holding.add(c.key());
+            AttentionItem before = stored.get(c.key());
+            long version = before == null ? 1 : before.version() + 1;
+            if (before == null || !before.open()) {
+                steps.add(new Step(before, new AttentionItem(organizationId, c.kind(), c.subjectType(), c.subjectId(),
+                        c.subjectName(), AttentionItem.OPEN, c.stage(), c.title(), c.facts(), c.nextStep(), at, at, null,
+                        at, c.stage(), (before == null ? 0 : before.notices()) + 1, version), Transition.OPENED));
+                continue;
+            }
+            boolean remind = reminderDue(before, c, now);
+            boolean changed = !Objects.equals(before.stage(), c.stage()) || !Objects.equals(before.title(), c.title())
+                    || !before.facts().equals(c.facts()) || !Objects.equals(before.nextStep(), c.nextStep())
+                    || !Objects.equals(before.subjectName(), c.subjectName());
+            if (!remind && !changed) {
+                continue;
+            }
+            steps.add(new Step(before, new AttentionItem(organizationId, c.kind(), c.subjectType(), c.subjectId(),
+                    c.subjectName(), AttentionItem.OPEN, c.stage(), c.title(), c.facts(), c.nextStep(), before.openedAt(), at,
+                    null, remind ? at : before.lastNoticeAt(), remind ? c.stage() : before.lastNoticeStage(),
+                    before.notices() + (remind ? 1 : 0), version), remind ? Transition.REMINDER : null));
+        }
+        for (AttentionItem before : view.attention()) {
+            if (before.open() && !holding.contains(before.key())) {
+                steps.add(new Step(before, new AttentionItem(organizationId, before.kind(), before.subjectType(),
+                        before.subjectId(), before.subjectName(), AttentionItem.RESOLVED, before.stage(), before.title(),
+                        before.facts(), before.nextStep(), before.openedAt(), at, at, at, before.stage(),
+                        before.notices() + 1, before.version() + 1), Transition.RESOLVED));
+            }
+        }
+        return steps;
+    }
+
+    /**
+     * Certificates: when the condition reaches a stage of {@link AttentionKind#CERTIFICATE_REMINDER_STAGES}
+     * later than the one last noticed (30, 7, 1 days: once each). The rest: once per the kind's cadence.
+     */
+    static boolean reminderDue(AttentionItem item, Condition now, Instant at) {
+        if (item.kind() == AttentionKind.CERTIFICATE_EXPIRING) {
+            List<String> stages = AttentionKind.CERTIFICATE_STAGES;
+            return AttentionKind.CERTIFICATE_REMINDER_STAGES.contains(now.stage())
+                    && stages.indexOf(now.stage()) > stages.indexOf(item.lastNoticeStage());
+        }
+        Instant last = Times.parseOrNull(item.lastNoticeAt());
+        return last == null || !last.plus(item.kind().reminderEvery()).isAfter(at);
+    }
+
+    private Result write(OrganizationView view, List<Step> steps) {
+        List<Notice> notices = new ArrayList<>();
+        int updated = 0;
+        int lost = 0;
+        for (Step step : steps) {
+            AttentionItem after = step.after();
+            Long ttl = after.open() ? null : Times.parseOrNull(after.resolvedAt()).plus(RESOLVED_TTL).getEpochSecond();
+            Put.Builder item = Put.builder().tableName(table).item(after.toItem(ttl));
+            if (step.before() == null) {
+                item.conditionExpression("attribute_not_exists(pk)");
+            } else {
+                item.conditionExpression("#v = :v").expressionAttributeNames(Map.of("#v", "version"))
+                        .expressionAttributeValues(Map.of(":v", Attr.n(step.before().version())));
+            }
+            List<TransactWriteItem> items = new ArrayList<>();
+            items.add(TransactWriteItem.builder().put(item.build()).build());
+            Notice notice = null;
+            if (step.notice() != null) {
+                notice = new Notice(Notice.noticeId(after), step.notice(), after.updatedAt(), view.organization().name(),
+                        view.organization().itContacts(), after, null, null);
+                items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(notice.toItem())
+                        .conditionExpression("attribute_not_exists(pk)").build()).build());
+                items.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
+                        .item(audit(notice).toItem()).build()).build());
+            }
+            try {
+                dynamo.transactWriteItems(b -> b.transactItems(items));
+            } catch (TransactionCanceledException raced) {
+                lost++; // another evaluation wrote this item first: it sent what was due
+                continue;
+            } catch (SdkException e) {
+                throw new StoreUnavailableException("DynamoDB failed: " + e.getClass().getSimpleName(), e);
+            }
+            if (notice != null) {
+                notices.add(notice);
+            } else {
+                updated++;
+            }
+        }
+        return new Result(List.copyOf(notices), updated, lost);
+    }
+
+    /** The audit log's line for a notice: the title (names, dates, counts), never a link or a secret. */
+    static AuditEntry audit(Notice notice) {
+        Instant at = Instant.parse(notice.occurredAt());
+        String summary = switch (notice.transition()) {
+            case OPENED -> "Needs attention: " + notice.item().title();
+            case REMINDER -> "Reminder: " + notice.item().title();
+            case RESOLVED -> "Resolved: " + notice.item().title();
+        };
+        return new AuditEntry(notice.item().organizationId(), Ids.newId("audit", at), "attention." + notice.transition().wire(),
+                at, AUDIT_ACTOR, summary, AuditEntry.Source.GATEKEEP, notice.noticeId());
+    }
+}
