@@ -45,6 +45,7 @@ public final class LocalRunner {
             stopped.countDown();
         }, "gatekeep-local-shutdown"));
         system.printBanner(System.out);
+        system.startNotices(System.out);
         stopped.await();
     }
 

@@ -163,7 +163,8 @@ public final class LocalSystem implements AutoCloseable {
 
         // 3. The functions of template.yaml, with the environment the template gives them.
         templateProblems = TemplateCheck.problems(settings.projectRoot().resolve("template.yaml"), settings.projectRoot());
-        var environment = new FunctionEnvironment(parameters(), Map.of(template.tableLogicalId(), settings.tableName()),
+        var environment = new FunctionEnvironment(parameters(), Map.of(template.tableLogicalId(), settings.tableName(),
+                "NoticeBus", "gatekeep-local-identity-notices"),
                 Map.of("WORKOS_API_KEY", emulator.apiKey(),
                         "WORKOS_WEBHOOK_SECRET", webhookSecret,
                         "CURSOR_KEY", state.getProperty("cursorKey")),
@@ -240,6 +241,8 @@ public final class LocalSystem implements AutoCloseable {
         p.put("PortalRedirectAllowedHosts", settings.portalRedirectAllowedHosts());
         p.put("LogLevel", settings.logLevel());
         p.put("AlarmEmail", "");
+        p.put("NoticeEmailEnabled", "false"); // startNotices turns it on with moto's SES
+        p.put("NoticeEmailSender", "");
         return p;
     }
 
@@ -347,6 +350,16 @@ public final class LocalSystem implements AutoCloseable {
                 : "partly loaded (" + accepted + " of " + events.size() + " accepted, statuses " + statuses
                   + "); all are pushed again at the next start";
         return new DemoLoad(false, events.size(), accepted, statuses, note, millis);
+    }
+
+    /**
+     * Runs the notices function as Lambda would (the table's stream, its schedule) against moto's
+     * EventBridge and SES when moto is installed, printing each notice: {@code bin/run-local} does this;
+     * the in-process tests leave it off so that nothing writes behind their backs.
+     */
+    public void startNotices(PrintStream out) {
+        functions.get(LocalNotices.FUNCTION).filter(LambdaFunctions.Deployed::available).ifPresent(f ->
+                running.add(LocalNotices.start(dynamo, dynamoClient, settings.tableName(), f, out)));
     }
 
     public URI apiUrl() {

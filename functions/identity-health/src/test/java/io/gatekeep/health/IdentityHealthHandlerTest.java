@@ -82,7 +82,8 @@ class IdentityHealthHandlerTest {
 
         JsonNode body = ok(get(org, "admin"));
 
-        assertEquals(Set.of("organizationId", "domains", "sso", "directorySync", "itContacts", "plan", "asOf"), fields(body));
+        assertEquals(Set.of("organizationId", "domains", "sso", "directorySync", "itContacts", "plan", "attention", "asOf"), fields(body));
+        assertEquals(0, body.get("attention").size(), "nothing needs attention");
         assertEquals(org, body.get("organizationId").asText());
         assertEquals(Set.of("verified", "pending", "gate"), fields(body.get("domains")));
         assertEquals("closed", body.at("/domains/gate").asText());
@@ -352,6 +353,33 @@ class IdentityHealthHandlerTest {
         assertEquals("2026-06-01T11:55:00.000Z", linked.get("lastSync").asText());
         assertEquals(42, linked.get("users").asLong());
         assertEquals(5, linked.get("groups").asLong());
+    }
+
+    @Test
+    void openAttentionItemsAreListedFromTheSameQuery() {
+        seed.organization(org, List.of("it@acme.test"), true);
+        seed.directory(org, "directory_1", "Entra SCIM", "azure scim v2.0", "invalid_credentials", "2026-05-01T00:00:00.000Z",
+                "2026-05-20T00:00:00.000Z", 10, 2);
+        seed.connection(org, "conn_1", "Okta", "OktaSAML", "draft", "2026-05-01T00:00:00.000Z");
+        // what the notices function does when these items change (the table's stream) and the sweep with its clock
+        new io.gatekeep.shared.attention.Attention(seedClient, table, Clock.fixed(NOW, ZoneOffset.UTC)).refresh(org);
+        COUNTER.reset();
+        JsonNode attention = ok(get(org, "member")).get("attention");
+        assertEquals(1, COUNTER.total(), "health must take exactly one DynamoDB request, took " + COUNTER.operations());
+        assertEquals(2, attention.size(), attention.toString());
+        Map<String, JsonNode> byKind = new java.util.HashMap<>();
+        attention.forEach(item -> byKind.put(item.get("kind").asText(), item));
+        JsonNode directory = byKind.get("directory_broken");
+        assertEquals("open", directory.get("state").asText());
+        assertEquals("invalid_credentials", directory.get("stage").asText());
+        assertEquals(Set.of("type", "id", "name"), fields(directory.get("subject")));
+        assertEquals("directory_1", directory.at("/subject/id").asText());
+        assertEquals("SCIM 401 Unauthorized", directory.at("/nextStep/problem").asText());
+        assertEquals("dsync", directory.at("/nextStep/portalIntent").asText());
+        JsonNode stalled = byKind.get("setup_stalled");
+        assertEquals("conn_1", stalled.at("/subject/id").asText());
+        assertEquals("draft", stalled.get("stage").asText());
+        assertEquals("2026-06-01T12:00:00.000Z", stalled.get("openedAt").asText());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.gatekeep.notices;
 
 import io.gatekeep.shared.config.Config;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.ses.SesClient;
 
@@ -22,15 +23,19 @@ record Channels(EventBridgeClient eventBridge, String busName, Optional<Email> e
     static final String NOTICE_EMAIL_TEMPLATE = "NOTICE_EMAIL_TEMPLATE";
     static final String AWS_ENDPOINT_URL_EVENTBRIDGE = "AWS_ENDPOINT_URL_EVENTBRIDGE";
     static final String AWS_ENDPOINT_URL_SES = "AWS_ENDPOINT_URL_SES";
+    /** Lambda sets it; the local runner passes it in the configuration (the SDK's chain also reads it from the environment). */
+    static final String AWS_REGION = "AWS_REGION";
 
     record Email(SesClient ses, String sender, String template) {}
 
     static Channels of(Config config) {
         var bridge = EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create());
+        config.get(AWS_REGION).ifPresent(region -> bridge.region(Region.of(region)));
         config.get(AWS_ENDPOINT_URL_EVENTBRIDGE).ifPresent(url -> bridge.endpointOverride(URI.create(url)));
         Optional<Email> email = Optional.empty();
         if (config.get(NOTICE_EMAIL_ENABLED).map(Boolean::parseBoolean).orElse(false)) {
             var ses = SesClient.builder().httpClient(UrlConnectionHttpClient.create());
+            config.get(AWS_REGION).ifPresent(region -> ses.region(Region.of(region)));
             config.get(AWS_ENDPOINT_URL_SES).ifPresent(url -> ses.endpointOverride(URI.create(url)));
             email = Optional.of(new Email(ses.build(), config.require(NOTICE_EMAIL_SENDER), config.require(NOTICE_EMAIL_TEMPLATE)));
         }

@@ -12,18 +12,9 @@ import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
 import io.gatekeep.testkit.LocalDynamo;
 import io.gatekeep.testkit.MotoServer;
-import io.gatekeep.testkit.SamTemplate;
+import io.gatekeep.testkit.NoticeSinks;
 import io.gatekeep.testkit.StreamPump;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.ses.SesClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,7 +24,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,10 +50,7 @@ final class NoticesFixture implements AutoCloseable {
     final StreamPump pump;
     final String bus;
     final String template;
-    final EventBridgeClient events;
-    final SesClient ses;
-    final SqsClient sqs;
-    final String queueUrl;
+    final NoticeSinks sinks;
     NoticesHandler handler;
     private int eventsApplied;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -89,26 +76,7 @@ final class NoticesFixture implements AutoCloseable {
         int n = NAMES.incrementAndGet();
         bus = "gatekeep-test-" + n + "-identity-notices";
         template = "gatekeep-test-" + n + "-identity-attention";
-        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-        events = EventBridgeClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-        ses = SesClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-        sqs = SqsClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-
-        // The bus and an SQS queue behind a rule, as a product would route the notices.
-        events.createEventBus(b -> b.name(bus));
-        queueUrl = sqs.createQueue(b -> b.queueName("notices-" + n)).queueUrl();
-        String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
-        events.putRule(b -> b.name("all-notices").eventBusName(bus).eventPattern("{\"source\": [\"gatekeep.identity\"]}"));
-        events.putTargets(b -> b.rule("all-notices").eventBusName(bus).targets(t -> t.id("queue").arn(queueArn)));
-        // SES: the sender verified, the template exactly as template.yaml defines it.
-        ses.verifyEmailIdentity(b -> b.emailAddress(SENDER));
-        Map<String, Object> parts = templateParts();
-        ses.createTemplate(b -> b.template(t -> t.templateName(template).subjectPart((String) parts.get("SubjectPart"))
-                .textPart((String) parts.get("TextPart")).htmlPart((String) parts.get("HtmlPart"))));
+        sinks = new NoticeSinks(moto, bus, template, SENDER);
         handler = handler(bus);
     }
 
@@ -122,13 +90,6 @@ final class NoticesFixture implements AutoCloseable {
                 Channels.AWS_ENDPOINT_URL_EVENTBRIDGE, moto.endpoint().toString(),
                 Channels.AWS_ENDPOINT_URL_SES, moto.endpoint().toString()));
         return new NoticesHandler(config, dynamo, clock);
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> templateParts() {
-        var resource = (Map<String, Object>) SamTemplate.load().resources().get("NoticeEmailTemplate");
-        var properties = (Map<String, Object>) resource.get("Properties");
-        return (Map<String, Object>) properties.get("Template");
     }
 
     /** Applies the emulator's new events (what the webhook function does), then lets the stream run. */
@@ -180,31 +141,12 @@ final class NoticesFixture implements AutoCloseable {
         drain();
     }
 
-    /** Every notice published on the bus since the last call, as the rule's queue received them (the EventBridge envelope). */
     List<JsonNode> published() {
-        List<JsonNode> out = new ArrayList<>();
-        while (true) {
-            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0)).messages();
-            if (messages.isEmpty()) {
-                return out;
-            }
-            for (Message m : messages) {
-                out.add(Json.parse(m.body()));
-                sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
-            }
-        }
+        return sinks.published();
     }
 
-    /** Every templated email moto's SES accepted with this fixture's template. */
     List<JsonNode> emails() {
-        List<JsonNode> out = new ArrayList<>();
-        JsonNode ses = Json.parse(moto.get("/moto-api/data.json")).path("ses");
-        for (JsonNode message : ses.path("TemplateMessage")) {
-            if (template.equals(message.path("template").asText())) {
-                out.add(message);
-            }
-        }
-        return out;
+        return sinks.emails();
     }
 
     private JsonNode get(String path) {
@@ -227,8 +169,6 @@ final class NoticesFixture implements AutoCloseable {
     public void close() {
         pump.close();
         emulator.close();
-        events.close();
-        ses.close();
-        sqs.close();
+        sinks.close();
     }
 }

@@ -115,6 +115,9 @@ class NoticesTest {
             JsonNode data = Json.parse(email.path("template_data").asText());
             assertEquals("Acme", data.path("organizationName").asText());
             assertFalse(data.path("title").asText().isBlank());
+            String rendered = f.sinks.render(email.path("template_data").asText()); // SES fills every placeholder
+            assertTrue(rendered.contains(data.path("title").asText()), rendered);
+            assertFalse(rendered.contains("{{"), rendered);
         }
         assertEquals(List.of("attention.opened", "attention.reminder", "attention.reminder", "attention.reminder",
                 "attention.resolved"), auditTypes());
