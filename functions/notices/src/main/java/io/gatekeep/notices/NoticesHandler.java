@@ -27,8 +27,9 @@ import java.util.regex.Pattern;
  *   domain item changed, so its organization's attention items are refreshed ({@link Attention});
  *   a notice was written to the outbox, so it is delivered ({@link Delivery}). A record that fails is
  *   reported as a batch item failure: Lambda retries from it.</li>
- *   <li>the schedule (every 5 minutes): notices still in the outbox after a minute are delivered
- *   (the stream's retries ran out, or it was down).</li>
+ *   <li>the schedule (every 5 minutes): organizations whose attention clock is due are refreshed
+ *   (certificate stages, stalled setup, reminders: what time alone changes), and notices still in the
+ *   outbox after a minute are delivered (the stream's retries ran out, or it was down).</li>
  *   <li>{@code {"organizationId": "org_..."}} (an operator, the sweep, the local runner): refresh that
  *   organization now and deliver what it opened, reminded or resolved.</li>
  * </ul>
@@ -37,6 +38,8 @@ public final class NoticesHandler implements RequestHandler<Map<String, Object>,
     private static final Logger LOG = LoggerFactory.getLogger(NoticesHandler.class);
     private static final Pattern ORGANIZATION_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     static final int PENDING_PER_RUN = 100;
+    /** Organizations whose attention clock is due, per scheduled run (the rest are due at the next run). */
+    static final int DUE_PER_RUN = 200;
 
     private final Attention attention;
     private final Delivery delivery;
@@ -94,10 +97,12 @@ public final class NoticesHandler implements RequestHandler<Map<String, Object>,
             report.put("delivered", delivered);
             return report;
         }
+        List<String> refreshed = attention.refreshDue(DUE_PER_RUN);
         List<String> delivered = delivery.deliverPending(PENDING_PER_RUN);
-        if (!delivered.isEmpty()) {
-            LOG.info("delivered {} pending notices", delivered.size());
+        if (!delivered.isEmpty() || !refreshed.isEmpty()) {
+            LOG.info("schedule: {} organizations due refreshed, {} pending notices delivered", refreshed.size(), delivered.size());
         }
+        report.put("refreshed", refreshed);
         report.put("delivered", delivered);
         return report;
     }

@@ -128,9 +128,9 @@ final class NoticesFixture implements AutoCloseable {
         return total;
     }
 
-    /** The scheduled sweep's call for one organization (clock-driven conditions), then the stream. */
-    Map<String, Object> sweep(String organizationId) {
-        Map<String, Object> report = handler.handleRequest(Map.of("organizationId", organizationId), null);
+    /** The function's schedule (EventBridge's scheduled event): organizations whose attention clock is due, pending notices. */
+    Map<String, Object> schedule() {
+        Map<String, Object> report = handler.handleRequest(Map.of("source", "aws.events", "detail-type", "Scheduled Event"), null);
         drain();
         return report;
     }

@@ -7,6 +7,9 @@ import io.gatekeep.shared.audit.AuditEntry;
 import io.gatekeep.shared.org.OrganizationView;
 import io.gatekeep.shared.projection.StoreUnavailableException;
 import io.gatekeep.shared.table.Attr;
+import io.gatekeep.shared.table.Keys;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -28,14 +31,17 @@ import java.util.Set;
  * Keeps an organization's attention items in step with its {@link Conditions}: opens an item when
  * a condition starts to hold, updates it while it holds, reminds at the kind's cadence at most,
  * resolves it when the condition is gone. Called where the facts arrive: by the notices function
- * for every change of a connection, directory or domain item (the table's stream), and by the
- * scheduled sweep with its clock (certificate stages, stalled setup, reminders).
+ * for every change of an organization, connection, directory or domain item (the table's stream:
+ * webhooks, reconcile and the sweep write those), and by its schedule when the organization's
+ * attention clock is due ({@link #refreshDue}: certificate stages, stalled setup, reminders), which
+ * every refresh sets to the next moment time alone changes something ({@link Conditions#nextChange}).
  *
  * <p>Each transition is one TransactWriteItems: the attention item (on the condition that its
  * version is the one read), and for a notice its outbox item and its audit entry. A transition and
  * its notice are written together or not at all; two evaluations racing over the same facts write
  * one of them, and the other's transaction is cancelled and dropped (the next evaluation starts
- * again from what is stored). DynamoDB calls: one Query, then one transaction per transition.
+ * again from what is stored). DynamoDB calls: one Query, then one transaction per transition, and
+ * one write of the clock when it moves.
  */
 public final class Attention {
     /** Resolved items are kept this long (then TTL), so a quick reopening is recognised as one. */
@@ -66,7 +72,68 @@ public final class Attention {
         if (view == null) {
             return new Result(List.of(), 0, 0);
         }
-        return write(view, plan(view, Conditions.of(view, clock.instant()), clock.instant()));
+        Instant now = clock.instant();
+        List<Step> steps = plan(view, Conditions.of(view, now), now);
+        Result result = write(view, steps);
+        Map<String, AttentionItem> after = new HashMap<>();
+        view.attention().forEach(item -> after.put(item.key(), item));
+        steps.forEach(step -> after.put(step.after().key(), step.after()));
+        setClock(view, Conditions.nextChange(view.withAttention(List.copyOf(after.values())), now));
+        return result;
+    }
+
+    /**
+     * The schedule's part: refreshes every organization whose attention clock is due (one Query of gsi1,
+     * up to {@code max}), each of which sets its clock again. Returns the organizations refreshed.
+     */
+    public List<String> refreshDue(int max) {
+        String bound = Times.iso(clock.instant()) + "#~";
+        List<String> due;
+        try {
+            due = dynamo.query(b -> b.tableName(table).indexName(Keys.GSI1)
+                            .keyConditionExpression("gsi1pk = :pk AND gsi1sk < :bound")
+                            .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.ATTENTION_DUE), ":bound", Attr.s(bound)))
+                            .limit(max))
+                    .items().stream().map(i -> Attr.str(i, "organizationId")).filter(Objects::nonNull).distinct().toList();
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("DynamoDB failed: " + e.getClass().getSimpleName(), e);
+        }
+        due.forEach(this::refresh);
+        return due;
+    }
+
+    /**
+     * The organization's attention clock ({@code ATTNDUE}, in gsi1 by due time): written only when it
+     * moves, on the condition that it is still what was read (a racing refresh computed its own from
+     * newer facts); deleted when time alone will change nothing.
+     */
+    private void setClock(OrganizationView view, Instant next) {
+        String dueAt = next == null ? null : Times.iso(next);
+        if (Objects.equals(dueAt, view.attentionDueAt())) {
+            return;
+        }
+        String organizationId = view.organization().id();
+        Map<String, AttributeValue> key = Attr.key(Keys.orgPk(organizationId), Keys.ATTENTION_DUE);
+        String condition = view.attentionDueAt() == null ? "attribute_not_exists(pk)" : "dueAt = :seen";
+        Map<String, AttributeValue> values = view.attentionDueAt() == null ? Map.of() : Map.of(":seen", Attr.s(view.attentionDueAt()));
+        try {
+            if (dueAt == null) {
+                dynamo.deleteItem(b -> b.tableName(table).key(key).conditionExpression(condition)
+                        .expressionAttributeValues(values.isEmpty() ? null : values));
+            } else {
+                Map<String, AttributeValue> item = new HashMap<>(key);
+                item.put("organizationId", Attr.s(organizationId));
+                item.put("dueAt", Attr.s(dueAt));
+                item.put(Keys.GSI1_PK, Attr.s(Keys.ATTENTION_DUE));
+                item.put(Keys.GSI1_SK, Attr.s(Keys.attentionDueSk(dueAt, organizationId)));
+                dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression(condition)
+                        .expressionAttributeValues(values.isEmpty() ? null : values));
+            }
+        } catch (ConditionalCheckFailedException raced) {
+            // another refresh set it from what it read
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("DynamoDB failed: " + e.getClass().getSimpleName(), e);
+        }
     }
 
     /** A transition: the item as it was (null: never stored), as it will be, and the notice it sends (if any). */

@@ -10,20 +10,23 @@ import io.gatekeep.shared.org.OrganizationView.Domain;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * What needs someone's attention in an organization right now, computed from its projection (one
- * read of its partition) and a clock: a pure function, so the sweep, the stream and tests get the
- * same answer for the same facts and time.
+ * read of its partition) and a clock: a pure function, so the stream, the schedule and tests get the
+ * same answer for the same facts and time. Titles name dates, not "N days", so an item changes only
+ * when something about it really does; {@link #nextChange} says when time alone will change the answer.
  */
 public final class Conditions {
     /** Setup with no change for this long has stalled. */
     public static final Duration STALLED_AFTER = Duration.ofDays(7);
+    /** Days before a certificate's expiry at which its stage changes (90: it opens; 30, 7, 1: reminders). */
+    static final List<Integer> CERTIFICATE_DAYS = List.of(90, 30, 7, 1);
 
     private static final Guide GUIDE = Guide.load();
 
@@ -33,15 +36,16 @@ public final class Conditions {
         List<Condition> conditions = new ArrayList<>();
         for (Connection c : view.connections()) {
             if (c.active()) {
-                certificate(c, now, conditions);
-            } else if ("draft".equals(c.state()) || "validating".equals(c.state())) {
-                stalled(c.updatedAt() != null ? c.updatedAt() : c.createdAt(), now, since -> new Condition(
-                        AttentionKind.SETUP_STALLED, "connection", c.id(), c.name(), c.state(),
-                        "SSO setup of " + name(c.name(), c.id()) + " has been " + badge(c.state()) + " for "
-                                + days(since, now) + " days",
-                        Map.of("state", c.state(), "since", Times.iso(since)),
-                        step(c.state().equals("draft") ? "connection_draft" : "connection_validating",
-                                GUIDE.docUrlForConnection(c.connectionType()), Guide.INTENT_SSO)), conditions);
+                certificate(c, now, conditions::add);
+            } else if (setupState(c)) {
+                Instant since = lastChange(c.updatedAt(), c.createdAt());
+                if (stalled(since, now)) {
+                    conditions.add(new Condition(AttentionKind.SETUP_STALLED, "connection", c.id(), c.name(), c.state(),
+                            "SSO setup of " + name(c.name(), c.id()) + " has been " + badge(c.state()) + " since " + day(since),
+                            Map.of("state", c.state(), "since", Times.iso(since)),
+                            step(c.state().equals("draft") ? "connection_draft" : "connection_validating",
+                                    GUIDE.docUrlForConnection(c.connectionType()), Guide.INTENT_SSO)));
+                }
             }
         }
         for (Domain d : view.domains()) {
@@ -50,39 +54,79 @@ public final class Conditions {
                         "Verification of " + name(d.domain(), d.id()) + " failed", Map.of("state", "failed"),
                         step("domain_not_verified", null, Guide.INTENT_DOMAIN_VERIFICATION)));
             } else if ("pending".equals(d.state())) {
-                stalled(d.updatedAt(), now, since -> new Condition(AttentionKind.SETUP_STALLED, "domain", d.id(), d.domain(),
-                        "pending", "Verification of " + name(d.domain(), d.id()) + " has been pending for " + days(since, now) + " days",
-                        Map.of("state", "pending", "since", Times.iso(since)),
-                        step("domain_not_verified", null, Guide.INTENT_DOMAIN_VERIFICATION)), conditions);
+                Instant since = Times.parseOrNull(d.updatedAt());
+                if (stalled(since, now)) {
+                    conditions.add(new Condition(AttentionKind.SETUP_STALLED, "domain", d.id(), d.domain(), "pending",
+                            "Verification of " + name(d.domain(), d.id()) + " has been pending since " + day(since),
+                            Map.of("state", "pending", "since", Times.iso(since)),
+                            step("domain_not_verified", null, Guide.INTENT_DOMAIN_VERIFICATION)));
+                }
             }
         }
         for (Directory d : view.directories()) {
-            boolean synced = d.lastSyncAt() != null;
-            if ("invalid_credentials".equals(d.state()) || ("unlinked".equals(d.state()) && synced)) {
+            if (broken(d)) {
                 conditions.add(new Condition(AttentionKind.DIRECTORY_BROKEN, "directory", d.id(), d.name(), d.state(),
                         "Directory Sync for " + name(d.name(), d.id()) + (d.state().equals("unlinked")
                                 ? " is unlinked: users and groups no longer sync"
                                 : " has invalid credentials: users and groups no longer sync"),
-                        synced ? Map.of("state", d.state(), "lastSyncAt", d.lastSyncAt()) : Map.of("state", d.state()),
+                        d.lastSyncAt() != null ? Map.of("state", d.state(), "lastSyncAt", d.lastSyncAt()) : Map.of("state", d.state()),
                         step(d.state().equals("unlinked") ? "directory_not_linked" : "scim_unauthorized",
                                 GUIDE.docUrlForDirectory(d.directoryType()), Guide.INTENT_DSYNC)));
-            } else if (!synced && ("unlinked".equals(d.state()) || "validating".equals(d.state()))) {
-                stalled(d.updatedAt() != null ? d.updatedAt() : d.createdAt(), now, since -> new Condition(
-                        AttentionKind.SETUP_STALLED, "directory", d.id(), d.name(), d.state(),
-                        "Directory Sync setup of " + name(d.name(), d.id()) + " has been " + d.state() + " for "
-                                + days(since, now) + " days",
-                        Map.of("state", d.state(), "since", Times.iso(since)),
-                        step("directory_not_linked", GUIDE.docUrlForDirectory(d.directoryType()), Guide.INTENT_DSYNC)), conditions);
+            } else if (setupState(d)) {
+                Instant since = lastChange(d.updatedAt(), d.createdAt());
+                if (stalled(since, now)) {
+                    conditions.add(new Condition(AttentionKind.SETUP_STALLED, "directory", d.id(), d.name(), d.state(),
+                            "Directory Sync setup of " + name(d.name(), d.id()) + " has been " + d.state() + " since " + day(since),
+                            Map.of("state", d.state(), "since", Times.iso(since)),
+                            step("directory_not_linked", GUIDE.docUrlForDirectory(d.directoryType()), Guide.INTENT_DSYNC)));
+                }
             }
         }
         return List.copyOf(conditions);
     }
 
     /**
+     * The first moment after {@code now} at which time alone changes what {@link #of} answers or a
+     * reminder falls due: a certificate stage boundary, a setup reaching 7 days without change, the
+     * next reminder of an open item. Null when nothing will (the organization needs no wake-up).
+     */
+    public static Instant nextChange(OrganizationView view, Instant now) {
+        List<Instant> candidates = new ArrayList<>();
+        for (Connection c : view.connections()) {
+            Instant expiresAt = Times.parseOrNull(c.certificateExpiresAt());
+            if (c.active() && expiresAt != null) {
+                for (int days : CERTIFICATE_DAYS) {
+                    candidates.add(expiresAt.minus(Duration.ofDays(days)));
+                }
+                candidates.add(expiresAt);
+            } else if (setupState(c)) {
+                candidates.add(plusStall(lastChange(c.updatedAt(), c.createdAt())));
+            }
+        }
+        for (Domain d : view.domains()) {
+            if ("pending".equals(d.state())) {
+                candidates.add(plusStall(Times.parseOrNull(d.updatedAt())));
+            }
+        }
+        for (Directory d : view.directories()) {
+            if (!broken(d) && setupState(d)) {
+                candidates.add(plusStall(lastChange(d.updatedAt(), d.createdAt())));
+            }
+        }
+        for (AttentionItem item : view.attention()) {
+            Instant last = Times.parseOrNull(item.lastNoticeAt());
+            if (item.open() && item.kind().reminderEvery() != null && last != null) {
+                candidates.add(last.plus(item.kind().reminderEvery()));
+            }
+        }
+        return candidates.stream().filter(t -> t != null && t.isAfter(now)).min(Instant::compareTo).orElse(null);
+    }
+
+    /**
      * Within 90 days (or WorkOS asked for renewal): stage {@code 90}; within 30, 7, 1 days: that
      * stage; past the expiry: {@code expired}.
      */
-    private static void certificate(Connection c, Instant now, List<Condition> out) {
+    private static void certificate(Connection c, Instant now, Consumer<Condition> out) {
         Instant expiresAt = Times.parseOrNull(c.certificateExpiresAt());
         String stage = expiresAt == null ? null : stage(expiresAt, now);
         if (stage == null && !c.certificateRenewalRequired()) {
@@ -97,15 +141,12 @@ public final class Conditions {
             if (stage == null) {
                 stage = "90"; // renewal required, further out than 90 days
             }
-            long days = ChronoUnit.DAYS.between(now, expiresAt);
             facts.put("expiresAt", Times.iso(expiresAt));
-            facts.put("daysLeft", Long.toString(days));
-            title = "expired".equals(stage)
-                    ? "The SAML certificate of " + name(c.name(), c.id()) + " expired on " + Times.iso(expiresAt).substring(0, 10)
-                    : "The SAML certificate of " + name(c.name(), c.id()) + " expires in " + days + (days == 1 ? " day" : " days");
+            title = "The SAML certificate of " + name(c.name(), c.id()) + ("expired".equals(stage) ? " expired on " : " expires on ")
+                    + day(expiresAt);
         }
         facts.put("renewalRequired", Boolean.toString(c.certificateRenewalRequired()));
-        out.add(new Condition(AttentionKind.CERTIFICATE_EXPIRING, "connection", c.id(), c.name(), stage, title, facts,
+        out.accept(new Condition(AttentionKind.CERTIFICATE_EXPIRING, "connection", c.id(), c.name(), stage, title, facts,
                 step("expired".equals(stage) ? "certificate_expired" : "certificate_expiring",
                         GUIDE.docUrlForConnection(c.connectionType()), Guide.INTENT_CERTIFICATE_RENEWAL)));
     }
@@ -115,20 +156,40 @@ public final class Conditions {
         if (!expiresAt.isAfter(now)) {
             return "expired";
         }
-        for (String days : List.of("1", "7", "30", "90")) {
-            if (!expiresAt.isAfter(now.plus(Duration.ofDays(Long.parseLong(days))))) {
-                return days;
+        String stage = null;
+        for (int days : CERTIFICATE_DAYS) {
+            if (!expiresAt.isAfter(now.plus(Duration.ofDays(days)))) {
+                stage = Integer.toString(days);
             }
         }
-        return null;
+        return stage;
     }
 
-    private static void stalled(String lastChange, Instant now, java.util.function.Function<Instant, Condition> condition,
-                                List<Condition> out) {
-        Instant since = Times.parseOrNull(lastChange);
-        if (since != null && !since.plus(STALLED_AFTER).isAfter(now)) {
-            out.add(condition.apply(since));
-        }
+    /** A directory that synced before and no longer does (SCIM token revoked: {@code invalid_credentials}). */
+    private static boolean broken(Directory d) {
+        return "invalid_credentials".equals(d.state()) || ("unlinked".equals(d.state()) && d.lastSyncAt() != null);
+    }
+
+    private static boolean setupState(Connection c) {
+        return "draft".equals(c.state()) || "validating".equals(c.state());
+    }
+
+    /** A directory being set up: never synced, not linked yet. */
+    private static boolean setupState(Directory d) {
+        return d.lastSyncAt() == null && ("unlinked".equals(d.state()) || "validating".equals(d.state()));
+    }
+
+    private static boolean stalled(Instant since, Instant now) {
+        return since != null && !since.plus(STALLED_AFTER).isAfter(now);
+    }
+
+    private static Instant plusStall(Instant since) {
+        return since == null ? null : since.plus(STALLED_AFTER);
+    }
+
+    private static Instant lastChange(String updatedAt, String createdAt) {
+        Instant since = Times.parseOrNull(updatedAt);
+        return since != null ? since : Times.parseOrNull(createdAt);
     }
 
     private static NextStep step(String advice, String docUrl, String intent) {
@@ -136,8 +197,9 @@ public final class Conditions {
         return new NextStep(a.problem(), a.cause(), a.fix(), docUrl, intent);
     }
 
-    private static long days(Instant since, Instant now) {
-        return ChronoUnit.DAYS.between(since, now);
+    /** The day, as people read it in a notice (UTC). */
+    private static String day(Instant instant) {
+        return Times.iso(instant).substring(0, 10);
     }
 
     private static String badge(String state) {

@@ -26,12 +26,18 @@ public record OrganizationView(
         List<Connection> connections,
         List<Directory> directories,
         RoleMapping roleMapping,
-        List<AttentionItem> attention) {
+        List<AttentionItem> attention,
+        String attentionDueAt) {
 
     /** Without attention items (open or resolved: see {@link #openAttention}). */
     public OrganizationView(Organization organization, List<Domain> domains, List<Connection> connections,
                             List<Directory> directories, RoleMapping roleMapping) {
-        this(organization, domains, connections, directories, roleMapping, List.of());
+        this(organization, domains, connections, directories, roleMapping, List.of(), null);
+    }
+
+    /** {@code attentionDueAt}: when the notices' schedule looks at the organization again (its attention clock item). */
+    public OrganizationView withAttention(List<AttentionItem> items) {
+        return new OrganizationView(organization, domains, connections, directories, roleMapping, List.copyOf(items), attentionDueAt);
     }
 
     /** Without a stored role mapping (every directory user is a member). */
@@ -80,6 +86,7 @@ public record OrganizationView(
         List<Directory> directories = new ArrayList<>();
         RoleMapping roleMapping = RoleMapping.NONE;
         List<AttentionItem> attention = new ArrayList<>();
+        String attentionDueAt = null;
         Map<String, AttributeValue> startKey = null;
         do {
             QueryResponse page = dynamo.query(QueryRequest.builder()
@@ -101,6 +108,8 @@ public record OrganizationView(
                             Attr.str(item, "createdAt"), Attr.str(item, "updatedAt"), Attr.str(item, "eventsCursor"));
                 } else if (sk.startsWith(Keys.ATTENTION_PREFIX)) {
                     attention.add(AttentionItem.fromItem(organizationId, item));
+                } else if (sk.equals(Keys.ATTENTION_DUE)) {
+                    attentionDueAt = Attr.str(item, "dueAt");
                 } else if (sk.startsWith(Keys.DOMAIN_PREFIX)) {
                     domains.add(new Domain(sk.substring(Keys.DOMAIN_PREFIX.length()), Attr.str(item, "domain"),
                             Attr.str(item, "state"), Attr.str(item, "verificationStrategy"), Attr.str(item, "updatedAt")));
@@ -131,7 +140,7 @@ public record OrganizationView(
         connections.sort(byCreated.thenComparing(Connection::id));
         directories.sort(Comparator.comparing((Directory d) -> d.createdAt() == null ? "" : d.createdAt()).thenComparing(Directory::id));
         return Optional.of(new OrganizationView(organization, List.copyOf(domains), List.copyOf(connections),
-                List.copyOf(directories), roleMapping, List.copyOf(attention)));
+                List.copyOf(directories), roleMapping, List.copyOf(attention), attentionDueAt));
     }
 
     /** A directory item's role counters ({@code roleCount#<role>}). */

@@ -16,6 +16,7 @@ package io.gatekeep.shared.table;
  * group membership      DIR#{directoryId}       MEMBER#{userId}#{groupId}
  * role mapping          ORG#{orgId}             ROLEMAP                (directory group -> product role, default role)
  * attention item        ORG#{orgId}             ATTN#{kind}#{subjectId} (open/resolved; health lists the open ones)
+ * attention clock       ORG#{orgId}             ATTNDUE                (gsi1: ATTNDUE / {dueAt}#{orgId}: when time alone changes its items)
  * notice (outbox)       OUTBOX                  {occurredAt}#{noticeId} (until delivered to EventBridge and SES)
  * role job              ROLEJOB                 {orgId}                (users to re-derive: mapping changed, group or directory deleted)
  * processed event       EVENT#{eventId}         EVENT                  (ttl: after WorkOS's retry window)
@@ -48,6 +49,8 @@ public final class Keys {
     public static final String ROLE_JOB_PK = "ROLEJOB";
     public static final String OUTBOX_PK = "OUTBOX";
     public static final String ATTENTION_PREFIX = "ATTN#";
+    /** The organization's attention clock item, and its gsi1 partition (every organization with a due time). */
+    public static final String ATTENTION_DUE = "ATTNDUE";
 
     public static final String DOMAIN_PREFIX = "DOMAIN#";
     public static final String CONNECTION_PREFIX = "CONN#";
@@ -93,6 +96,11 @@ public final class Keys {
     /** An attention item: {@code {kind}#{subjectId}} ({@link io.gatekeep.shared.attention.Condition#key()}). */
     public static String attentionSk(String key) {
         return ATTENTION_PREFIX + key;
+    }
+
+    /** gsi1 sort key of an attention clock: due time first, so one Query finds every organization due by now. */
+    public static String attentionDueSk(String dueAtIso, String orgId) {
+        return dueAtIso + "#" + orgId;
     }
 
     public static String outboxSk(String occurredAtIso, String noticeId) {

@@ -47,7 +47,8 @@ class ConditionsTest {
         assertEquals(List.of("certificate_expiring#conn_active", "certificate_expiring#conn_flag"),
                 conditions.stream().map(Condition::key).toList());
         assertEquals("30", conditions.get(0).stage());
-        assertEquals("10", conditions.get(0).facts().get("daysLeft"));
+        assertEquals(soon, conditions.get(0).facts().get("expiresAt"));
+        assertEquals("The SAML certificate of Okta SAML expires on 2026-06-11", conditions.get(0).title());
         assertEquals("90", conditions.get(1).stage());
         assertTrue(conditions.get(1).title().endsWith("needs renewal"));
     }
@@ -76,7 +77,7 @@ class ConditionsTest {
         List<String> notices = new ArrayList<>();
         for (int day = 0; day <= 45; day++, t = t.plus(Duration.ofDays(1))) {
             var view = new OrganizationView(ORG, List.of(), List.of(connection("conn_1", "active", day < 45 ? soon : null, false)),
-                    List.of(), RoleMapping.NONE, List.copyOf(stored));
+                    List.of(), RoleMapping.NONE, List.copyOf(stored), null);
             for (Attention.Step step : Attention.plan(view, Conditions.of(view, t), t)) {
                 stored.removeIf(i -> i.key().equals(step.after().key()));
                 stored.add(step.after());
@@ -96,7 +97,7 @@ class ConditionsTest {
         List<String> notices = new ArrayList<>();
         for (int hour = 0; hour <= 24 * 15; hour += 6) {
             Instant t = NOW.plus(Duration.ofHours(hour));
-            var view = new OrganizationView(ORG, List.of(domain), List.of(), List.of(), RoleMapping.NONE, List.copyOf(stored));
+            var view = new OrganizationView(ORG, List.of(domain), List.of(), List.of(), RoleMapping.NONE, List.copyOf(stored), null);
             for (Attention.Step step : Attention.plan(view, Conditions.of(view, t), t)) {
                 stored.removeIf(i -> i.key().equals(step.after().key()));
                 stored.add(step.after());
@@ -106,8 +107,19 @@ class ConditionsTest {
         assertEquals(List.of("opened@0", "reminder@7", "reminder@14"), notices);
     }
 
+    @Test
+    void nextChangeIsTheNextStageBoundaryStallOrReminder() {
+        Instant expires = NOW.plus(Duration.ofDays(40));
+        var view = view(List.of(connection("conn_1", "active", Times.iso(expires), false),
+                connection("conn_draft", "draft", null, false, Times.iso(NOW.minus(Duration.ofDays(2))))), List.of(), List.of());
+        assertEquals(NOW.plus(Duration.ofDays(5)), Conditions.nextChange(view, NOW), "the draft stalls first");
+        assertEquals(expires.minus(Duration.ofDays(30)), Conditions.nextChange(view, NOW.plus(Duration.ofDays(6))));
+        assertEquals(expires, Conditions.nextChange(view, expires.minus(Duration.ofHours(1))));
+        assertNull(Conditions.nextChange(view(List.of(), List.of(), List.of()), NOW), "nothing to wake up for");
+    }
+
     private static OrganizationView view(List<Connection> connections, List<Domain> domains, List<Directory> directories) {
-        return new OrganizationView(ORG, domains, connections, directories, RoleMapping.NONE, List.of());
+        return new OrganizationView(ORG, domains, connections, directories, RoleMapping.NONE, List.of(), null);
     }
 
     private static Connection connection(String id, String state, String expiresAt, boolean renewal) {
