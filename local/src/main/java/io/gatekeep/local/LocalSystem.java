@@ -243,6 +243,7 @@ public final class LocalSystem implements AutoCloseable {
         p.put("AlarmEmail", "");
         p.put("NoticeEmailEnabled", "false"); // startNotices turns it on with moto's SES
         p.put("NoticeEmailSender", "");
+        p.put("SsoFailureThreshold", "5");
         return p;
     }
 

@@ -3,6 +3,7 @@ package io.gatekeep.notices;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.gatekeep.shared.attention.Attention;
+import io.gatekeep.shared.attention.Conditions;
 import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.table.Dynamo;
 import io.gatekeep.shared.table.Keys;
@@ -38,6 +39,8 @@ public final class NoticesHandler implements RequestHandler<Map<String, Object>,
     private static final Logger LOG = LoggerFactory.getLogger(NoticesHandler.class);
     private static final Pattern ORGANIZATION_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     static final int PENDING_PER_RUN = 100;
+    /** Failed SSO sign-ins through one connection in one clock hour that open an item (template: SsoFailureThreshold). */
+    static final String SSO_FAILURE_THRESHOLD = "SSO_FAILURE_THRESHOLD";
     /** Organizations whose attention clock is due, per scheduled run (the rest are due at the next run). */
     static final int DUE_PER_RUN = 200;
 
@@ -58,7 +61,8 @@ public final class NoticesHandler implements RequestHandler<Map<String, Object>,
     }
 
     NoticesHandler(Config config, DynamoDbClient dynamo, Channels channels, Clock clock) {
-        this.attention = new Attention(dynamo, config.tableName(), clock);
+        this.attention = new Attention(dynamo, config.tableName(), clock,
+                config.getInt(SSO_FAILURE_THRESHOLD, Conditions.DEFAULT_SIGN_IN_FAILURE_THRESHOLD));
         this.delivery = new Delivery(dynamo, config.tableName(), channels, clock);
     }
 
@@ -155,13 +159,14 @@ public final class NoticesHandler implements RequestHandler<Map<String, Object>,
             return attribute instanceof Map<?, ?> m && m.get("S") instanceof String s ? s : null;
         }
 
-        /** The organization whose facts changed: its organization, connection, directory or domain item. */
+        /** The organization whose facts changed: its organization, connection, directory or domain item, or a failure count. */
         String organizationId() {
             if (!pk.startsWith("ORG#") || sk.startsWith(Keys.ATTENTION_PREFIX)) {
                 return null;
             }
             return sk.equals(Keys.ORG_SK) || sk.startsWith(Keys.CONNECTION_PREFIX) || sk.startsWith(Keys.DIRECTORY_PREFIX)
-                    || sk.startsWith(Keys.DOMAIN_PREFIX) ? pk.substring("ORG#".length()) : null;
+                    || sk.startsWith(Keys.DOMAIN_PREFIX) || sk.startsWith(Keys.SIGN_IN_FAILURES_PREFIX)
+                    ? pk.substring("ORG#".length()) : null;
         }
     }
 }

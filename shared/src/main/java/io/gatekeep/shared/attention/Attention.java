@@ -51,11 +51,18 @@ public final class Attention {
     private final DynamoDbClient dynamo;
     private final String table;
     private final Clock clock;
+    private final int signInFailureThreshold;
 
     public Attention(DynamoDbClient dynamo, String table, Clock clock) {
+        this(dynamo, table, clock, Conditions.DEFAULT_SIGN_IN_FAILURE_THRESHOLD);
+    }
+
+    /** {@code signInFailureThreshold}: failed SSO sign-ins through a connection in one clock hour that open an item. */
+    public Attention(DynamoDbClient dynamo, String table, Clock clock, int signInFailureThreshold) {
         this.dynamo = dynamo;
         this.table = table;
         this.clock = clock;
+        this.signInFailureThreshold = signInFailureThreshold;
     }
 
     /** What one refresh did: its notices (in the outbox now) and its quiet updates. */
@@ -73,10 +80,10 @@ public final class Attention {
             return new Result(List.of(), 0, 0);
         }
         Instant now = clock.instant();
-        List<Step> steps = plan(view, Conditions.of(view, now), now);
+        List<Step> steps = plan(view, Conditions.of(view, now, signInFailureThreshold), now);
         Result result = write(view, steps);
         Map<String, AttentionItem> after = new HashMap<>();
-        view.attention().forEach(item -> after.put(item.key(), item));
+        view.attention().items().forEach(item -> after.put(item.key(), item));
         steps.forEach(step -> after.put(step.after().key(), step.after()));
         setClock(view, Conditions.nextChange(view.withAttention(List.copyOf(after.values())), now));
         return result;
@@ -109,13 +116,14 @@ public final class Attention {
      */
     private void setClock(OrganizationView view, Instant next) {
         String dueAt = next == null ? null : Times.iso(next);
-        if (Objects.equals(dueAt, view.attentionDueAt())) {
+        String seen = view.attention().dueAt();
+        if (Objects.equals(dueAt, seen)) {
             return;
         }
         String organizationId = view.organization().id();
         Map<String, AttributeValue> key = Attr.key(Keys.orgPk(organizationId), Keys.ATTENTION_DUE);
-        String condition = view.attentionDueAt() == null ? "attribute_not_exists(pk)" : "dueAt = :seen";
-        Map<String, AttributeValue> values = view.attentionDueAt() == null ? Map.of() : Map.of(":seen", Attr.s(view.attentionDueAt()));
+        String condition = seen == null ? "attribute_not_exists(pk)" : "dueAt = :seen";
+        Map<String, AttributeValue> values = seen == null ? Map.of() : Map.of(":seen", Attr.s(seen));
         try {
             if (dueAt == null) {
                 dynamo.deleteItem(b -> b.tableName(table).key(key).conditionExpression(condition)
@@ -144,7 +152,7 @@ public final class Attention {
         String at = Times.iso(now);
         String organizationId = view.organization().id();
         Map<String, AttentionItem> stored = new HashMap<>();
-        view.attention().forEach(item -> stored.put(item.key(), item));
+        view.attention().items().forEach(item -> stored.put(item.key(), item));
         List<Step> steps = new ArrayList<>();
         Set<String> holding = new HashSet<>();
         for (Condition c : conditions) {
@@ -169,7 +177,7 @@ public final class Attention {
                     null, remind ? at : before.lastNoticeAt(), remind ? c.stage() : before.lastNoticeStage(),
                     before.notices() + (remind ? 1 : 0), version), remind ? Transition.REMINDER : null));
         }
-        for (AttentionItem before : view.attention()) {
+        for (AttentionItem before : view.attention().items()) {
             if (before.open() && !holding.contains(before.key())) {
                 steps.add(new Step(before, new AttentionItem(organizationId, before.kind(), before.subjectType(),
                         before.subjectId(), before.subjectName(), AttentionItem.RESOLVED, before.stage(), before.title(),

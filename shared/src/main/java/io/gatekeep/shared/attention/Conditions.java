@@ -28,15 +28,27 @@ public final class Conditions {
     /** Days before a certificate's expiry at which its stage changes (90: it opens; 30, 7, 1: reminders). */
     static final List<Integer> CERTIFICATE_DAYS = List.of(90, 30, 7, 1);
 
+    /** Failed SSO sign-ins through one active connection in one clock hour that open an item (SSO_FAILURE_THRESHOLD). */
+    public static final int DEFAULT_SIGN_IN_FAILURE_THRESHOLD = 5;
+
     private static final Guide GUIDE = Guide.load();
 
     private Conditions() {}
 
     public static List<Condition> of(OrganizationView view, Instant now) {
+        return of(view, now, DEFAULT_SIGN_IN_FAILURE_THRESHOLD);
+    }
+
+    /**
+     * {@code threshold}: failed SSO sign-ins through an active connection within one clock hour (this
+     * hour or the one before) that make a wave worth telling someone about.
+     */
+    public static List<Condition> of(OrganizationView view, Instant now, int threshold) {
         List<Condition> conditions = new ArrayList<>();
         for (Connection c : view.connections()) {
             if (c.active()) {
                 certificate(c, now, conditions::add);
+                signInFailures(view, c, now, threshold, conditions::add);
             } else if (setupState(c)) {
                 Instant since = lastChange(c.updatedAt(), c.createdAt());
                 if (stalled(since, now)) {
@@ -113,7 +125,14 @@ public final class Conditions {
                 candidates.add(plusStall(lastChange(d.updatedAt(), d.createdAt())));
             }
         }
-        for (AttentionItem item : view.attention()) {
+        String thisHour = hour(now);
+        String lastHour = hour(now.minus(Duration.ofHours(1)));
+        boolean counting = view.attention().signInFailures().stream()
+                .anyMatch(f -> f.hour().equals(thisHour) || f.hour().equals(lastHour));
+        if (counting) {
+            candidates.add(now.truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofHours(1))); // a count ages out
+        }
+        for (AttentionItem item : view.attention().items()) {
             Instant last = Times.parseOrNull(item.lastNoticeAt());
             if (item.open() && item.kind().reminderEvery() != null && last != null) {
                 candidates.add(last.plus(item.kind().reminderEvery()));
@@ -149,6 +168,31 @@ public final class Conditions {
         out.accept(new Condition(AttentionKind.CERTIFICATE_EXPIRING, "connection", c.id(), c.name(), stage, title, facts,
                 step("expired".equals(stage) ? "certificate_expired" : "certificate_expiring",
                         GUIDE.docUrlForConnection(c.connectionType()), Guide.INTENT_CERTIFICATE_RENEWAL)));
+    }
+
+    /**
+     * A wave of failed sign-ins: the worse of this clock hour's and the last one's count reaches the
+     * threshold. It resolves when neither does (at the latest two hours after the wave).
+     */
+    private static void signInFailures(OrganizationView view, Connection c, Instant now, int threshold, Consumer<Condition> out) {
+        String thisHour = hour(now);
+        String lastHour = hour(now.minus(Duration.ofHours(1)));
+        AttentionState.SignInFailures worst = view.attention().signInFailures().stream()
+                .filter(f -> c.id().equals(f.connectionId()) && (f.hour().equals(thisHour) || f.hour().equals(lastHour)))
+                .max(java.util.Comparator.comparingLong(AttentionState.SignInFailures::count)).orElse(null);
+        if (worst == null || worst.count() < threshold) {
+            return;
+        }
+        out.accept(new Condition(AttentionKind.SSO_SIGN_IN_FAILURES, "connection", c.id(), c.name(), "threshold",
+                worst.count() + " failed SSO sign-ins through " + name(c.name(), c.id()) + " in the hour from "
+                        + worst.hour().substring(11, 13) + ":00 UTC on " + worst.hour().substring(0, 10),
+                Map.of("failures", Long.toString(worst.count()), "hour", worst.hour(), "threshold", Integer.toString(threshold)),
+                signInFailureStep(c)));
+    }
+
+    /** The clock hour of an instant as the sign-in failure counts name it: {@code yyyy-MM-ddTHH} (UTC). */
+    public static String hour(Instant instant) {
+        return Times.iso(instant).substring(0, 13);
     }
 
     /** The certificate stage at {@code now}, or null when it expires more than 90 days out. */
@@ -190,6 +234,11 @@ public final class Conditions {
     private static Instant lastChange(String updatedAt, String createdAt) {
         Instant since = Times.parseOrNull(updatedAt);
         return since != null ? since : Times.parseOrNull(createdAt);
+    }
+
+    /** The guide's step for the connection's last failure (the sign-in events bring its code and message). */
+    private static NextStep signInFailureStep(Connection c) {
+        return null;
     }
 
     private static NextStep step(String advice, String docUrl, String intent) {

@@ -1,6 +1,7 @@
 package io.gatekeep.shared.org;
 
 import io.gatekeep.shared.attention.AttentionItem;
+import io.gatekeep.shared.attention.AttentionState;
 import io.gatekeep.shared.projection.RoleMapping;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
@@ -26,18 +27,17 @@ public record OrganizationView(
         List<Connection> connections,
         List<Directory> directories,
         RoleMapping roleMapping,
-        List<AttentionItem> attention,
-        String attentionDueAt) {
+        AttentionState attention) {
 
-    /** Without attention items (open or resolved: see {@link #openAttention}). */
+    /** Without attention items. */
     public OrganizationView(Organization organization, List<Domain> domains, List<Connection> connections,
                             List<Directory> directories, RoleMapping roleMapping) {
-        this(organization, domains, connections, directories, roleMapping, List.of(), null);
+        this(organization, domains, connections, directories, roleMapping, AttentionState.NONE);
     }
 
-    /** {@code attentionDueAt}: when the notices' schedule looks at the organization again (its attention clock item). */
+    /** The same organization with other attention items (what a refresh leaves). */
     public OrganizationView withAttention(List<AttentionItem> items) {
-        return new OrganizationView(organization, domains, connections, directories, roleMapping, List.copyOf(items), attentionDueAt);
+        return new OrganizationView(organization, domains, connections, directories, roleMapping, attention.withItems(items));
     }
 
     /** Without a stored role mapping (every directory user is a member). */
@@ -87,6 +87,7 @@ public record OrganizationView(
         RoleMapping roleMapping = RoleMapping.NONE;
         List<AttentionItem> attention = new ArrayList<>();
         String attentionDueAt = null;
+        List<AttentionState.SignInFailures> signInFailures = new ArrayList<>();
         Map<String, AttributeValue> startKey = null;
         do {
             QueryResponse page = dynamo.query(QueryRequest.builder()
@@ -110,6 +111,9 @@ public record OrganizationView(
                     attention.add(AttentionItem.fromItem(organizationId, item));
                 } else if (sk.equals(Keys.ATTENTION_DUE)) {
                     attentionDueAt = Attr.str(item, "dueAt");
+                } else if (sk.startsWith(Keys.SIGN_IN_FAILURES_PREFIX)) {
+                    signInFailures.add(new AttentionState.SignInFailures(Attr.str(item, "connectionId"), Attr.str(item, "hour"),
+                            Attr.num(item, "failures", 0)));
                 } else if (sk.startsWith(Keys.DOMAIN_PREFIX)) {
                     domains.add(new Domain(sk.substring(Keys.DOMAIN_PREFIX.length()), Attr.str(item, "domain"),
                             Attr.str(item, "state"), Attr.str(item, "verificationStrategy"), Attr.str(item, "updatedAt")));
@@ -140,7 +144,7 @@ public record OrganizationView(
         connections.sort(byCreated.thenComparing(Connection::id));
         directories.sort(Comparator.comparing((Directory d) -> d.createdAt() == null ? "" : d.createdAt()).thenComparing(Directory::id));
         return Optional.of(new OrganizationView(organization, List.copyOf(domains), List.copyOf(connections),
-                List.copyOf(directories), roleMapping, List.copyOf(attention), attentionDueAt));
+                List.copyOf(directories), roleMapping, new AttentionState(attention, attentionDueAt, signInFailures)));
     }
 
     /** A directory item's role counters ({@code roleCount#<role>}). */
@@ -173,7 +177,7 @@ public record OrganizationView(
 
     /** The open attention items, oldest first. */
     public List<AttentionItem> openAttention() {
-        return AttentionItem.openOnes(attention);
+        return AttentionItem.openOnes(attention.items());
     }
 
     public boolean hasVerifiedDomain() {

@@ -16,6 +16,7 @@ package io.gatekeep.shared.table;
  * group membership      DIR#{directoryId}       MEMBER#{userId}#{groupId}
  * role mapping          ORG#{orgId}             ROLEMAP                (directory group -> product role, default role)
  * attention item        ORG#{orgId}             ATTN#{kind}#{subjectId} (open/resolved; health lists the open ones)
+ * sign-in failures      ORG#{orgId}             SIGNINFAIL#{connectionId}#{hour} (count per clock hour, ttl 2 days)
  * attention clock       ORG#{orgId}             ATTNDUE                (gsi1: ATTNDUE / {dueAt}#{orgId}: when time alone changes its items)
  * notice (outbox)       OUTBOX                  {occurredAt}#{noticeId} (until delivered to EventBridge and SES)
  * role job              ROLEJOB                 {orgId}                (users to re-derive: mapping changed, group or directory deleted)
@@ -51,6 +52,8 @@ public final class Keys {
     public static final String ATTENTION_PREFIX = "ATTN#";
     /** The organization's attention clock item, and its gsi1 partition (every organization with a due time). */
     public static final String ATTENTION_DUE = "ATTNDUE";
+    /** Failed SSO sign-ins per connection and clock hour (the hourly threshold of the sign-in attention item). */
+    public static final String SIGN_IN_FAILURES_PREFIX = "SIGNINFAIL#";
 
     public static final String DOMAIN_PREFIX = "DOMAIN#";
     public static final String CONNECTION_PREFIX = "CONN#";
@@ -101,6 +104,11 @@ public final class Keys {
     /** gsi1 sort key of an attention clock: due time first, so one Query finds every organization due by now. */
     public static String attentionDueSk(String dueAtIso, String orgId) {
         return dueAtIso + "#" + orgId;
+    }
+
+    /** {@code hour}: {@code yyyy-MM-ddTHH} (UTC). */
+    public static String signInFailuresSk(String connectionId, String hour) {
+        return SIGN_IN_FAILURES_PREFIX + connectionId + "#" + hour;
     }
 
     public static String outboxSk(String occurredAtIso, String noticeId) {

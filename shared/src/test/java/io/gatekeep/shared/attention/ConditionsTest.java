@@ -77,7 +77,7 @@ class ConditionsTest {
         List<String> notices = new ArrayList<>();
         for (int day = 0; day <= 45; day++, t = t.plus(Duration.ofDays(1))) {
             var view = new OrganizationView(ORG, List.of(), List.of(connection("conn_1", "active", day < 45 ? soon : null, false)),
-                    List.of(), RoleMapping.NONE, List.copyOf(stored), null);
+                    List.of(), RoleMapping.NONE, new AttentionState(stored, null, List.of()));
             for (Attention.Step step : Attention.plan(view, Conditions.of(view, t), t)) {
                 stored.removeIf(i -> i.key().equals(step.after().key()));
                 stored.add(step.after());
@@ -97,7 +97,7 @@ class ConditionsTest {
         List<String> notices = new ArrayList<>();
         for (int hour = 0; hour <= 24 * 15; hour += 6) {
             Instant t = NOW.plus(Duration.ofHours(hour));
-            var view = new OrganizationView(ORG, List.of(domain), List.of(), List.of(), RoleMapping.NONE, List.copyOf(stored), null);
+            var view = new OrganizationView(ORG, List.of(domain), List.of(), List.of(), RoleMapping.NONE, new AttentionState(stored, null, List.of()));
             for (Attention.Step step : Attention.plan(view, Conditions.of(view, t), t)) {
                 stored.removeIf(i -> i.key().equals(step.after().key()));
                 stored.add(step.after());
@@ -118,8 +118,27 @@ class ConditionsTest {
         assertNull(Conditions.nextChange(view(List.of(), List.of(), List.of()), NOW), "nothing to wake up for");
     }
 
+    @Test
+    void aWaveOfFailedSignInsOpensAtTheHourlyThresholdAndResolvesWhenTwoHoursStayUnder() {
+        Connection c = connection("conn_1", "active", null, false);
+        String hour = Conditions.hour(NOW);
+        java.util.function.Function<Long, OrganizationView> withCount = n -> new OrganizationView(ORG, List.of(), List.of(c),
+                List.of(), RoleMapping.NONE, new AttentionState(List.of(), null,
+                        List.of(new AttentionState.SignInFailures("conn_1", hour, n))));
+        assertEquals(List.of(), Conditions.of(withCount.apply(4L), NOW, 5));
+        List<Condition> wave = Conditions.of(withCount.apply(5L), NOW, 5);
+        assertEquals(List.of("sso_sign_in_failures#conn_1"), wave.stream().map(Condition::key).toList());
+        assertEquals("5 failed SSO sign-ins through Okta SAML in the hour from 12:00 UTC on 2026-06-01", wave.get(0).title());
+        assertEquals(1, Conditions.of(withCount.apply(5L), NOW.plus(Duration.ofMinutes(90)), 5).size(), "the last hour still counts");
+        assertEquals(List.of(), Conditions.of(withCount.apply(5L), NOW.plus(Duration.ofHours(2)), 5));
+        assertEquals(Instant.parse("2026-06-01T13:00:00Z"), Conditions.nextChange(withCount.apply(5L), NOW), "the count ages out");
+        var inactive = new OrganizationView(ORG, List.of(), List.of(connection("conn_1", "inactive", null, false)), List.of(),
+                RoleMapping.NONE, new AttentionState(List.of(), null, List.of(new AttentionState.SignInFailures("conn_1", hour, 50))));
+        assertEquals(List.of(), Conditions.of(inactive, NOW, 5), "only an active connection's sign-ins count");
+    }
+
     private static OrganizationView view(List<Connection> connections, List<Domain> domains, List<Directory> directories) {
-        return new OrganizationView(ORG, domains, connections, directories, RoleMapping.NONE, List.of(), null);
+        return new OrganizationView(ORG, domains, connections, directories, RoleMapping.NONE, AttentionState.NONE);
     }
 
     private static Connection connection(String id, String state, String expiresAt, boolean renewal) {
