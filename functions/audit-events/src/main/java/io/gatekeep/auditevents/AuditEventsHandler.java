@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.gatekeep.shared.auth.Caller;
-import io.gatekeep.shared.auth.Role;
 import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.config.Secrets;
 import io.gatekeep.shared.http.ApiException;
@@ -65,7 +64,7 @@ public final class AuditEventsHandler implements RequestHandler<APIGatewayV2HTTP
         return HttpFunction.run(event, context, request -> {
             Caller caller = Caller.of(request);
             String organizationId = request.organizationId();
-            requireReader(caller, organizationId);
+            caller.requireReaderOf(organizationId);
             int limit = request.pageLimit();
             String typeFilter = typeFilter(request);
             AuditCursor cursors = new AuditCursor(secrets.getAll(Config.CURSOR_KEY_PARAMETER, Config.CURSOR_KEY));
@@ -84,25 +83,15 @@ public final class AuditEventsHandler implements RequestHandler<APIGatewayV2HTTP
         });
     }
 
-    /** Owners, admins and members read their own organization's audit log; nobody reads another's. */
-    static void requireReader(Caller caller, String organizationId) {
-        caller.requireMemberOf(organizationId);
-        if (caller.role() == Role.OTHER) {
-            throw ApiException.forbidden("Only members of this organization can see its audit log.");
-        }
-    }
-
     private void requireKnownOrganization(String organizationId) {
         var item = dynamo.getItem(r -> r.tableName(table)
                 .key(Attr.key(Keys.orgPk(organizationId), Keys.ORG_SK))
                 .projectionExpression("#pk, #deleted")
                 .expressionAttributeNames(Map.of("#pk", Keys.PK, "#deleted", "deleted"))).item();
         if (item == null || item.isEmpty() || Attr.flag(item, "deleted")) {
-            throw ApiException.notFound("organization_not_found", "No organization with that id.");
+            throw ApiException.organizationNotFound();
         }
     }
-
-    /** 1..100, default 25; anything else (empty, 0, 101, -1, 2.5, abc) is 400 invalid_request. */
 
     /** An event-name prefix such as {@code dsync.} or {@code dsync.user}: 1 to 64 of a-z, 0-9, _ and dot. */
     static String typeFilter(HttpRequest request) {

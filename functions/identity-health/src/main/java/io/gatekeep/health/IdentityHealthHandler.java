@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.gatekeep.shared.auth.Caller;
-import io.gatekeep.shared.auth.Role;
 import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.http.ApiException;
 import io.gatekeep.shared.http.HttpFunction;
@@ -46,18 +45,10 @@ public final class IdentityHealthHandler implements RequestHandler<APIGatewayV2H
         return HttpFunction.run(event, context, request -> {
             Caller caller = Caller.of(request);
             String organizationId = request.organizationId();
-            requireReader(caller, organizationId);
+            caller.requireReaderOf(organizationId);
             OrganizationView view = OrganizationView.load(dynamo, table, organizationId)
-                    .orElseThrow(() -> ApiException.notFound("organization_not_found", "No organization with that id."));
+                    .orElseThrow(ApiException::organizationNotFound);
             return HttpResponses.ok(IdentityHealth.of(view, clock.instant()));
         });
-    }
-
-    /** Owners, admins and members read their own organization's health; nobody reads another's. */
-    static void requireReader(Caller caller, String organizationId) {
-        caller.requireMemberOf(organizationId);
-        if (caller.role() == Role.OTHER) {
-            throw ApiException.forbidden("Only members of this organization can see its identity integrations.");
-        }
     }
 }

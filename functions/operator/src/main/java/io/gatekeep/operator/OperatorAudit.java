@@ -1,7 +1,6 @@
 package io.gatekeep.operator;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import io.gatekeep.shared.Ids;
 import io.gatekeep.shared.audit.AuditEntry;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -26,8 +25,8 @@ final class OperatorAudit {
 
     AuditEntry write(String organizationId, String action, String actor, String summary, Context context) {
         Instant now = clock.instant();
-        AuditEntry entry = new AuditEntry(organizationId, Ids.newId("audit", now), "operator." + action, now, actor,
-                summary, AuditEntry.Source.GATEKEEP, context == null ? null : context.getAwsRequestId());
+        AuditEntry entry = AuditEntry.gatekeep(organizationId, "operator." + action, now, actor, summary,
+                context == null ? null : context.getAwsRequestId());
         dynamo.putItem(r -> r.tableName(table).item(entry.toItem()));
         return entry;
     }

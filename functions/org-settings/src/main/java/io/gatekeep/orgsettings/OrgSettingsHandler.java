@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gatekeep.shared.Ids;
 import io.gatekeep.shared.audit.AuditEntry;
 import io.gatekeep.shared.auth.Caller;
 import io.gatekeep.shared.config.Config;
@@ -82,10 +81,10 @@ public final class OrgSettingsHandler implements RequestHandler<APIGatewayV2HTTP
     private APIGatewayV2HTTPResponse handle(HttpRequest request) {
         String route = request.routeKey();
         if (!IT_CONTACTS_ROUTE.equals(route) && !PLAN_ROUTE.equals(route)) {
-            throw ApiException.notFound("not_found", "No such route.");
+            throw ApiException.noSuchRoute();
         }
         Caller caller = Caller.of(request);                            // 401
-        String organizationId = requireOrganization(request, caller);  // 400 organization_required
+        String organizationId = caller.organizationIn(request);       // 400 organization_required
         JsonNode body = request.jsonBody();                            // 400 invalid_request
         if (IT_CONTACTS_ROUTE.equals(route)) {
             List<String> emails = ItContacts.parse(body);              // 400 invalid_request naming the field
@@ -104,14 +103,6 @@ public final class OrgSettingsHandler implements RequestHandler<APIGatewayV2HTTP
         return HttpResponses.ok(new PlanBody(organizationId, sso.booleanValue()));
     }
 
-    private static String requireOrganization(HttpRequest request, Caller caller) {
-        String inPath = request.pathParameters().get("organizationId");
-        if (inPath == null || inPath.isBlank() || caller.organizationId() == null || caller.organizationId().isBlank()) {
-            throw ApiException.badRequest("organization_required", "Select an organization before continuing.");
-        }
-        return inPath;
-    }
-
     private static void authorize(HttpRequest request, Caller caller, String organizationId) {
         caller.requireAdminOf(organizationId);
         request.organizationId();
@@ -121,8 +112,7 @@ public final class OrgSettingsHandler implements RequestHandler<APIGatewayV2HTTP
     private void write(HttpRequest request, Caller caller, String organizationId, String attribute,
                        AttributeValue value, String auditType, String summary) {
         Instant now = clock.instant();
-        AuditEntry entry = new AuditEntry(organizationId, Ids.newId("audit", now), auditType, now, caller.actor(),
-                summary, AuditEntry.Source.GATEKEEP, request.requestId());
+        AuditEntry entry = AuditEntry.gatekeep(organizationId, auditType, now, caller.actor(), summary, request.requestId());
         Update update = Update.builder()
                 .tableName(table)
                 .key(Attr.key(Keys.orgPk(organizationId), Keys.ORG_SK))
@@ -143,7 +133,7 @@ public final class OrgSettingsHandler implements RequestHandler<APIGatewayV2HTTP
             } catch (TransactionCanceledException e) {
                 List<CancellationReason> reasons = e.cancellationReasons();
                 if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
-                    throw ApiException.notFound("organization_not_found", "No organization with that id.");
+                    throw ApiException.organizationNotFound();
                 }
                 boolean conflict = reasons.stream().anyMatch(reason -> "TransactionConflict".equals(reason.code()));
                 if (!conflict || attempt >= 2) {

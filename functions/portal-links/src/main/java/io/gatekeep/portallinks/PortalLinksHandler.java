@@ -10,7 +10,6 @@ import com.workos.common.exceptions.RateLimitException;
 import com.workos.common.exceptions.TransportException;
 import com.workos.common.exceptions.WorkOSException;
 import com.workos.common.http.RequestOptions;
-import io.gatekeep.shared.Ids;
 import io.gatekeep.shared.Times;
 import io.gatekeep.shared.audit.AuditEntry;
 import io.gatekeep.shared.auth.Caller;
@@ -94,10 +93,10 @@ public final class PortalLinksHandler implements RequestHandler<APIGatewayV2HTTP
 
     private APIGatewayV2HTTPResponse handle(HttpRequest request) {
         if (!ROUTE.equals(request.routeKey())) {
-            throw ApiException.notFound("not_found", "No such route.");
+            throw ApiException.noSuchRoute();
         }
         Caller caller = Caller.of(request);                                    // 401
-        String organizationId = requireOrganization(request, caller);          // 400 organization_required
+        String organizationId = caller.organizationIn(request);               // 400 organization_required
         LinkRequest body = LinkRequest.parse(request.jsonBody(), redirects);   // 400 invalid_request/intent/url
         caller.requireAdminOf(organizationId);                                 // 403 forbidden
         request.organizationId();                                              // 404 for an id that cannot exist
@@ -105,15 +104,6 @@ public final class PortalLinksHandler implements RequestHandler<APIGatewayV2HTTP
         Optional<OrganizationView> found = OrganizationView.load(dynamo, table, organizationId);
         OrganizationView view = checkGates(body.intent(), found);              // 403, 404, 409, 409
         return issue(request, caller, view, body);                             // 201, 429, 502
-    }
-
-    /** "No organization in the path/session": the product's own words for both. */
-    private static String requireOrganization(HttpRequest request, Caller caller) {
-        String inPath = request.pathParameters().get("organizationId");
-        if (inPath == null || inPath.isBlank() || caller.organizationId() == null || caller.organizationId().isBlank()) {
-            throw ApiException.badRequest("organization_required", "Select an organization before continuing.");
-        }
-        return inPath;
     }
 
     /**
@@ -128,7 +118,7 @@ public final class PortalLinksHandler implements RequestHandler<APIGatewayV2HTTP
      */
     static OrganizationView checkGates(Intent intent, Optional<OrganizationView> found) {
         if (found.isEmpty()) {
-            throw ApiException.notFound("organization_not_found", "No organization with that id.");
+            throw ApiException.organizationNotFound();
         }
         OrganizationView view = found.get();
         if (intent.requiresSsoPlan() && !view.organization().planSso()) {
@@ -256,8 +246,7 @@ public final class PortalLinksHandler implements RequestHandler<APIGatewayV2HTTP
     }
 
     private void audit(HttpRequest request, Caller caller, String organizationId, Instant at, String type, String summary) {
-        AuditEntry entry = new AuditEntry(organizationId, Ids.newId("audit", at), type, at, caller.actor(), summary,
-                AuditEntry.Source.GATEKEEP, request.requestId());
+        AuditEntry entry = AuditEntry.gatekeep(organizationId, type, at, caller.actor(), summary, request.requestId());
         dynamo.putItem(PutItemRequest.builder().tableName(table).item(entry.toItem()).build());
     }
 

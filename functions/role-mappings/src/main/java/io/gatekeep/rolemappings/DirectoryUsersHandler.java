@@ -71,7 +71,7 @@ public final class DirectoryUsersHandler implements RequestHandler<APIGatewayV2H
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpFunction.run(event, context, request -> {
             if (!ROUTE.equals(request.routeKey())) {
-                throw ApiException.notFound("not_found", "No such route.");
+                throw ApiException.noSuchRoute();
             }
             Caller caller = Caller.of(request);
             String organizationId = request.organizationId();
@@ -139,12 +139,10 @@ public final class DirectoryUsersHandler implements RequestHandler<APIGatewayV2H
             throw new IllegalStateException("DynamoDB left keys unprocessed three times");
         }
         if (organization == null || Attr.flag(organization, "deleted")) {
-            throw ApiException.notFound("organization_not_found", "No organization with that id.");
+            throw ApiException.organizationNotFound();
         }
         return RoleMapping.fromItem(mapping);
     }
-
-    /** 1..100, default 25; anything else (empty, 0, 101, -1, 2.5, abc) is 400 invalid_request. */
 
     private static ApiException invalidCursor() {
         return ApiException.badRequest("invalid_cursor",

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import io.gatekeep.shared.Ids;
 import io.gatekeep.shared.audit.AuditEntry;
 import io.gatekeep.shared.auth.Caller;
 import io.gatekeep.shared.config.Config;
@@ -77,23 +76,20 @@ public final class RoleMappingsHandler implements RequestHandler<APIGatewayV2HTT
 
     private APIGatewayV2HTTPResponse handle(HttpRequest request, Context context) {
         if (!ROUTE.equals(request.routeKey())) {
-            throw ApiException.notFound("not_found", "No such route.");
+            throw ApiException.noSuchRoute();
         }
         Caller caller = Caller.of(request);                                         // 401
-        String inPath = request.pathParameters().get("organizationId");
-        if (inPath == null || inPath.isBlank() || caller.organizationId() == null || caller.organizationId().isBlank()) {
-            throw ApiException.badRequest("organization_required", "Select an organization before continuing.");
-        }
+        String inPath = caller.organizationIn(request);                             // 400 organization_required
         RoleMappingsBody body = RoleMappingsBody.parse(request.jsonBody());         // 400 invalid_request
         caller.requireAdminOf(inPath);                                               // 403
         String organizationId = request.organizationId();                           // 404 for an impossible id
         Instant now = clock.instant();
-        AuditEntry entry = new AuditEntry(organizationId, Ids.newId("audit", now), AUDIT_TYPE, now, caller.actor(),
-                body.summary(), AuditEntry.Source.GATEKEEP, request.requestId());
+        AuditEntry entry = AuditEntry.gatekeep(organizationId, AUDIT_TYPE, now, caller.actor(), body.summary(),
+                request.requestId());
         try {
             mappings.save(organizationId, body.mappings(), body.defaultRole(), entry);
         } catch (RoleMappings.OrganizationNotFound e) {
-            throw ApiException.notFound("organization_not_found", "No organization with that id.");
+            throw ApiException.organizationNotFound();
         }
         RoleMapping saved = new RoleMapping(body.mappings(), body.defaultRole(), 0);
         return HttpResponses.ok(new Response(organizationId,

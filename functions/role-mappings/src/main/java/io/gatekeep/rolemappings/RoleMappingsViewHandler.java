@@ -85,18 +85,15 @@ public final class RoleMappingsViewHandler implements RequestHandler<APIGatewayV
     private APIGatewayV2HTTPResponse handle(HttpRequest request) {
         boolean isPreview = PREVIEW_ROUTE.equals(request.routeKey());
         if (!isPreview && !GET_ROUTE.equals(request.routeKey())) {
-            throw ApiException.notFound("not_found", "No such route.");
+            throw ApiException.noSuchRoute();
         }
         Caller caller = Caller.of(request);                                         // 401
-        String inPath = request.pathParameters().get("organizationId");
-        if (inPath == null || inPath.isBlank() || caller.organizationId() == null || caller.organizationId().isBlank()) {
-            throw ApiException.badRequest("organization_required", "Select an organization before continuing.");
-        }
+        String inPath = caller.organizationIn(request);                             // 400 organization_required
         RoleMappingsBody body = isPreview ? RoleMappingsBody.parse(request.jsonBody()) : null;  // 400 invalid_request
         caller.requireAdminOf(inPath);                                               // 403
         String organizationId = request.organizationId();                           // 404 for an impossible id
         OrganizationView view = OrganizationView.load(dynamo, table, organizationId)
-                .orElseThrow(() -> ApiException.notFound("organization_not_found", "No organization with that id."));
+                .orElseThrow(ApiException::organizationNotFound);
         RoleMapping current = view.roleMapping();
         if (isPreview) {
             RoleMapping proposed = new RoleMapping(body.mappings(), body.defaultRole(), 0);

@@ -1,5 +1,6 @@
 package io.gatekeep.shared.audit;
 
+import io.gatekeep.shared.Ids;
 import io.gatekeep.shared.Times;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
@@ -34,6 +35,16 @@ public record AuditEntry(
         public static Source of(String wire) {
             return "workos".equals(wire) ? WORKOS : GATEKEEP;
         }
+    }
+
+    /**
+     * One of Gatekeep's own actions (a portal link, a settings change, an operator action): a new id
+     * that sorts by time, source {@code gatekeep}. {@code requestId}: the API Gateway or Lambda request
+     * it came from, for tracing (never shown by the API); null when there is none.
+     */
+    public static AuditEntry gatekeep(String organizationId, String type, Instant at, String actor, String summary,
+                                      String requestId) {
+        return new AuditEntry(organizationId, Ids.newId("audit", at), type, at, actor, summary, Source.GATEKEEP, requestId);
     }
 
     public String sortKey() {

@@ -20,6 +20,20 @@ public record Caller(String userId, String organizationId, Role role, String ema
         return new Caller(sub, claims.get("org_id"), Role.of(claims.get("role")), claims.get("email"));
     }
 
+    /**
+     * The organization a route on one organization is about: the one in the path, provided the session
+     * is on an organization too. Either missing is 400 {@code organization_required}, in the product's
+     * words; whether the session is on <em>this</em> organization is {@link #requireMemberOf}'s question,
+     * asked after the body is read (the contract's order of gates).
+     */
+    public String organizationIn(HttpRequest request) {
+        String inPath = request.pathParameters().get("organizationId");
+        if (inPath == null || inPath.isBlank() || organizationId == null || organizationId.isBlank()) {
+            throw ApiException.organizationRequired();
+        }
+        return inPath;
+    }
+
     /** The session must be on the organization in the path: reading another one is forbidden. */
     public Caller requireMemberOf(String organizationId) {
         if (this.organizationId == null || !this.organizationId.equals(organizationId)) {
@@ -33,6 +47,15 @@ public record Caller(String userId, String organizationId, Role role, String ema
         requireMemberOf(organizationId);
         if (!role.canManageIdentity()) {
             throw ApiException.forbidden("Only organization owners and admins can manage identity integrations.");
+        }
+        return this;
+    }
+
+    /** Owners, admins and members read their own organization's identity integrations; nobody reads another's. */
+    public Caller requireReaderOf(String organizationId) {
+        requireMemberOf(organizationId);
+        if (role == Role.OTHER) {
+            throw ApiException.forbidden("Only members of this organization can see its identity integrations.");
         }
         return this;
     }

@@ -45,4 +45,19 @@ public final class ApiException extends RuntimeException {
     public static ApiException conflict(String code, String message) {
         return new ApiException(409, code, message);
     }
+
+    /** The contract's first gate: no organization in the path or in the session, in the product's words. */
+    public static ApiException organizationRequired() {
+        return badRequest("organization_required", "Select an organization before continuing.");
+    }
+
+    /** The backend does not know the organization (or it was deleted), or its id cannot be one. */
+    public static ApiException organizationNotFound() {
+        return notFound("organization_not_found", "No organization with that id.");
+    }
+
+    /** A route this function does not serve (API Gateway sends only its own; the local runner may not). */
+    public static ApiException noSuchRoute() {
+        return notFound("not_found", "No such route.");
+    }
 }

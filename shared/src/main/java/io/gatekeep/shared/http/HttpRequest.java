@@ -74,10 +74,10 @@ public record HttpRequest(
     public String organizationId() {
         String id = pathParameters.get("organizationId");
         if (id == null || id.isBlank()) {
-            throw ApiException.badRequest("organization_required", "Select an organization before continuing.");
+            throw ApiException.organizationRequired();
         }
         if (id.length() > 128 || !id.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '-'))) {
-            throw ApiException.notFound("organization_not_found", "No organization with that id.");
+            throw ApiException.organizationNotFound();
         }
         return id;
     }
