@@ -32,6 +32,7 @@ public final class IdentityHealthHandler implements RequestHandler<APIGatewayV2H
 
     private IdentityHealthHandler(Config config) {
         this(config, Dynamo.client(config), Clock.systemUTC());
+        IdentityHealthPriming.register(config);
     }
 
     public IdentityHealthHandler(Config config, DynamoDbClient dynamo, Clock clock) {

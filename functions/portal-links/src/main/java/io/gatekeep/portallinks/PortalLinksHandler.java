@@ -73,6 +73,7 @@ public final class PortalLinksHandler implements RequestHandler<APIGatewayV2HTTP
 
     private PortalLinksHandler(Config config) {
         this(config, Dynamo.client(config), Clock.systemUTC());
+        PortalLinksPriming.register(config);
     }
 
     public PortalLinksHandler(Config config, DynamoDbClient dynamo, Clock clock) {

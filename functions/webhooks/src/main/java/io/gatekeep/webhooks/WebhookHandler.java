@@ -46,6 +46,7 @@ public final class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     private WebhookHandler(Config config) {
         this(config, Dynamo.client(config), Clock.systemUTC());
+        WebhookPriming.register(config);
     }
 
     public WebhookHandler(Config config, DynamoDbClient dynamo, Clock clock) {

@@ -3,6 +3,7 @@ package io.gatekeep.shared.table;
 import io.gatekeep.shared.config.Config;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 import java.net.URI;
 
@@ -17,8 +18,13 @@ public final class Dynamo {
     private Dynamo() {}
 
     public static DynamoDbClient client(Config config) {
+        return builder(config).build();
+    }
+
+    /** The same client's builder: priming builds its twin on a stand-in endpoint from it. */
+    public static DynamoDbClientBuilder builder(Config config) {
         var builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
         config.get(Config.AWS_ENDPOINT_URL_DYNAMODB).ifPresent(url -> builder.endpointOverride(URI.create(url)));
-        return builder.build();
+        return builder;
     }
 }

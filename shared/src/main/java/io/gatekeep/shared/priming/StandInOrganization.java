@@ -1,0 +1,117 @@
+package io.gatekeep.shared.priming;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatekeep.shared.Json;
+import io.gatekeep.shared.audit.AuditEntry;
+import io.gatekeep.shared.table.Attr;
+import io.gatekeep.shared.table.Keys;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The organization priming serves: fully set up (SSO in the plan, an IT contact, a verified
+ * domain, an active SAML connection, a linked directory with users, audit entries), so every
+ * function's success path runs end to end. It exists only inside a priming stand-in: its id
+ * cannot be a WorkOS id (those are {@code org_} and a 26-character ULID), and its domain is under
+ * {@code .invalid} (RFC 2606).
+ */
+public final class StandInOrganization {
+    public static final String ID = "org_gatekeep_priming";
+    public static final String DOMAIN_ID = "org_domain_gatekeep_priming";
+    public static final String DOMAIN = "priming.gatekeep.invalid";
+    public static final String CONNECTION_ID = "conn_gatekeep_priming";
+    public static final String DIRECTORY_ID = "directory_gatekeep_priming";
+    public static final String IT_CONTACT = "it@priming.gatekeep.invalid";
+    /** The caller of the primed requests: an owner of the stand-in organization. */
+    public static final String CALLER_ID = "user_gatekeep_priming";
+    public static final String CALLER_EMAIL = "owner@priming.gatekeep.invalid";
+
+    private static final String CREATED = "2026-01-01T00:00:00.000Z";
+
+    private StandInOrganization() {}
+
+    /** The organization's items as the table model lays them out (shared/README.md). */
+    public static List<Map<String, AttributeValue>> items(Instant now) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> organization = item(Keys.orgPk(ID), Keys.ORG_SK);
+        organization.put("name", Attr.s("Gatekeep priming"));
+        organization.put("itContacts", Attr.strings(List.of(IT_CONTACT)));
+        organization.put("planSso", Attr.bool(true));
+        organization.put("createdAt", Attr.s(CREATED));
+        organization.put("updatedAt", Attr.s(CREATED));
+        items.add(organization);
+
+        Map<String, AttributeValue> domain = item(Keys.orgPk(ID), Keys.domainSk(DOMAIN_ID));
+        domain.put("domain", Attr.s(DOMAIN));
+        domain.put("state", Attr.s("verified"));
+        domain.put("verificationStrategy", Attr.s("dns"));
+        domain.put("updatedAt", Attr.s(CREATED));
+        items.add(domain);
+
+        Map<String, AttributeValue> connection = item(Keys.orgPk(ID), Keys.connectionSk(CONNECTION_ID));
+        connection.put("name", Attr.s("Okta"));
+        connection.put("connectionType", Attr.s("OktaSAML"));
+        connection.put("state", Attr.s("active"));
+        connection.put("createdAt", Attr.s(CREATED));
+        connection.put("updatedAt", Attr.s(CREATED));
+        // within the renewal window, so the certificate warning is rendered too
+        connection.put("certificateExpiresAt", Attr.s(now.plusSeconds(30L * 86_400).toString()));
+        items.add(connection);
+
+        Map<String, AttributeValue> directory = item(Keys.orgPk(ID), Keys.directorySk(DIRECTORY_ID));
+        directory.put("name", Attr.s("Okta SCIM"));
+        directory.put("directoryType", Attr.s("okta scim v2.0"));
+        directory.put("state", Attr.s("linked"));
+        directory.put("domain", Attr.s(DOMAIN));
+        directory.put("createdAt", Attr.s(CREATED));
+        directory.put("updatedAt", Attr.s(CREATED));
+        directory.put("lastSyncAt", Attr.s(now.minusSeconds(600).toString()));
+        directory.put("userCount", Attr.n(2));
+        directory.put("groupCount", Attr.n(1));
+        items.add(directory);
+
+        for (int i = 1; i <= 2; i++) {
+            Instant at = now.minusSeconds(60L * i);
+            items.add(new AuditEntry(ID, "audit_gatekeep_priming_" + i, "connection.activated", at, "workos",
+                    "Connection Okta activated.", AuditEntry.Source.WORKOS, "priming").toItem());
+        }
+        return items;
+    }
+
+    /** The organization as WorkOS's API renders it ({@code GET /organizations/{id}}). */
+    static ObjectNode workOsOrganization() {
+        ObjectNode organization = Json.object();
+        organization.put("object", "organization");
+        organization.put("id", ID);
+        organization.put("name", "Gatekeep priming");
+        ObjectNode domain = organization.putArray("domains").addObject();
+        domain.put("object", "organization_domain");
+        domain.put("id", DOMAIN_ID);
+        domain.put("organization_id", ID);
+        domain.put("domain", DOMAIN);
+        domain.put("state", "verified");
+        domain.put("verification_prefix", "superapp-domain-verification-priming");
+        domain.put("verification_token", "priming");
+        domain.put("verification_strategy", "dns");
+        domain.put("created_at", CREATED);
+        domain.put("updated_at", CREATED);
+        organization.putObject("metadata");
+        organization.putNull("external_id");
+        organization.put("created_at", CREATED);
+        organization.put("updated_at", CREATED);
+        organization.put("allow_profiles_outside_organization", false);
+        return organization;
+    }
+
+    private static Map<String, AttributeValue> item(String pk, String sk) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(Keys.PK, Attr.s(pk));
+        item.put(Keys.SK, Attr.s(sk));
+        return item;
+    }
+}
