@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -173,9 +174,16 @@ public final class Benchmarks {
         double helloInit = hello.bestOf(ChildJvm.Result::initMillis);
         double floorInit = results.stream().filter(r -> r.subject().name().equals(ColdStart.SDK_FLOOR)).findFirst()
                 .map(r -> r.bestOf(ChildJvm.Result::initMillis)).orElse(Double.NaN);
+        Map<String, ColdStart.Result> primed = new LinkedHashMap<>();
+        results.stream().filter(r -> r.subject().primed()).forEach(r -> primed.put(
+                r.subject().name().substring(0, r.subject().name().length() - ColdStart.PRIMED.length()), r));
         List<List<String>> rows = new ArrayList<>();
+        List<List<String>> primingRows = new ArrayList<>();
         for (ColdStart.Result r : results) {
             String name = r.subject().name();
+            if (r.subject().primed()) {
+                continue; // in the priming table, beside its unprimed row
+            }
             boolean isHello = r.subject().baseline(); // hello and the SDK floors: no targets
             if (r.error() != null || r.runs().isEmpty()) {
                 rows.add(List.of(name, mb(r.jarBytes()), clients(r), "-", "-", "-", "-", "-", "-", "-", "-", "-", "FAILED: " + firstLine(r.error())));
@@ -189,20 +197,24 @@ public final class Benchmarks {
             double first = r.bestOf(ChildJvm.Result::firstMillis);
             double steady = r.bestOf(ChildJvm.Result::steadyMillis);
             double ratio = init / helloInit;
+            double floorRatio = init / floorInit;
             rows.add(List.of(name, isHello ? "-" : mb(r.jarBytes()), isHello ? "-" : clients(r), Report.num(boot, 0),
                     Report.num(handlerInit, 0), Report.num(init, 0), Report.num(initWorst, 0), Report.num(ratio, 2),
-                    Report.num(init / floorInit, 2),
+                    Report.num(floorRatio, 2),
                     Report.num(first, 0),
                     Report.ms(steady), Report.num(first - steady, 0), Integer.toString(r.runs().size())));
             if (isHello) {
                 continue;
             }
-            report.target("cold", name + " init / hello init", Report.num(ratio, 2) + "x (" + Report.num(init, 0) + " / "
-                    + Report.num(helloInit, 0) + " ms)", "<= 2x", ratio <= 2.0);
+            // The SDK's DynamoDB client is the whole Init (issue 19): our constructors must add nothing to it.
+            // Providers builds no client, so its Init is below the floor.
+            report.target("cold", name + " init / SDK floor init", Report.num(floorRatio, 2) + " (" + Report.num(init, 0) + " / "
+                    + Report.num(floorInit, 0) + " ms)", "<= 1.05", floorRatio <= 1.05);
             report.target("cold", name + " jar size", mb(r.jarBytes()) + " MiB", "< 15 MiB", r.jarBytes() < ColdStart.JAR_LIMIT_BYTES);
             if (!r.forbidden().isEmpty()) {
                 report.fail("cold", name + " jar", "holds " + String.join(", ", r.forbidden()) + " (an Apache or Netty HTTP client)");
             }
+            primingRow(report, name, r, primed.get(name), primingRows);
         }
         report.table(new Report.Table("Cold start (fresh JVM per run, " + String.join(" ", ChildJvm.LAMBDA_FLAGS) + "; best of "
                 + runs + " runs, interleaved; ms)",
@@ -214,15 +226,47 @@ public final class Benchmarks {
                         + "named' row builds it with Region.of(..) and a fixed credentials provider instead of the provider chains.",
                 "Init = process start to a constructed handler (the public no-arg constructor: configuration from system "
                         + "properties, SDK clients built), what Lambda reports as Init Duration; hello = a handler with no SDK, "
-                        + "no Jackson and no logging on only the Lambda core and events jars.",
+                        + "no Jackson and no logging on only the Lambda core and events jars (for reference: no target, the SDK "
+                        + "floor alone is many times hello on the JVM).",
                 "First request: against DynamoDB Local and the emulator over loopback (no TLS: in AWS the first request also "
                         + "pays a TLS handshake to DynamoDB and to WorkOS). Steady = the best of 10 repeats of the same request in "
-                        + "the same JVM (C1 only, as in Lambda); for the webhook the repeats are duplicate deliveries.",
-                "SnapStart: Init runs once at publish time and instances start from the snapshot. A beforeCheckpoint hook "
-                        + "(org.crac Resource) that sends one request through each path (a DynamoDB GetItem of a missing key, a "
-                        + "Jackson round trip of a response, for portal-links and operator one WorkOS SDK call) would load and "
-                        + "link those classes before the snapshot: it removes most of the 'first - steady' column from a restored "
-                        + "instance's first request. Nothing in the code does that yet.")));
+                        + "the same JVM (C1 only, as in Lambda); for the webhook the repeats are duplicate deliveries.")));
+        report.table(new Report.Table("SnapStart priming (the same cold starts with each function's priming run in Init, "
+                + "as Lambda runs it before the snapshot; best of " + runs + " runs, interleaved with the unprimed ones; ms)",
+                List.of("function", "unprimed first", "unprimed steady", "unprimed first - steady", "primed first", "primed steady",
+                        "primed first - steady", "primed / unprimed (first - steady)", "priming in Init (publish time)",
+                        "priming, worst run", "runs"), primingRows, List.of(
+                "Primed: the handler is built through its no-arg constructor, which registers its priming (an org.crac Resource); "
+                        + "the CRaC hooks then run as Lambda runs them at publish time (beforeCheckpoint: a synthetic success-path "
+                        + "request through a twin of the handler on loopback stand-ins of DynamoDB and WorkOS; afterRestore), and "
+                        + "only then comes the first real request. SnapStart snapshots the JVM after Init and restores that memory, "
+                        + "so the primed first request stands for a restored instance's first request.",
+                "Not in the primed figure: the restore itself (Lambda's Restore Duration: loading the snapshot, which this "
+                        + "machine cannot do), the memory pages of the snapshot touched for the first time, and the TLS handshake to "
+                        + "DynamoDB and WorkOS (loopback here, no TLS). 'Priming in Init' is time added once per published version, "
+                        + "never to a request.")));
+    }
+
+    /** One function's priming row and its target: primed (first - steady) <= 0.05 x unprimed (first - steady). */
+    private static void primingRow(Report report, String name, ColdStart.Result unprimed, ColdStart.Result primed,
+                                   List<List<String>> rows) {
+        if (primed == null || primed.error() != null || primed.runs().isEmpty()) {
+            String why = primed == null ? "no primed row" : firstLine(String.valueOf(primed.error()));
+            rows.add(List.of(name, "-", "-", "-", "-", "-", "-", "-", "-", "-", "FAILED: " + why));
+            report.fail("cold", name + " primed", why);
+            return;
+        }
+        double first = unprimed.bestOf(ChildJvm.Result::firstMillis);
+        double steady = unprimed.bestOf(ChildJvm.Result::steadyMillis);
+        double primedFirst = primed.bestOf(ChildJvm.Result::firstMillis);
+        double primedSteady = primed.bestOf(ChildJvm.Result::steadyMillis);
+        double ratio = (primedFirst - primedSteady) / (first - steady);
+        rows.add(List.of(name, Report.num(first, 0), Report.ms(steady), Report.num(first - steady, 0), Report.ms(primedFirst),
+                Report.ms(primedSteady), Report.ms(primedFirst - primedSteady), Report.num(ratio, 3),
+                Report.num(primed.bestOf(ChildJvm.Result::primingMillis), 0),
+                Report.num(primed.worstOf(ChildJvm.Result::primingMillis), 0), Integer.toString(primed.runs().size())));
+        report.target("cold", name + " primed (first - steady) / unprimed (first - steady)", Report.num(ratio, 3) + " ("
+                + Report.ms(primedFirst - primedSteady) + " / " + Report.num(first - steady, 0) + " ms)", "<= 0.05", ratio <= 0.05);
     }
 
     private static String clients(ColdStart.Result r) {

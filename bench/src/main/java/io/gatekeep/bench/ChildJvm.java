@@ -36,7 +36,8 @@ public final class ChildJvm {
 
     /** The harness's timestamps, as the parent reads them. */
     public record Result(long started, long main, long init, long first, long firstMicros, long steadyMicros, String status,
-                         long heapPeakBytes, long gcCount, long gcMillis, long liveAfterGcBytes, long wallMillis) {
+                         long heapPeakBytes, long gcCount, long gcMillis, long liveAfterGcBytes, long wallMillis,
+                         long primed, String primeOk) {
         /** Process start to main(): JVM boot. */
         public long bootMillis() {
             return main - started;
@@ -50,6 +51,11 @@ public final class ChildJvm {
         /** Process start to a constructed handler: what Lambda reports as Init Duration. */
         public long initMillis() {
             return init - started;
+        }
+
+        /** The SnapStart priming run after the constructor (0 when not asked): Init it adds at publish time. */
+        public long primingMillis() {
+            return primed - init;
         }
 
         public double firstMillis() {
@@ -156,7 +162,8 @@ public final class ChildJvm {
                     Long.parseLong(values.get("first")), Long.parseLong(values.get("firstMicros")),
                     Long.parseLong(values.get("steadyMicros")), values.get("status"), Long.parseLong(values.get("heapPeakBytes")),
                     Long.parseLong(values.get("gcCount")), Long.parseLong(values.get("gcMillis")),
-                    Long.parseLong(values.getOrDefault("liveAfterGcBytes", "0")), wall);
+                    Long.parseLong(values.getOrDefault("liveAfterGcBytes", "0")), wall,
+                    Long.parseLong(values.getOrDefault("primed", values.get("init"))), values.getOrDefault("primeOk", "-"));
         } catch (IOException e) {
             throw new Failure("cannot run the child JVM: " + e);
         } catch (InterruptedException e) {

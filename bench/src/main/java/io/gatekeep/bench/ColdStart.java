@@ -2,6 +2,7 @@ package io.gatekeep.bench;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import io.gatekeep.bench.harness.ColdStartHarness;
 import io.gatekeep.bench.harness.DynamoClientFloorHandler;
 import io.gatekeep.bench.harness.HelloHandler;
 import io.gatekeep.shared.Json;
@@ -28,6 +29,8 @@ import java.util.jar.JarFile;
  * {@link HelloHandler} on only the Lambda core and events jars, measured in the same run, interleaved
  * round by round with the functions so that load on the machine falls on all of them alike.
  * Each jar's size is reported, and a jar that holds an Apache or Netty HTTP client fails its row.
+ * Every function is started twice per round: as is, and with its SnapStart priming run in Init
+ * ({@link #PRIMED}), so that its first request stands for a restored instance's.
  */
 public final class ColdStart {
     public static final String HELLO = "hello (baseline)";
@@ -37,6 +40,8 @@ public final class ColdStart {
     public static final List<String> FORBIDDEN = List.of("org/apache/http/", "org/apache/hc/", "io/netty/",
             "software/amazon/awssdk/http/apache/", "software/amazon/awssdk/http/apache5/", "software/amazon/awssdk/http/nio/netty/");
     public static final long JAR_LIMIT_BYTES = 15L * 1024 * 1024;
+    /** The name of a function's second row: the same cold start with its SnapStart priming run in Init. */
+    public static final String PRIMED = " primed";
 
     /** One function to start: its jar, handler and first request (an HTTP call or a stream event). */
     public record Subject(String name, String handlerClass, List<Path> classpath, Path jar, int memoryMb, HttpCall call,
@@ -54,6 +59,11 @@ public final class ColdStart {
 
         public boolean baseline() {
             return jar == null;
+        }
+
+        /** The row with SnapStart priming run in Init, after the constructor (as Lambda runs it before its snapshot). */
+        public boolean primed() {
+            return "true".equals(extraProperties.get(ColdStartHarness.PRIME));
         }
     }
 
@@ -144,6 +154,9 @@ public final class ColdStart {
     }
 
     private static String check(Subject s, ChildJvm.Result r) {
+        if (s.primed() && !"true".equals(r.primeOk())) {
+            return "priming did not run its success path: " + r.primeOk();
+        }
         if (s.streamEvent() != null) {
             String report = r.streamOutput();
             if (report == null || Json.parse(report).has("error")) {
@@ -188,7 +201,7 @@ public final class ColdStart {
             spec.setProperty("body", s.streamEvent());
         } else {
             // a webhook body must be signed at most 3 minutes before it arrives, and a new one is a new event
-            HttpCall call = s.name().equals("WebhooksFunction")
+            HttpCall call = s.name().startsWith("WebhooksFunction")
                     ? world.webhook(world.userCreated(world.directoryId(), world.nextId("directory_user"), world.nextInstant()))
                     : s.call();
             spec = call.spec();
@@ -251,6 +264,8 @@ public final class ColdStart {
             }
             subjects.add(new Subject(f.logicalId(), f.handlerClass(), List.of(jar), jar, memoryMb, call, stream, problem, Map.of(),
                     expected, scheduled));
+            subjects.add(new Subject(f.logicalId() + PRIMED, f.handlerClass(), List.of(jar), jar, memoryMb, call, stream, problem,
+                    Map.of(ColdStartHarness.PRIME, "true"), expected, scheduled));
         }
         return subjects;
     }

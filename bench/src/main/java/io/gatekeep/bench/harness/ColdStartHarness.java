@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -29,7 +30,14 @@ import java.util.Properties;
  * serves its first request, then the same request a few more times (the steady figure), and prints
  * one line of timestamps for the parent benchmark:
  *
- * <pre>GATEKEEP-HARNESS main=&lt;epoch ms&gt; init=&lt;epoch ms&gt; first=&lt;epoch ms&gt; firstMicros=.. steadyMicros=.. status=.. heapPeakBytes=.. gcCount=..</pre>
+ * <pre>GATEKEEP-HARNESS main=&lt;epoch ms&gt; init=&lt;epoch ms&gt; primed=&lt;epoch ms&gt; primeOk=.. first=&lt;epoch ms&gt; firstMicros=.. steadyMicros=.. status=.. heapPeakBytes=.. gcCount=..</pre>
+ *
+ * <p>With the system property {@value #PRIME} = true, the function's SnapStart priming runs right
+ * after the constructor, as Lambda runs it before taking the snapshot: the CRaC hooks
+ * ({@code beforeCheckpoint}, then {@code afterRestore}) through {@code Priming.checkpointAndRestore()}
+ * of the function's own jar, called reflectively so this jar stays free of it. The first request
+ * then stands for a restored instance's first request (what the snapshot cannot hold, the restore
+ * itself and TLS, is not in it).
  *
  * <p>Only the JDK and the Lambda core/events classes are used here (this jar sits next to the
  * function's shaded jar, or next to those two jars for the hello handler), so the harness loads
@@ -44,6 +52,7 @@ import java.util.Properties;
  */
 public final class ColdStartHarness {
     public static final String RESULT_PREFIX = "GATEKEEP-HARNESS ";
+    public static final String PRIME = "gatekeep.bench.prime";
 
     private ColdStartHarness() {}
 
@@ -61,6 +70,11 @@ public final class ColdStartHarness {
         }
         Object handler = Class.forName(args[0]).getConstructor().newInstance();
         long init = System.currentTimeMillis();
+        String primeOk = "-";
+        if (Boolean.getBoolean(PRIME)) {
+            primeOk = prime();
+        }
+        long primed = System.currentTimeMillis();
 
         String kind = spec.getProperty("kind", "http");
         Context context = new HarnessContext(spec.getProperty("function", "bench"),
@@ -91,11 +105,31 @@ public final class ColdStartHarness {
             gcCount += Math.max(0, gc.getCollectionCount());
             gcMillis += Math.max(0, gc.getCollectionTime());
         }
-        out.println(RESULT_PREFIX + "main=" + main + " init=" + init + " first=" + first + " firstMicros=" + firstMicros
+        out.println(RESULT_PREFIX + "main=" + main + " init=" + init + " primed=" + primed + " primeOk=" + primeOk
+                + " first=" + first + " firstMicros=" + firstMicros
                 + " steadyMicros=" + steadyMicros + " status=" + status + " heapPeakBytes=" + heapPeak
                 + " gcCount=" + gcCount + " gcMillis=" + gcMillis + " liveAfterGcBytes=" + liveAfterGc[0]);
         out.flush();
         System.exit(0); // non-daemon threads of an SDK client must not keep the JVM alive
+    }
+
+    /**
+     * The CRaC hooks of every priming the constructor registered; "true" when each ran its whole
+     * success path, else the failures (no spaces: the result line is split on them).
+     */
+    private static String prime() throws ReflectiveOperationException {
+        Class<?> priming = Class.forName("io.gatekeep.shared.priming.Priming");
+        List<?> outcomes = (List<?>) priming.getMethod("checkpointAndRestore").invoke(null);
+        if (outcomes.isEmpty()) {
+            return "none-registered";
+        }
+        StringBuilder failures = new StringBuilder();
+        for (Object outcome : outcomes) {
+            if (!(Boolean) outcome.getClass().getMethod("primed").invoke(outcome)) {
+                failures.append(outcome.getClass().getMethod("failure").invoke(outcome)).append(';');
+            }
+        }
+        return failures.isEmpty() ? "true" : failures.toString().replace(' ', '_');
     }
 
     /** The largest heap in use right after a collection: the live data's peak (what -Xmx must hold). */

@@ -49,6 +49,7 @@ public final class AuditEventsHandler implements RequestHandler<APIGatewayV2HTTP
 
     private AuditEventsHandler(Config config) {
         this(config, Dynamo.client(config), Clock.systemUTC());
+        AuditEventsPriming.register(config);
     }
 
     /** {@code clock} is part of the handler convention; reading the log depends on no time. */

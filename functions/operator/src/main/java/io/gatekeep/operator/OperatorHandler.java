@@ -44,6 +44,7 @@ public final class OperatorHandler implements RequestStreamHandler {
 
     private OperatorHandler(Config config) {
         this(config, Dynamo.client(config), Clock.systemUTC());
+        OperatorPriming.register(config);
     }
 
     public OperatorHandler(Config config, DynamoDbClient dynamo, Clock clock) {

@@ -61,6 +61,7 @@ public final class OrgSettingsHandler implements RequestHandler<APIGatewayV2HTTP
 
     private OrgSettingsHandler(Config config) {
         this(config, Dynamo.client(config), Clock.systemUTC());
+        OrgSettingsPriming.register(config);
     }
 
     public OrgSettingsHandler(Config config, DynamoDbClient dynamo, Clock clock) {

@@ -34,7 +34,12 @@ public final class ProvidersHandler implements RequestHandler<APIGatewayV2HTTPEv
      * only add cold-start time); the function has no table permissions either.
      */
     public ProvidersHandler() {
-        this(Config.fromEnvironment(), null, Clock.systemUTC());
+        this(Config.fromEnvironment());
+    }
+
+    private ProvidersHandler(Config config) {
+        this(config, null, Clock.systemUTC());
+        ProvidersPriming.register(config);
     }
 
     /** The constructor tests and the local runner use; the client and clock are not needed here. */

@@ -57,6 +57,7 @@ public final class DirectoryUsersHandler implements RequestHandler<APIGatewayV2H
 
     private DirectoryUsersHandler(Config config) {
         this(config, Dynamo.client(config), Clock.systemUTC());
+        RoleMappingsPriming.registerDirectoryUsers(config);
     }
 
     /** {@code clock} is part of the handler convention; listing depends on no time. */

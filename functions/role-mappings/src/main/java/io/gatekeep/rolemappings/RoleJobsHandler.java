@@ -36,6 +36,7 @@ public final class RoleJobsHandler implements RequestHandler<Map<String, Object>
 
     private RoleJobsHandler(Config config) {
         this(config, Dynamo.client(config), Clock.systemUTC());
+        RoleMappingsPriming.registerRoleJobs(config);
     }
 
     public RoleJobsHandler(Config config, DynamoDbClient dynamo, Clock clock) {

@@ -53,6 +53,7 @@ public final class RoleMappingsHandler implements RequestHandler<APIGatewayV2HTT
 
     private RoleMappingsHandler(Config config) {
         this(config, Dynamo.client(config), Clock.systemUTC());
+        RoleMappingsPriming.registerMappings(config);
     }
 
     public RoleMappingsHandler(Config config, DynamoDbClient dynamo, Clock clock) {

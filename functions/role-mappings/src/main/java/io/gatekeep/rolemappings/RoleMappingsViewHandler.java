@@ -57,6 +57,7 @@ public final class RoleMappingsViewHandler implements RequestHandler<APIGatewayV
 
     private RoleMappingsViewHandler(Config config) {
         this(config, Dynamo.client(config), Clock.systemUTC());
+        RoleMappingsPriming.registerView(config);
     }
 
     /** {@code clock} is part of the handler convention; reading depends on no time. */

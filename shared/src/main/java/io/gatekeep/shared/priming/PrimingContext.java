@@ -22,7 +22,8 @@ record PrimingContext(String functionName) implements Context {
     @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:000000000000:function:" + functionName; }
     @Override public CognitoIdentity getIdentity() { return null; }
     @Override public ClientContext getClientContext() { return null; }
-    @Override public int getRemainingTimeInMillis() { return 30_000; }
+    /** Lambda's longest timeout: work that stops before its deadline (role walks) runs whole. */
+    @Override public int getRemainingTimeInMillis() { return 900_000; }
     @Override public int getMemoryLimitInMB() { return 1024; }
 
     @Override

@@ -28,25 +28,27 @@ public final class PrimingSession implements AutoCloseable {
     public static final String WEBHOOK_SECRET = "gatekeep-priming-webhook-secret";
 
     private final String function;
+    private final Config functionConfig;
     private final Clock clock;
-    private final StandInDynamoDb dynamoEndpoint;
-    private final StandInWorkOs workosEndpoint;
-    private final Config config;
+    private StandInDynamoDb dynamoEndpoint;
+    private StandInWorkOs workosEndpoint;
+    private Config config;
     private DynamoDbClient dynamo;
 
     PrimingSession(String function, Config functionConfig, Clock clock) {
         this.function = function;
+        this.functionConfig = functionConfig;
         this.clock = clock;
-        this.dynamoEndpoint = new StandInDynamoDb(StandInOrganization.items(clock.instant()));
-        StandInWorkOs workos;
-        try {
-            workos = new StandInWorkOs();
-        } catch (RuntimeException e) {
-            dynamoEndpoint.close();
-            throw e;
+    }
+
+    /** Starts the stand-ins on first use: a function without table or WorkOS (providers) opens none. */
+    private synchronized void standIns() {
+        if (config != null) {
+            return;
         }
-        this.workosEndpoint = workos;
-        this.config = functionConfig
+        dynamoEndpoint = new StandInDynamoDb(StandInOrganization.items(clock.instant()));
+        workosEndpoint = new StandInWorkOs();
+        config = functionConfig
                 .with(Config.AWS_ENDPOINT_URL_DYNAMODB, dynamoEndpoint.url())
                 .with(Config.WORKOS_API_BASE_URL, workosEndpoint.url())
                 .with(Config.WORKOS_API_KEY_PARAMETER, "")
@@ -58,7 +60,8 @@ public final class PrimingSession implements AutoCloseable {
     }
 
     /** The function's configuration with the stand-ins in place of DynamoDB, WorkOS and SSM. */
-    public Config config() {
+    public synchronized Config config() {
+        standIns();
         return config;
     }
 
@@ -69,10 +72,10 @@ public final class PrimingSession implements AutoCloseable {
     /** The twin DynamoDB client, on the stand-in endpoint. */
     public synchronized DynamoDbClient dynamo() {
         if (dynamo == null) {
-            dynamo = Dynamo.builder(config)
+            dynamo = Dynamo.builder(config())
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming")))
                     // named, so that no region provider (nor the instance metadata service) is asked
-                    .region(config.get("AWS_REGION").map(Region::of).orElse(Region.US_EAST_1))
+                    .region(config().get("AWS_REGION").map(Region::of).orElse(Region.US_EAST_1))
                     .build();
         }
         return dynamo;
@@ -83,8 +86,8 @@ public final class PrimingSession implements AutoCloseable {
     }
 
     /** Requests that wrote to the stand-in (never to the table). */
-    public int standInWrites() {
-        return dynamoEndpoint.writes();
+    public synchronized int standInWrites() {
+        return dynamoEndpoint == null ? 0 : dynamoEndpoint.writes();
     }
 
     /**
@@ -151,8 +154,12 @@ public final class PrimingSession implements AutoCloseable {
                 dynamo.close();
             }
         } finally {
-            workosEndpoint.close();
-            dynamoEndpoint.close();
+            if (workosEndpoint != null) {
+                workosEndpoint.close();
+            }
+            if (dynamoEndpoint != null) {
+                dynamoEndpoint.close();
+            }
         }
     }
 }

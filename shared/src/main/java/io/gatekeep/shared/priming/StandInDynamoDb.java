@@ -19,10 +19,10 @@ import java.util.regex.Pattern;
 
 /**
  * DynamoDB's JSON protocol (version 20120810) for the requests our success paths send, answered
- * from memory on a loopback endpoint: the stand-in organization's items are read, writes are
- * taken and forgotten (a {@code Put} is kept so that a later read in the same priming sees it;
- * updates, deletes and condition checks are acknowledged without being evaluated). The real
- * table is never involved.
+ * from memory on a loopback endpoint: the stand-in organization's items are read; a {@code Put}
+ * or {@code Delete} is applied (a later read in the same priming sees it: a role job that priming
+ * finishes is gone, so the walk ends), while updates and conditions are acknowledged without
+ * being evaluated. The real table is never involved.
  *
  * <p>Faithful enough because the answers are DynamoDB's documented shapes for these operations
  * and the handler code reading them is the real one; {@code PrimingFidelityTest} serves the same
@@ -64,7 +64,8 @@ final class StandInDynamoDb extends LoopbackEndpoint {
             case "TransactGetItems" -> ok(transactGet(request.path("TransactItems")));
             case "PutItem" -> ok(put(request.path("Item")));
             case "TransactWriteItems" -> ok(transactWrite(request.path("TransactItems")));
-            case "UpdateItem", "DeleteItem" -> ok(written());
+            case "DeleteItem" -> ok(delete(request.path("Key")));
+            case "UpdateItem" -> ok(written());
             default -> refuse("operation " + target + " is not modelled by the priming stand-in");
         };
     }
@@ -111,9 +112,24 @@ final class StandInDynamoDb extends LoopbackEndpoint {
         transactItems.forEach(action -> {
             if (action.has("Put")) {
                 store((ObjectNode) action.path("Put").path("Item").deepCopy());
+            } else if (action.has("Delete")) {
+                remove(action.path("Delete").path("Key"));
             }
         });
         return written();
+    }
+
+    /** Deletes are applied: a job finished by priming must be gone when the walk looks again. */
+    private ObjectNode delete(JsonNode key) {
+        remove(key);
+        return written();
+    }
+
+    private void remove(JsonNode key) {
+        var partition = items.get(key.path(Keys.PK).path("S").asText());
+        if (partition != null) {
+            partition.remove(key.path(Keys.SK).path("S").asText());
+        }
     }
 
     private ObjectNode written() {

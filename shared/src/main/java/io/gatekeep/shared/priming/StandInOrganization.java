@@ -21,11 +21,12 @@ import java.util.Map;
  * {@code .invalid} (RFC 2606).
  */
 public final class StandInOrganization {
-    public static final String ID = "org_gatekeep_priming";
+    public static final String ID = "org_gatekeeppriming";
     public static final String DOMAIN_ID = "org_domain_gatekeep_priming";
     public static final String DOMAIN = "priming.gatekeep.invalid";
     public static final String CONNECTION_ID = "conn_gatekeep_priming";
     public static final String DIRECTORY_ID = "directory_gatekeep_priming";
+    public static final String GROUP_ID = "directory_group_gatekeep_priming";
     public static final String IT_CONTACT = "it@priming.gatekeep.invalid";
     /** The caller of the primed requests: an owner of the stand-in organization. */
     public static final String CALLER_ID = "user_gatekeep_priming";
@@ -75,12 +76,45 @@ public final class StandInOrganization {
         directory.put("groupCount", Attr.n(1));
         items.add(directory);
 
+        Map<String, AttributeValue> group = item(Keys.directoryPk(DIRECTORY_ID), Keys.groupSk(GROUP_ID));
+        group.put("name", Attr.s("Admins"));
+        group.put("createdAt", Attr.s(CREATED));
+        group.put("updatedAt", Attr.s(CREATED));
+        items.add(group);
+        for (int i = 1; i <= 2; i++) {
+            items.add(user("directory_user_gatekeep_priming_" + i, i == 1 ? List.of(GROUP_ID) : List.of()));
+        }
+        // a queued re-derivation, so the role walks (role-mappings, role-jobs) run over the users
+        Map<String, AttributeValue> job = item(Keys.ROLE_JOB_PK, ID);
+        job.put("organizationId", Attr.s(ID));
+        job.put("queuedAt", Attr.s(now.toString()));
+        job.put("generation", Attr.n(1));
+        items.add(job);
+
         for (int i = 1; i <= 2; i++) {
             Instant at = now.minusSeconds(60L * i);
             items.add(new AuditEntry(ID, "audit_gatekeep_priming_" + i, "connection.activated", at, "workos",
                     "Connection Okta activated.", AuditEntry.Source.WORKOS, "priming").toItem());
         }
         return items;
+    }
+
+    /** A live directory user as the projection lists it (gsi1: every user; gsi2: the default role's). */
+    private static Map<String, AttributeValue> user(String userId, List<String> groups) {
+        Map<String, AttributeValue> user = item(Keys.directoryPk(DIRECTORY_ID), Keys.userSk(userId));
+        user.put("email", Attr.s(userId + "@" + DOMAIN));
+        user.put("firstName", Attr.s("Priming"));
+        user.put("lastName", Attr.s("User"));
+        user.put("state", Attr.s("active"));
+        user.put("groups", Attr.strings(groups));
+        user.put("rev", Attr.n(1));
+        user.put("createdAt", Attr.s(CREATED));
+        user.put("updatedAt", Attr.s(CREATED));
+        user.put(Keys.GSI1_PK, Attr.s(Keys.usersPk(ID)));
+        user.put(Keys.GSI1_SK, Attr.s(Keys.usersSk(userId)));
+        user.put(Keys.GSI2_PK, Attr.s(Keys.usersDefaultRolePk(ID)));
+        user.put(Keys.GSI2_SK, Attr.s(Keys.usersSk(userId)));
+        return user;
     }
 
     /** The organization as WorkOS's API renders it ({@code GET /organizations/{id}}). */
