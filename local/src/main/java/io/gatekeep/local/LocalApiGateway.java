@@ -119,6 +119,7 @@ public final class LocalApiGateway implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         long started = System.nanoTime();
+        boolean logThis = logRequests; // as it was when the request came in (a push's last answer may be written after the switch)
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         String rawPath = exchange.getRequestURI().getRawPath();
         String label = method + " " + rawPath;
@@ -133,7 +134,7 @@ public final class LocalApiGateway implements AutoCloseable {
             write(exchange, method, outcome.response());
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
-        if (!logRequests && outcome.response().getStatusCode() < 500) {
+        if (!logThis && outcome.response().getStatusCode() < 500) {
             return;
         }
         log(label + " -> " + outcome.response().getStatusCode() + " " + outcome.servedBy() + " " + millis + " ms"

@@ -2,6 +2,10 @@ package io.gatekeep.local;
 
 import io.gatekeep.testkit.ProjectFiles;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -9,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code bin/run-local}: starts DynamoDB Local, the WorkOS emulator and the HTTP API on loopback, prints
  * where everything is with dev tokens, and runs until Ctrl-C. Options: {@code --clean} (start from an
- * empty data directory), {@code --help}. Settings come from the environment ({@link LocalSettings#VARIABLES}).
+ * empty data directory), {@code --help} ({@value #HELP}). Settings come from the environment ({@link LocalSettings}).
  */
 public final class LocalRunner {
     private LocalRunner() {}
@@ -49,18 +53,21 @@ public final class LocalRunner {
         stopped.await();
     }
 
-    private static void help() {
-        System.out.println("""
-                bin/run-local [--clean]
+    /** The text bin/run-local prints for --help without building: {@value #HELP}, the one home of the options and variables. */
+    static final String HELP = "run-local-help.txt";
 
-                Runs Gatekeep on this machine: the HTTP API of template.yaml with the real handlers, DynamoDB Local
-                and the WorkOS emulator, all on 127.0.0.1. Data persists in the data directory between runs.
-
-                  --clean   start from an empty data directory (same as GATEKEEP_CLEAN=1)
-
-                Environment:""");
-        for (List<String> v : LocalSettings.VARIABLES) {
-            System.out.printf("  %-30s %-20s %s%n", v.get(0), v.get(1), v.get(2));
+    static String helpText() {
+        try (InputStream in = LocalRunner.class.getResourceAsStream("/" + HELP)) {
+            if (in == null) {
+                throw new IllegalStateException(HELP + " is not on the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    private static void help() {
+        System.out.print(helpText());
     }
 }

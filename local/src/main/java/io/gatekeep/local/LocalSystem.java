@@ -61,6 +61,8 @@ public final class LocalSystem implements AutoCloseable {
     public static final List<String> ROLES = List.of("owner", "admin", "member");
     /** The template's operator function: the runner reconciles the demo organizations with it after the first load. */
     public static final String OPERATOR_FUNCTION = "OperatorFunction";
+    /** The data directory's file of the demo world's seed and the local secrets (webhookSecret, cursorKey). */
+    public static final String RUNNER_PROPERTIES = "runner.properties";
 
     /** A dev token for one demo organization and role. */
     public record DevToken(String organizationName, String organizationId, String role, String sub, String email, String token) {}
@@ -74,6 +76,7 @@ public final class LocalSystem implements AutoCloseable {
     private final LocalSettings settings;
     private final PrintStream console;
     private final List<AutoCloseable> running = new ArrayList<>();
+    private LocalLogs logs;
     private LocalDynamo dynamo;
     private DynamoDbClient dynamoClient;
     private WorkOsEmulator emulator;
@@ -119,7 +122,7 @@ public final class LocalSystem implements AutoCloseable {
             clean(data);
         }
         Files.createDirectories(data.resolve("dynamodb"));
-        Path propertiesFile = data.resolve("runner.properties");
+        Path propertiesFile = data.resolve(RUNNER_PROPERTIES);
         Properties state = load(propertiesFile);
         SecureRandom random = new SecureRandom();
         state.putIfAbsent("seed", Long.toString(random.nextLong()));
@@ -129,7 +132,9 @@ public final class LocalSystem implements AutoCloseable {
         save(propertiesFile, state);
         webhookSecret = state.getProperty("webhookSecret");
 
-        // 1. DynamoDB Local, with the template's table.
+        // 1. DynamoDB Local, with the template's table; its own log lines go to a file of the data directory.
+        logs = LocalLogs.start(data);
+        running.add(logs);
         template = SamTemplate.load(settings.projectRoot().resolve("template.yaml"));
         dynamo = started("DynamoDB Local", "DYNAMODB_PORT", settings.dynamoPort(),
                 () -> LocalDynamo.start(data.resolve("dynamodb"), settings.dynamoPort()));
@@ -189,12 +194,13 @@ public final class LocalSystem implements AutoCloseable {
         emulator.control().registerWebhook(webhookUrl().toString(), webhookSecret);
 
         // 5. First start: the projection learns the demo world from its (signed) events, then from a reconcile.
+        //    The console shows the outcome in the banner, not two log lines per pushed event.
         if (Boolean.parseBoolean(state.getProperty("demoLoaded", "false"))) {
             demoLoad = new DemoLoad(true, emulator.control().events().size(), 0, Map.of(), "already in the table", 0);
         } else {
             gateway.logRequests(false);
             try {
-                demoLoad = pushDemoEvents(emulator.control().events());
+                demoLoad = logs.quietly(() -> pushDemoEvents(emulator.control().events()));
             } finally {
                 gateway.logRequests(true);
             }
@@ -205,7 +211,7 @@ public final class LocalSystem implements AutoCloseable {
         }
         if (Boolean.parseBoolean(state.getProperty("demoLoaded", "false"))
                 && !Boolean.parseBoolean(state.getProperty("demoReconciled", "false"))) {
-            reconciled = reconcileDemo();
+            reconciled = logs.quietly(this::reconcileDemo);
             if (reconciled.stream().allMatch(Reconciled::ok)) {
                 state.setProperty("demoReconciled", "true");
                 save(propertiesFile, state);
@@ -434,13 +440,16 @@ public final class LocalSystem implements AutoCloseable {
         out.println("Gatekeep runs locally. Ctrl-C stops everything.");
         out.println();
         out.printf("  HTTP API         %s   (template.yaml's routes; bearer tokens checked like API Gateway's JWT authorizer)%n", apiUrl());
-        out.printf("  Dashboard page   %s/   (web/: Identity integrations, with a demo sign-in per organization and role)%n", apiUrl());
+        out.printf("  Dashboard page   %s/   (web/: Identity integrations, with a demo sign-in per organization and role;%n", apiUrl());
+        out.printf("                   %s/?org=Globex&role=member opens it on an organization and role)%n", apiUrl());
         out.printf("  WorkOS emulator  %s   (open it in a browser; API key %s, client id %s)%n", emulator.baseUrl(),
                 emulator.apiKey(), emulator.clientId());
         out.printf("  JWT issuer       %s   JWKS %s   audience %s%n", emulator.issuer(), emulator.jwksUrl(), emulator.clientId());
         out.printf("  DynamoDB Local   %s   table %s (region %s, any credentials)%n", dynamo.endpoint(), tableName(), REGION);
-        out.printf("  Webhooks         emulator -> %s (signed with the local secret)%n", webhookUrl());
+        out.printf("  Webhooks         emulator -> %s (signed with the local secret: webhookSecret in %s)%n", webhookUrl(),
+                settings.dataDir().resolve(RUNNER_PROPERTIES));
         out.printf("  Data             %s (kept between runs; --clean or GATEKEEP_CLEAN=1 starts over)%n", settings.dataDir());
+        out.printf("  Logs             DynamoDB Local's in %s; the functions' here%n", logs.dynamoLog());
         out.println();
         out.println("Routes:");
         for (var entry : routes.entries()) {
@@ -481,10 +490,10 @@ public final class LocalSystem implements AutoCloseable {
             out.printf("  %-8s %-7s %s%n", t.organizationName(), t.role(), t.token());
         }
         out.println();
-        out.println("First call:");
+        out.println("First call (paste into a shell; the README's walk-through goes on from these variables):");
+        out.printf("  API=%s EMU=%s ORG=%s%n", apiUrl(), emulator.baseUrl(), demo.acmeOrganizationId());
         out.printf("  TOKEN=%s%n", token("Acme", "admin").token());
-        out.printf("  curl -s -H \"Authorization: Bearer $TOKEN\" %s/organizations/%s/identity-health%n", apiUrl(),
-                demo.acmeOrganizationId());
+        out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" $API/organizations/$ORG/identity-health");
         out.println();
         out.flush();
     }
@@ -523,7 +532,7 @@ public final class LocalSystem implements AutoCloseable {
 
     /** Deletes what the runner keeps in the data directory, and nothing else. */
     static void clean(Path data) throws IOException {
-        for (String name : List.of("dynamodb", "runner.properties", "emulator-key.json")) {
+        for (String name : List.of("dynamodb", RUNNER_PROPERTIES, "emulator-key.json", LocalLogs.DYNAMODB_LOG)) {
             Path p = data.resolve(name);
             if (Files.isDirectory(p)) {
                 try (var walk = Files.walk(p)) {

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,6 +42,53 @@ class LocalSystemTest {
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static int emulatorPort;
+    static String startConsole;
+
+    /** Writes to the console and keeps a copy. */
+    static final class Tee extends OutputStream {
+        private final OutputStream console;
+        private final ByteArrayOutputStream copy;
+
+        Tee(OutputStream console, ByteArrayOutputStream copy) {
+            this.console = console;
+            this.copy = copy;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            console.write(b);
+            synchronized (copy) {
+                copy.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            console.write(b, off, len);
+            synchronized (copy) {
+                copy.write(b, off, len);
+            }
+        }
+    }
+
+    /** Runs {@code work} with System.out (where the functions' and DynamoDB Local's Log4j lines would go) copied. */
+    static String console(ThrowingRunnable work) throws Exception {
+        var copy = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(new Tee(original, copy), true, StandardCharsets.UTF_8));
+        try {
+            work.run();
+        } finally {
+            System.setOut(original);
+        }
+        synchronized (copy) {
+            return copy.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -47,7 +96,8 @@ class LocalSystemTest {
         try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             emulatorPort = socket.getLocalPort();
         }
-        system = LocalSystem.start(settings(true));
+        // What reaches the console before the banner (Log4j's console appender follows System.out).
+        startConsole = console(() -> system = LocalSystem.start(settings(true)));
         tokens = new TestTokens(data.resolve("local-data/emulator-key.json"), system.emulator().issuer(), system.emulator().clientId());
     }
 
@@ -213,8 +263,39 @@ class LocalSystemTest {
         for (var t : system.tokens()) {
             assertTrue(banner.contains(t.token()), t.organizationName() + " " + t.role());
         }
-        assertTrue(banner.contains("curl -s -H \"Authorization: Bearer $TOKEN\" " + system.apiUrl() + "/organizations/"
-                + system.demo().acmeOrganizationId() + "/identity-health"));
+        // The first call sets the variables the README's walk-through goes on with.
+        assertTrue(banner.contains("  API=" + system.apiUrl() + " EMU=" + system.emulator().baseUrl() + " ORG="
+                + system.demo().acmeOrganizationId() + "\n"), banner);
+        assertTrue(banner.contains("  TOKEN=" + system.token("Acme", "admin").token() + "\n"), banner);
+        assertTrue(banner.contains("curl -s -H \"Authorization: Bearer $TOKEN\" $API/organizations/$ORG/identity-health"), banner);
+        // Where the local webhook secret is (not the secret itself), and DynamoDB Local's log.
+        Path properties = system.settings().dataDir().resolve(LocalSystem.RUNNER_PROPERTIES);
+        assertTrue(banner.contains("webhookSecret in " + properties), banner);
+        assertFalse(banner.contains(system.functions().get("WebhooksFunction").orElseThrow().environment().get("WORKOS_WEBHOOK_SECRET")));
+        assertTrue(banner.contains(system.settings().dataDir().resolve(LocalLogs.DYNAMODB_LOG).toString()), banner);
+        assertTrue(banner.contains(system.apiUrl() + "/?org=Globex&role=member"), banner);
+    }
+
+    @Test
+    void dynamoDbLocalLogsToTheDataDirectoryAndTheFirstLoadKeepsTheConsoleShort() throws Exception {
+        Path log = system.settings().dataDir().resolve(LocalLogs.DYNAMODB_LOG);
+        // Before the banner: no DynamoDB Local line and no stack trace, and not two lines per pushed event.
+        List<String> lines = startConsole.lines().toList();
+        assertTrue(lines.size() < 20, lines.size() + " lines before the banner:\n" + startConsole);
+        assertFalse(startConsole.contains("accessKey:") || startConsole.contains("target: ")
+                || startConsole.contains("DynamoDBLocalServiceException") || startConsole.contains("\tat "), startConsole);
+        // They went to the file: the first load's transactions, and the ones DynamoDB Local cancelled (duplicates).
+        String written = Files.readString(log);
+        assertTrue(written.contains("target: TransactWriteItems"), "dynamodb-local.log:\n" + written.lines().limit(20).toList());
+        // Later requests too, still off the console; the functions' own lines still reach it.
+        String during = console(() -> {
+            system.dynamoClient().describeTable(r -> r.tableName(system.tableName()));
+            get(system, "/organizations/" + system.demo().acmeOrganizationId() + "/identity-health",
+                    "Bearer " + system.token("Acme", "admin").token());
+        });
+        assertFalse(during.contains("target: "), during);
+        assertTrue(during.contains("\"function_name\":\"IdentityHealthFunction\""), "the function's log lines:\n" + during);
+        assertTrue(Files.readString(log).contains("target: DescribeTable"));
     }
 
     @Test
@@ -224,6 +305,7 @@ class LocalSystemTest {
         Files.writeString(dir.resolve("dynamodb/sub/shared-local-instance.db"), "x");
         Files.writeString(dir.resolve("runner.properties"), "seed=1");
         Files.writeString(dir.resolve("emulator-key.json"), "{}");
+        Files.writeString(dir.resolve(LocalLogs.DYNAMODB_LOG), "old lines");
         Files.writeString(dir.resolve("notes.txt"), "mine");
         LocalSystem.clean(dir);
         try (var left = Files.list(dir)) {
