@@ -42,7 +42,8 @@ export class ApiError extends Error {
  *   };                                                   //   getAccessToken() (claims sub, org_id, role, email)
  *
  * Local run only: on a loopback address, the local runner answers GET /_local/demo, and the page signs in
- * with WorkOS-emulator dev tokens for the role picked in "Demo sign-in". A page served from anywhere else
+ * with WorkOS-emulator dev tokens for the role picked in "Demo sign-in" (or asked for by ?org=&role=, see
+ * openOnAskedOrganizationAndRole). A page served from anywhere else
  * never asks for dev tokens, and the runner's /_local/ endpoints do not exist in AWS.
  */
 export async function findSession() {
@@ -57,6 +58,7 @@ export async function findSession() {
     return null;
   }
   const demo = await res.json();
+  openOnAskedOrganizationAndRole(demo);
   return {
     demo: true,
     roles: demo.roles,
@@ -74,6 +76,23 @@ export async function findSession() {
       return body.token;
     },
   };
+}
+
+/**
+ * Local run only: ?org=<name or id>&role=<role> (/?org=Globex&role=member) opens the page on that demo
+ * organization and role, as if picked in the page's pickers (which keep their choice in sessionStorage):
+ * a link or a screenshot of one state needs no clicks. Anything else in the address is ignored.
+ */
+function openOnAskedOrganizationAndRole(demo) {
+  const asked = new URLSearchParams(location.search);
+  const org = (asked.get('org') ?? '').toLowerCase();
+  const chosen = demo.organizations.find((o) => o.id.toLowerCase() === org || o.name.toLowerCase() === org);
+  if (chosen) {
+    sessionStorage.setItem('gatekeep.organizationId', chosen.id);
+  }
+  if (demo.roles.includes(asked.get('role'))) {
+    sessionStorage.setItem('gatekeep.demoRole', asked.get('role'));
+  }
 }
 
 /** The token's claims, to show who is signed in and to hide setup buttons from members. The API decides. */

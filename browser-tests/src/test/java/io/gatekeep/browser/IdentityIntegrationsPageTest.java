@@ -174,6 +174,34 @@ class IdentityIntegrationsPageTest {
     }
 
     @Test
+    @Order(1)
+    void theLocalDemoOpensOnTheOrganizationAndRoleItsAddressAsksFor() {
+        Page page = tab();
+        page.open(home + "?org=Globex&role=member");
+        page.waitForText("who", "member@globex.com");
+        page.waitForText("sso-badge", "Draft");
+        assertEquals(demo.globexOrganizationId(), page.eval("document.querySelector('#org-picker').value").asText());
+        assertEquals("member", page.eval("document.querySelector('#role-picker').value").asText());
+        assertEquals(1, devTokenRequests(page), "one token, for the organization and role asked for");
+
+        // By id, and any case of a name.
+        Page byId = tab();
+        byId.open(home + "?org=" + demo.acmeOrganizationId() + "&role=owner");
+        byId.waitForText("who", "owner@acme.com");
+        byId.waitForText("sso-badge", "Active");
+        Page byName = tab();
+        byName.open(home + "?org=initech");
+        byName.waitForText("who", "admin@initech.com");
+
+        // An organization or role the demo does not have is ignored: the page asks for an organization, as admin.
+        Page unknown = tab();
+        unknown.open(home + "?org=Umbrella&role=superuser");
+        unknown.waitForText("notice", "Select an organization before continuing.");
+        assertEquals("admin", unknown.eval("document.querySelector('#role-picker').value").asText());
+        assertEquals(0, devTokenRequests(unknown));
+    }
+
+    @Test
     @Order(2)
     void aMemberSeesHealthButNoSetupButtons() {
         Page page = dashboard(demo.globexOrganizationId(), "admin");
