@@ -168,6 +168,10 @@ public final class BenchWorld implements AutoCloseable {
         return orgCall("GET", "/organizations/{organizationId}/identity-health", null);
     }
 
+    public HttpCall refresh() {
+        return orgCall("POST", "/organizations/{organizationId}/identity-health/refresh", null);
+    }
+
     public HttpCall auditFirstPage() {
         return orgCall("GET", "/organizations/{organizationId}/audit-events", null).withQuery("limit", "10");
     }

@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.gatekeep.auditevents.AuditEventsHandler;
 import io.gatekeep.health.IdentityHealthHandler;
+import io.gatekeep.operator.RefreshHandler;
+import io.gatekeep.operator.SweepHandler;
 import io.gatekeep.orgsettings.OrgSettingsHandler;
 import io.gatekeep.portallinks.PortalLinksHandler;
 import io.gatekeep.providers.ProvidersHandler;
@@ -97,6 +99,63 @@ public final class RequestCounts {
         count("webhook: worst path (no organization_id)", webhooks,
                 world.webhook(world.userEvent("dsync.user.created", dir, null, world.nextId("directory_user"), world.nextInstant())),
                 200, 2, 2, "TransactGetItems (directory index + item), then one transaction");
+
+        // Freshness where WorkOS sends no event: the page's refresh and the scheduled sweep.
+        var workos = world.emulator().control();
+        // A long WorkOS timeout: the first refresh of this JVM loads the SDK's classes; requests are counted, not timed.
+        var settings = new java.util.HashMap<>(world.settings());
+        settings.put(io.gatekeep.shared.config.Config.WORKOS_TIMEOUT_MS, "60000");
+        var refresh = new RefreshHandler(new io.gatekeep.shared.config.Config(settings), client, clock);
+        workos.clearApiRequests();
+        requireRefresh("refreshed", count("refresh: WorkOS read", refresh, world.refresh(), 200, 5, REFRESH_BUDGET,
+                "UpdateItem (the 30 s claim) + Query of our domains, connections and directories beside WorkOS's lists"
+                        + " + the organization's snapshot transaction + UpdateItem (checkedAt)"));
+        withWorkOsCalls(workos.apiRequests());
+        workos.clearApiRequests();
+        requireRefresh("recent", count("refresh: within 30 s", refresh, world.refresh(), 200, 1, 1,
+                "one UpdateItem, whose condition fails: the stored health"));
+        withWorkOsCalls(workos.apiRequests());
+        countSweep(workos);
+    }
+
+    private static void requireRefresh(String outcome, String body) {
+        String got = Json.text(Json.parse(body), "refresh");
+        if (!outcome.equals(got)) {
+            throw new IllegalStateException("refresh: expected " + outcome + " but got " + got);
+        }
+    }
+
+    /** The WorkOS calls the last operation made, added to its note. */
+    private void withWorkOsCalls(List<String> calls) {
+        Count last = counts.remove(counts.size() - 1);
+        counts.add(new Count(last.operation(), last.requests(), last.calls(), last.min(), last.budget(),
+                last.note() + "; WorkOS: " + calls));
+    }
+
+    /** A refresh's DynamoDB budget: claim, organization transaction (+1 when its assumption was wrong), 3 Queries, checkedAt. */
+    static final int REFRESH_BUDGET = 7;
+    /** A sweep run over the bench world (one organization, with a directory: refreshed): state, events, list, the refresh. */
+    static final int SWEEP_BUDGET = 5 + 2 + REFRESH_BUDGET;
+
+    private void countSweep(io.gatekeep.emulator.EmulatorControl workos) {
+        var sweep = new SweepHandler(world.config(), client, Clock.offset(Clock.systemUTC(), java.time.Duration.ofMinutes(1)));
+        workos.clearApiRequests();
+        counter.reset();
+        var out = new java.io.ByteArrayOutputStream();
+        try {
+            sweep.handleRequest(new java.io.ByteArrayInputStream("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)), out, null);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        var report = Json.parse(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+        if (report.path("organizationsRefreshed").asInt() != 1 || !report.path("complete").asBoolean()) {
+            throw new IllegalStateException("sweep: expected one organization refreshed, got " + report);
+        }
+        List<String> calls = counter.operations();
+        counts.add(new Count("sweep run: one organization refreshed", calls.size(), calls, 9, SWEEP_BUDGET,
+                "GetItem (state) + the Events API page's BatchGetItem (markers) + UpdateItem (cursor) + Query (gsi1: organizations)"
+                        + " + Query (the organization's partition) + a refresh + UpdateItem (state)"));
+        withWorkOsCalls(workos.apiRequests());
     }
 
     private String count(String operation, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler, HttpCall call,

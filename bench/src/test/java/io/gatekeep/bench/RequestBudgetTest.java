@@ -88,4 +88,21 @@ class RequestBudgetTest {
         assertBudget("webhook: worst path (out of order: older than the last sync)", 2, null);
         assertBudget("webhook: worst path (no organization_id)", 2, null);
     }
+
+    /** The page's refresh: a few list calls to WorkOS and a handful of requests; a throttled one a single UpdateItem. */
+    @Test
+    void aRefreshReadsWorkOsWithThreeCallsAndAThrottledOneIsOneRequest() {
+        assertBudget("refresh: WorkOS read", RequestCounts.REFRESH_BUDGET, null);
+        assertTrue(counts.get("refresh: WorkOS read").note().endsWith("WorkOS: [GET /organizations/" + world.organizationId()
+                + ", GET /connections, GET /directories]"), counts.get("refresh: WorkOS read").note());
+        assertBudget("refresh: within 30 s", 1, List.of("UpdateItem"));
+        assertTrue(counts.get("refresh: within 30 s").note().endsWith("[]"), "no WorkOS call");
+    }
+
+    @Test
+    void aSweepRunForOneOrganizationIsBounded() {
+        assertBudget("sweep run: one organization refreshed", RequestCounts.SWEEP_BUDGET, null);
+        assertTrue(counts.get("sweep run: one organization refreshed").note().endsWith("WorkOS: [GET /events, GET /organizations/"
+                + world.organizationId() + ", GET /connections, GET /directories]"), counts.get("sweep run: one organization refreshed").note());
+    }
 }

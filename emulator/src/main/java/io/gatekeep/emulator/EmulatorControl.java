@@ -298,6 +298,16 @@ public final class EmulatorControl {
     }
 
     /** Delay every WorkOS API answer. */
+    /** The WorkOS API requests received so far ("GET /connections", no query), oldest first (the last 10,000). */
+    public List<String> apiRequests() {
+        return api.received();
+    }
+
+    public EmulatorControl clearApiRequests() {
+        api.clearReceived();
+        return this;
+    }
+
     public EmulatorControl apiLatency(Duration latency) {
         api.latency(latency);
         return this;

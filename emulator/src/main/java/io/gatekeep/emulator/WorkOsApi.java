@@ -107,7 +107,24 @@ final class WorkOsApi {
 
     // ---------------------------------------------------------------- entry
 
+    /** Every API request received ("GET /connections"), oldest first: what tests and budgets count. */
+    private final java.util.Deque<String> received = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicInteger receivedCount = new java.util.concurrent.atomic.AtomicInteger();
+
+    List<String> received() {
+        return List.copyOf(received);
+    }
+
+    void clearReceived() {
+        received.clear();
+        receivedCount.set(0);
+    }
+
     void handle(Req r) throws IOException {
+        received.add(r.method + " " + r.path);
+        if (receivedCount.incrementAndGet() > 10_000 && received.pollFirst() != null) {
+            receivedCount.decrementAndGet();
+        }
         if (latencyMs > 0) {
             try {
                 Thread.sleep(latencyMs);

@@ -313,6 +313,37 @@ class LocalSystemTest {
         }
     }
 
+    /**
+     * "Create connection" in the emulator's Admin Portal (WorkOS sends no event for a draft), then the
+     * admin comes back: the page's refresh (a member may ask) reads WorkOS, and health shows Draft and
+     * "Continue SSO setup" with no operator action.
+     */
+    @Test
+    void aConnectionCreatedInTheAdminPortalShowsAsDraftWhenTheAdminComesBack() throws Exception {
+        String initech = system.demo().initechOrganizationId();
+        String link = system.emulator().control().generatePortalLink(initech, "sso");
+        var created = HTTP.send(HttpRequest.newBuilder(URI.create(link + "/actions/create-connection"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("connection_type=OktaSAML&name=Initech+Okta")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, created.statusCode(), created.body());
+        String member = "Bearer " + system.token("Initech", "member").token();
+        JsonNode before = json(get(system, "/organizations/" + initech + "/identity-health", member));
+        assertEquals("none", before.path("sso").path("status").asText(), "no event: the projection cannot know yet");
+
+        var refreshed = HTTP.send(HttpRequest.newBuilder(URI.create(system.apiUrl() + "/organizations/" + initech
+                        + "/identity-health/refresh")).header("Authorization", member)
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, refreshed.statusCode(), refreshed.body());
+        assertEquals("refreshed", json(refreshed).path("refresh").asText(), refreshed.body());
+
+        JsonNode after = json(get(system, "/organizations/" + initech + "/identity-health", member));
+        assertEquals("draft", after.path("sso").path("status").asText(), after.toString());
+        assertEquals("continue", after.path("sso").path("setupAction").asText());
+        assertEquals("Initech Okta", after.path("sso").path("primaryConnection").path("name").asText());
+        assertEquals(json(refreshed).path("checkedAt").asText(), after.path("checkedAt").asText());
+    }
+
     /** Last: restarts the system on its data directory (the other tests use the first start). */
     @Test
     @Order(Integer.MAX_VALUE)

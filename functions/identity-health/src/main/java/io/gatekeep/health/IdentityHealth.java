@@ -23,7 +23,10 @@ import java.util.Objects;
  * Connection health as the dashboard shows it (openapi.yaml, GET .../identity-health), computed
  * from one read of the organization's partition. Field names are the wire names. {@code attention}:
  * the open attention items (expiring certificates, broken directories, stalled setup, failing
- * sign-ins), oldest first, as the notices function keeps them in the same partition.
+ * sign-ins), oldest first, as the notices function keeps them in the same partition. {@code asOf} is
+ * when this answer was computed; {@code checkedAt} when WorkOS's state was last confirmed for the
+ * organization (a refresh, the scheduled sweep or a reconcile; null before the first): webhooks keep
+ * the rest current in between.
  */
 public record IdentityHealth(
         String organizationId,
@@ -33,7 +36,8 @@ public record IdentityHealth(
         int itContacts,
         Plan plan,
         List<ObjectNode> attention,
-        String asOf) {
+        String asOf,
+        String checkedAt) {
 
     /** WorkOS alerts on SAML certificates that expire within 90 days; so does the dashboard. */
     static final Duration CERTIFICATE_WARNING = Guide.CERTIFICATE_WARNING;
@@ -122,7 +126,8 @@ public record IdentityHealth(
 
         return new IdentityHealth(organization.id(), domains(view), sso, directorySync,
                 organization.itContacts().size(), new Plan(organization.planSso()),
-                view.openAttention().stream().map(Notice::itemJson).toList(), Times.iso(now));
+                view.openAttention().stream().map(Notice::itemJson).toList(), Times.iso(now),
+                organization.checkedAt());
     }
 
     private static Domains domains(OrganizationView view) {

@@ -82,8 +82,10 @@ class IdentityHealthHandlerTest {
 
         JsonNode body = ok(get(org, "admin"));
 
-        assertEquals(Set.of("organizationId", "domains", "sso", "directorySync", "itContacts", "plan", "attention", "asOf"), fields(body));
+        assertEquals(Set.of("organizationId", "domains", "sso", "directorySync", "itContacts", "plan", "attention", "asOf",
+                "checkedAt"), fields(body));
         assertEquals(0, body.get("attention").size(), "nothing needs attention");
+        assertTrue(body.get("checkedAt").isNull(), "WorkOS's state not confirmed yet: no refresh, sweep or reconcile");
         assertEquals(org, body.get("organizationId").asText());
         assertEquals(Set.of("verified", "pending", "gate"), fields(body.get("domains")));
         assertEquals("closed", body.at("/domains/gate").asText());

@@ -59,9 +59,7 @@ import java.util.regex.Pattern;
  */
 final class Reconcile {
     static final Set<String> FIELDS = Set.of("action", "organizationId", "since", "resumeFrom", "actor");
-    /** Events older than this at reconcile time are final: the cursor may move past them. */
-    static final Duration SETTLE = Duration.ofSeconds(30);
-    static final int PAGE = 100;
+    static final int PAGE = EventsCatchUp.PAGE;
 
     enum Phase {
         EVENTS, ORGANIZATION, CONNECTIONS, DIRECTORIES, GROUPS, USERS;
@@ -156,6 +154,9 @@ final class Reconcile {
             stoppedBecause = "store_unavailable";
         }
         lap();
+        if (stoppedBecause == null) {
+            Refresh.markChecked(env, organizationId, now); // WorkOS's state, confirmed as of the run's start
+        }
         String cursorAfter = readCursor();
 
         Counts total = new Counts();
@@ -241,6 +242,31 @@ final class Reconcile {
         }
     }
 
+    /**
+     * The organization with its domains, its connections and its directories, merged as a run's
+     * object phases do (no events, no users or groups): what a {@link Refresh} reads. WorkOS
+     * failures propagate; the counts per kind are returned.
+     */
+    ObjectNode objects(String organizationId) {
+        this.organizationId = organizationId;
+        workos = env.workos().get();
+        budget = new Budget(null, 0);
+        now = env.clock().instant();
+        enter(new Position(Phase.ORGANIZATION, null, null));
+        organization();
+        enter(new Position(Phase.CONNECTIONS, null, null));
+        merge(new ConnectionsKind(), null, false);
+        enter(new Position(Phase.DIRECTORIES, null, null));
+        merge(new DirectoriesKind(), null, false);
+        lap();
+        ObjectNode report = Json.object();
+        for (String kind : List.of("organization", "domains", "connections", "directories")) {
+            report.set(kind, counts.get(kind).toJson());
+        }
+        report.put("deletionChecks", verifications);
+        return report;
+    }
+
     /** A new phase: only remembered (the budget is checked after work, so that every invocation progresses). */
     private void enter(Position p) {
         lap();
@@ -266,40 +292,13 @@ final class Reconcile {
     /** The Events API after the event id {@code after} (or from {@code since}), applied in order. */
     private void events(String after, Instant since) {
         position = new Position(Phase.EVENTS, null, after);
-        Instant settled = now.minus(SETTLE);
-        List<String> names = Projector.EVENT_NAMES;
-        String finalCursor = null;
-        boolean allFinal = true;
-        String cursor = after;
-        while (true) {
-            Page<JsonNode> page = WorkOsEvents.list(workos, names, organizationId, cursor, since, null, PAGE);
-            Set<String> applied = projector.alreadyApplied(page.data.stream().map(e -> Json.text(e, "id")).toList());
-            for (JsonNode event : page.data) {
-                String id = Json.text(event, "id");
-                if (id != null && applied.contains(id)) {
-                    eventsDuplicate++; // its marker is there: applying would only find that out, in a transaction
-                } else {
-                    switch (projector.apply(event).status()) {
-                        case APPLIED -> eventsApplied++;
-                        case DUPLICATE -> eventsDuplicate++;
-                        case IGNORED -> eventsIgnored++;
-                    }
-                }
-                Instant createdAt = Times.parseOrNull(Json.text(event, "created_at"));
-                if (allFinal && createdAt != null && createdAt.isBefore(settled)) {
-                    finalCursor = id;
-                } else {
-                    allFinal = false;
-                }
-                cursor = id;
-            }
-            if (finalCursor != null) {
-                moveCursor(finalCursor);
-            }
-            if (page.data.size() < PAGE) {
-                break;
-            }
-            checkpoint(cursor);
+        EventsCatchUp catchUp = new EventsCatchUp(projector, workos, now);
+        try {
+            catchUp.run(organizationId, after, since, this::moveCursor, this::checkpoint);
+        } finally {
+            eventsApplied += catchUp.applied;
+            eventsDuplicate += catchUp.duplicates;
+            eventsIgnored += catchUp.ignored;
         }
     }
 

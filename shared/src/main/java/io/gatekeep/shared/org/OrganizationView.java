@@ -46,8 +46,14 @@ public record OrganizationView(
         this(organization, domains, connections, directories, RoleMapping.NONE);
     }
 
+    /** {@code checkedAt}: when WorkOS's state of the organization was last confirmed (a refresh, the sweep, a reconcile). */
     public record Organization(String id, String name, List<String> itContacts, boolean planSso,
-                               String createdAt, String updatedAt, String eventsCursor) {}
+                               String createdAt, String updatedAt, String eventsCursor, String checkedAt) {
+        public Organization(String id, String name, List<String> itContacts, boolean planSso,
+                            String createdAt, String updatedAt, String eventsCursor) {
+            this(id, name, itContacts, planSso, createdAt, updatedAt, eventsCursor, null);
+        }
+    }
 
     public record Domain(String id, String domain, String state, String verificationStrategy, String updatedAt) {
         /** WorkOS has two verified states: {@code verified} and {@code legacy_verified} (verified before
@@ -78,6 +84,20 @@ public record OrganizationView(
         }
     }
 
+    /**
+     * Setup under way where WorkOS sends no event for the next step: a connection in draft,
+     * validating or requires_type, a domain pending or unverified, or any directory (WorkOS sends no
+     * event when one goes validating, invalid_credentials or unlinked, so every directory is watched).
+     * The sweep refreshes these organizations from WorkOS's lists.
+     */
+    public boolean needsWatching() {
+        return connections.stream().anyMatch(c -> SETUP_CONNECTION_STATES.contains(c.state()))
+                || domains.stream().anyMatch(d -> "pending".equals(d.state()) || "unverified".equals(d.state()))
+                || !directories.isEmpty();
+    }
+
+    private static final java.util.Set<String> SETUP_CONNECTION_STATES = java.util.Set.of("draft", "validating", "requires_type");
+
     /** The organization's partition, or empty when the backend does not know it (or it was deleted). */
     public static Optional<OrganizationView> load(DynamoDbClient dynamo, String table, String organizationId) {
         Organization organization = null;
@@ -106,7 +126,8 @@ public record OrganizationView(
                 } else if (sk.equals(Keys.ORG_SK)) {
                     organization = new Organization(organizationId, Attr.str(item, "name"),
                             Attr.strList(item, "itContacts"), Attr.flag(item, "planSso"),
-                            Attr.str(item, "createdAt"), Attr.str(item, "updatedAt"), Attr.str(item, "eventsCursor"));
+                            Attr.str(item, "createdAt"), Attr.str(item, "updatedAt"), Attr.str(item, "eventsCursor"),
+                            Attr.str(item, "checkedAt"));
                 } else if (sk.startsWith(Keys.ATTENTION_PREFIX)) {
                     attention.add(AttentionItem.fromItem(organizationId, item));
                 } else if (sk.equals(Keys.ATTENTION_DUE)) {

@@ -67,6 +67,8 @@ final class WireObjects {
         Map<String, AttributeValue> fields = new LinkedHashMap<>();
         text(fields, "name", o, "name");
         time(fields, "createdAt", o, "created_at");
+        fields.put(Keys.GSI1_PK, Attr.s(Keys.ORGANIZATIONS)); // listed for the sweep
+        fields.put(Keys.GSI1_SK, Attr.s(id));
         return new ObjectWrite(Kind.ORGANIZATION, id, id, null, Keys.orgPk(id), Keys.ORG_SK, fields, updatedAt(o, fallback));
     }
 

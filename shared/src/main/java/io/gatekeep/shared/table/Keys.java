@@ -6,7 +6,7 @@ package io.gatekeep.shared.table;
  *
  * <pre>
  * item                  pk                      sk
- * organization          ORG#{orgId}             ORG
+ * organization          ORG#{orgId}             ORG                    (gsi1: ORGANIZATIONS / {orgId}: the sweep's list)
  * domain                ORG#{orgId}             DOMAIN#{domainId}
  * connection            ORG#{orgId}             CONN#{connectionId}
  * directory             ORG#{orgId}             DIR#{directoryId}      (also holds userCount, groupCount)
@@ -23,6 +23,7 @@ package io.gatekeep.shared.table;
  * processed event       EVENT#{eventId}         EVENT                  (ttl: after WorkOS's retry window)
  * audit entry           AUDIT#{orgId}           {occurredAt}#{entryId} (gsi1: AUDIT#{orgId}#{category})
  * dead-lettered event   DEADLETTER              {receivedAt}#{eventId}
+ * sweep state           SWEEP                   STATE                  (Events API cursor, next organization, pause)
  * </pre>
  *
  * The organization partition holds only what the dashboard reads, so connection health is one
@@ -54,6 +55,10 @@ public final class Keys {
     public static final String ATTENTION_DUE = "ATTNDUE";
     /** Failed SSO sign-ins per connection and clock hour (the hourly threshold of the sign-in attention item). */
     public static final String SIGN_IN_FAILURES_PREFIX = "SIGNINFAIL#";
+    /** gsi1 partition of every organization item: the sweep walks it in organization id order. */
+    public static final String ORGANIZATIONS = "ORGANIZATIONS";
+    public static final String SWEEP_PK = "SWEEP";
+    public static final String SWEEP_SK = "STATE";
 
     public static final String DOMAIN_PREFIX = "DOMAIN#";
     public static final String CONNECTION_PREFIX = "CONN#";
