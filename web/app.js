@@ -164,6 +164,12 @@ async function refresh({ announce } = {}) {
     return;
   }
   const generation = state.generation;
+  if (announce) {
+    // Back to the tab or "Refresh": first have the backend read WorkOS for what it sends no event for
+    // (a draft connection, a directory whose credentials failed); once per organization per 30 s,
+    // whoever asks. A failure leaves the stored health, which is shown below as usual.
+    await api(orgPath('/identity-health/refresh'), { method: 'POST' }).catch(() => null);
+  }
   try {
     const before = state.health;
     const [, added] = await Promise.all([loadHealth(generation), loadAudit('newest', generation)]);
