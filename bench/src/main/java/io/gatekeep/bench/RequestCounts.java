@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.gatekeep.auditevents.AuditEventsHandler;
+import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.health.IdentityHealthHandler;
 import io.gatekeep.operator.RefreshHandler;
 import io.gatekeep.operator.SweepHandler;
@@ -11,14 +12,22 @@ import io.gatekeep.orgsettings.OrgSettingsHandler;
 import io.gatekeep.portallinks.PortalLinksHandler;
 import io.gatekeep.providers.ProvidersHandler;
 import io.gatekeep.shared.Json;
+import io.gatekeep.shared.config.Config;
 import io.gatekeep.testkit.LocalContext;
 import io.gatekeep.testkit.RequestCounter;
 import io.gatekeep.webhooks.WebhookHandler;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -103,9 +112,9 @@ public final class RequestCounts {
         // Freshness where WorkOS sends no event: the page's refresh and the scheduled sweep.
         var workos = world.emulator().control();
         // A long WorkOS timeout: the first refresh of this JVM loads the SDK's classes; requests are counted, not timed.
-        var settings = new java.util.HashMap<>(world.settings());
-        settings.put(io.gatekeep.shared.config.Config.WORKOS_TIMEOUT_MS, "60000");
-        var refresh = new RefreshHandler(new io.gatekeep.shared.config.Config(settings), client, clock);
+        var slowWorkOs = new HashMap<>(world.settings());
+        slowWorkOs.put(Config.WORKOS_TIMEOUT_MS, "60000");
+        var refresh = new RefreshHandler(new Config(slowWorkOs), client, clock);
         workos.clearApiRequests();
         requireRefresh("refreshed", count("refresh: WorkOS read", refresh, world.refresh(), 200, 5, REFRESH_BUDGET,
                 "UpdateItem (the 30 s claim) + Query of our domains, connections and directories beside WorkOS's lists"
@@ -137,17 +146,17 @@ public final class RequestCounts {
     /** A sweep run over the bench world (one organization, with a directory: refreshed): state, events, list, the refresh. */
     static final int SWEEP_BUDGET = 5 + 2 + REFRESH_BUDGET;
 
-    private void countSweep(io.gatekeep.emulator.EmulatorControl workos) {
-        var sweep = new SweepHandler(world.config(), client, Clock.offset(Clock.systemUTC(), java.time.Duration.ofMinutes(1)));
+    private void countSweep(EmulatorControl workos) {
+        var sweep = new SweepHandler(world.config(), client, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1)));
         workos.clearApiRequests();
         counter.reset();
-        var out = new java.io.ByteArrayOutputStream();
+        var out = new ByteArrayOutputStream();
         try {
-            sweep.handleRequest(new java.io.ByteArrayInputStream("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)), out, null);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            sweep.handleRequest(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), out, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        var report = Json.parse(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+        var report = Json.parse(out.toString(StandardCharsets.UTF_8));
         if (report.path("organizationsRefreshed").asInt() != 1 || !report.path("complete").asBoolean()) {
             throw new IllegalStateException("sweep: expected one organization refreshed, got " + report);
         }

@@ -10,7 +10,6 @@ import com.workos.common.exceptions.WorkOSException;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.Times;
 import io.gatekeep.shared.auth.Caller;
-import io.gatekeep.shared.auth.Role;
 import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.http.ApiException;
 import io.gatekeep.shared.http.HttpFunction;
@@ -24,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,12 +55,13 @@ public final class RefreshHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     private RefreshHandler(Config config) {
         this(config, Dynamo.client(config), Clock.systemUTC());
+        RefreshPriming.register(config);
     }
 
     public RefreshHandler(Config config, DynamoDbClient dynamo, Clock clock) {
         this.env = Env.of(config, dynamo, clock, new OperatorHandler.LazyWorkOs(config));
         this.timeout = config.workosTimeout();
-        WorkOsWire.tree(java.util.Map.of()); // its Kotlin-aware mapper is built here, at init, not inside a request's timeout
+        WorkOsWire.tree(Map.of()); // its Kotlin-aware mapper is built here, at init, not inside a request's timeout
     }
 
     @Override
@@ -68,14 +69,11 @@ public final class RefreshHandler implements RequestHandler<APIGatewayV2HTTPEven
         return HttpFunction.run(event, context, request -> {
             Caller caller = Caller.of(request);
             String organizationId = request.organizationId();
-            caller.requireMemberOf(organizationId);
-            if (caller.role() == Role.OTHER) {
-                throw ApiException.forbidden("Only members of this organization can refresh its identity integrations.");
-            }
+            caller.requireReaderOf(organizationId);
             Instant now = env.clock().instant();
             Refresh.Slot slot = Refresh.claim(env, organizationId, now);
             return switch (slot.claim()) {
-                case UNKNOWN -> throw ApiException.notFound("organization_not_found", "No organization with that id.");
+                case UNKNOWN -> throw ApiException.organizationNotFound();
                 case RECENT -> answer(organizationId, "recent", slot.checkedAt(), slot.nextAllowedAt(),
                         "WorkOS was read for this organization less than 30 seconds ago.");
                 case CLAIMED -> read(organizationId, slot);

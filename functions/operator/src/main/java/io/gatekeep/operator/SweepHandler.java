@@ -26,6 +26,7 @@ public final class SweepHandler implements RequestStreamHandler {
 
     private SweepHandler(Config config) {
         this(config, Dynamo.client(config), Clock.systemUTC());
+        SweepPriming.register(config);
     }
 
     public SweepHandler(Config config, DynamoDbClient dynamo, Clock clock) {

@@ -45,6 +45,8 @@ public final class StandInOrganization {
         organization.put("planSso", Attr.bool(true));
         organization.put("createdAt", Attr.s(CREATED));
         organization.put("updatedAt", Attr.s(CREATED));
+        organization.put(Keys.GSI1_PK, Attr.s(Keys.ORGANIZATIONS)); // the sweep's list of organizations
+        organization.put(Keys.GSI1_SK, Attr.s(ID));
         items.add(organization);
 
         Map<String, AttributeValue> domain = item(Keys.orgPk(ID), Keys.domainSk(DOMAIN_ID));
@@ -140,6 +142,59 @@ public final class StandInOrganization {
         organization.put("updated_at", CREATED);
         organization.put("allow_profiles_outside_organization", false);
         return organization;
+    }
+
+    /** The SAML connection as WorkOS's API lists it ({@code GET /connections?organization_id=}). */
+    static ObjectNode workOsConnection() {
+        ObjectNode connection = Json.object();
+        connection.put("object", "connection");
+        connection.put("id", CONNECTION_ID);
+        connection.put("organization_id", ID);
+        connection.put("connection_type", "OktaSAML");
+        connection.put("name", "Okta");
+        connection.put("state", "active");
+        connection.put("status", "linked");
+        ObjectNode domain = connection.putArray("domains").addObject();
+        domain.put("id", DOMAIN_ID);
+        domain.put("object", "connection_domain");
+        domain.put("domain", DOMAIN);
+        connection.put("created_at", CREATED);
+        connection.put("updated_at", CREATED);
+        return connection;
+    }
+
+    /** The directory as WorkOS's API lists it ({@code GET /directories?organization_id=}). */
+    static ObjectNode workOsDirectory() {
+        ObjectNode directory = Json.object();
+        directory.put("object", "directory");
+        directory.put("id", DIRECTORY_ID);
+        directory.put("organization_id", ID);
+        directory.put("external_key", "gatekeep-priming");
+        directory.put("type", "okta scim v2.0");
+        directory.put("state", "linked");
+        directory.put("name", "Okta SCIM");
+        directory.put("domain", DOMAIN);
+        ObjectNode metadata = directory.putObject("metadata");
+        ObjectNode users = metadata.putObject("users");
+        users.put("active", 2);
+        users.put("inactive", 0);
+        metadata.put("groups", 1);
+        directory.put("created_at", CREATED);
+        directory.put("updated_at", CREATED);
+        return directory;
+    }
+
+    /** One Events API event (the connection's activation, with the full connection as WorkOS sends it). */
+    static ObjectNode workOsEvent() {
+        ObjectNode event = Json.object();
+        event.put("object", "event");
+        event.put("id", "event_gatekeep_priming");
+        event.put("event", "connection.activated");
+        ObjectNode data = workOsConnection();
+        data.put("external_key", "gatekeep-priming");
+        event.set("data", data);
+        event.put("created_at", CREATED);
+        return event;
     }
 
     private static Map<String, AttributeValue> item(String pk, String sk) {

@@ -8,7 +8,9 @@ import io.gatekeep.shared.Json;
  * WorkOS's API for the calls our success paths make, answered on a loopback endpoint with the
  * shapes of WorkOS's OpenAPI document (the emulator renders the same; {@code PrimingFidelityTest}
  * compares the two): {@code POST /portal/generate_link} (portal-links) and
- * {@code GET /organizations/{id}} of the stand-in organization (the operator's onboard). Any other
+ * {@code GET /organizations/{id}} of the stand-in organization (the operator's onboard, the refresh),
+ * its connections and directories ({@code GET /connections}, {@code GET /directories} with its
+ * {@code organization_id}: the refresh) and one event ({@code GET /events}: the sweep). Any other
  * call is answered 404, which the SDK raises: priming that drifts from these calls fails loudly.
  */
 final class StandInWorkOs extends LoopbackEndpoint {
@@ -25,9 +27,33 @@ final class StandInWorkOs extends LoopbackEndpoint {
         if ("GET".equals(method) && path.equals("/organizations/" + StandInOrganization.ID)) {
             return json(200, StandInOrganization.workOsOrganization());
         }
+        if ("GET".equals(method) && path.equals("/connections") && ofStandIn(query)) {
+            return json(200, list(StandInOrganization.workOsConnection()));
+        }
+        if ("GET".equals(method) && path.equals("/directories") && ofStandIn(query)) {
+            return json(200, list(StandInOrganization.workOsDirectory()));
+        }
+        if ("GET".equals(method) && path.equals("/events")) {
+            return json(200, list(StandInOrganization.workOsEvent()));
+        }
         ObjectNode notFound = Json.object();
         notFound.put("message", "Not found: the priming stand-in answers only the calls of the primed success paths.");
         return json(404, notFound);
+    }
+
+    private static boolean ofStandIn(String query) {
+        return query != null && java.util.Arrays.asList(query.split("&")).contains("organization_id=" + StandInOrganization.ID);
+    }
+
+    /** One page of a WorkOS list: {@code data} and {@code list_metadata} (no page before or after). */
+    private static ObjectNode list(ObjectNode only) {
+        ObjectNode page = Json.object();
+        page.put("object", "list");
+        page.putArray("data").add(only);
+        ObjectNode metadata = page.putObject("list_metadata");
+        metadata.putNull("before");
+        metadata.putNull("after");
+        return page;
     }
 
     private static Answer json(int status, ObjectNode body) {
