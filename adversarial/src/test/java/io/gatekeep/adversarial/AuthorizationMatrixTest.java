@@ -64,6 +64,9 @@ class AuthorizationMatrixTest {
         Expected forbidden = new Expected(403, "forbidden");
         m.put("GET /organizations/{organizationId}/identity-health",
                 jwtRoute(null, Expected.ok(200), Expected.ok(200), Expected.ok(200), forbidden, unauthenticated));
+        // Members may ask for a refresh too (the 30 s claim answers the later ones "recent", still 200).
+        m.put("POST /organizations/{organizationId}/identity-health/refresh",
+                jwtRoute(null, Expected.ok(200), Expected.ok(200), Expected.ok(200), forbidden, unauthenticated));
         m.put("GET /organizations/{organizationId}/audit-events",
                 jwtRoute(null, Expected.ok(200), Expected.ok(200), Expected.ok(200), forbidden, unauthenticated));
         m.put("POST /organizations/{organizationId}/portal-links",
