@@ -10,6 +10,7 @@ import io.gatekeep.emulator.WorkOsEmulator;
 import io.gatekeep.shared.config.Config;
 import io.gatekeep.testkit.LocalDynamo;
 import io.gatekeep.testkit.SamTemplate;
+import io.gatekeep.testkit.SettableClock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import javax.crypto.Mac;
@@ -32,8 +33,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -146,7 +145,8 @@ public final class LocalSystem implements AutoCloseable {
         // 2. The WorkOS emulator: the same demo world (same ids) at every start of this data directory.
         Path keyFile = data.resolve("emulator-key.json");
         createSigningKey(keyFile);
-        SeedingClock clock = new SeedingClock(Instant.ofEpochMilli(Long.parseLong(state.getProperty("seededAt"))));
+        // Stands still at the demo world's seeding time while it is seeded, then runs with the wall clock.
+        SettableClock clock = new SettableClock(Instant.ofEpochMilli(Long.parseLong(state.getProperty("seededAt"))));
         emulator = started("the WorkOS emulator", "EMULATOR_PORT", settings.emulatorPort(), () -> WorkOsEmulator.builder()
                 .port(settings.emulatorPort())
                 .bindAddress(LocalSettings.HOST)
@@ -596,35 +596,6 @@ public final class LocalSystem implements AutoCloseable {
             return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Stands still at the demo world's seeding time while it is seeded, then runs with the wall clock. */
-    static final class SeedingClock extends Clock {
-        private volatile Instant frozen;
-
-        SeedingClock(Instant frozen) {
-            this.frozen = frozen;
-        }
-
-        void release() {
-            frozen = null;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            Instant f = frozen;
-            return f != null ? f : Instant.now();
         }
     }
 }

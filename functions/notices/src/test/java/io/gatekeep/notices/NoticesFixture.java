@@ -13,6 +13,7 @@ import io.gatekeep.shared.table.Keys;
 import io.gatekeep.testkit.LocalDynamo;
 import io.gatekeep.testkit.MotoServer;
 import io.gatekeep.testkit.NoticeSinks;
+import io.gatekeep.testkit.SettableClock;
 import io.gatekeep.testkit.StreamPump;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -21,9 +22,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,11 +60,7 @@ final class NoticesFixture implements AutoCloseable {
         System.setProperty("aws.secretAccessKey", "testing");
         emulator = WorkOsEmulator.start(0);
         control = emulator.control();
-        clock = new Clock() {
-            @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-            @Override public Clock withZone(ZoneId zone) { return this; }
-            @Override public Instant instant() { return control.now(); }
-        };
+        clock = SettableClock.following(control::now);
         LocalDynamo local = LocalDynamo.shared();
         dynamo = local.client();
         table = local.createTable();

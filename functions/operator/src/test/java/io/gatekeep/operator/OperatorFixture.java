@@ -8,6 +8,7 @@ import io.gatekeep.shared.config.Config;
 import io.gatekeep.testkit.LocalContext;
 import io.gatekeep.testkit.LocalDynamo;
 import io.gatekeep.testkit.ProjectFiles;
+import io.gatekeep.testkit.SettableClock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -19,9 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +42,7 @@ final class OperatorFixture implements AutoCloseable {
         this.dynamo = dynamo;
         this.table = table;
         this.config = config;
-        this.clock = new EmulatorClock(emulator);
+        this.clock = SettableClock.following(emulator.control()::now); // the emulator's "now" (tests advance it)
         this.handler = new OperatorHandler(config, dynamo, clock);
     }
 
@@ -105,29 +103,5 @@ final class OperatorFixture implements AutoCloseable {
     public void close() {
         emulator.close();
         dynamo.close();
-    }
-
-    /** The emulator's "now" (its clock can be advanced by tests). */
-    static final class EmulatorClock extends Clock {
-        private final WorkOsEmulator emulator;
-
-        EmulatorClock(WorkOsEmulator emulator) {
-            this.emulator = emulator;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return emulator.control().now();
-        }
     }
 }
