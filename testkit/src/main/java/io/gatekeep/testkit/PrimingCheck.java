@@ -155,9 +155,17 @@ public final class PrimingCheck {
      * priming must succeed without a single connection, at checkpoint or at restore.
      */
     public static void primeWithEveryEndpointTrapped(Supplier<?> constructor, String function) {
+        primeWithEveryEndpointTrapped(constructor, function, trapUrl -> Map.of());
+    }
+
+    /** As above, with more settings, given the trap's URL (a function's other endpoints, e.g. EventBridge and SES). */
+    public static void primeWithEveryEndpointTrapped(Supplier<?> constructor, String function,
+                                                     java.util.function.Function<String, Map<String, String>> more) {
         try (Trap trap = new Trap()) {
             Priming.forgetRegistered();
-            constructAsLambda(constructor, lambdaSettings("gatekeep-no-such-table", trap.url(), trap));
+            Map<String, String> settings = lambdaSettings("gatekeep-no-such-table", trap.url(), trap);
+            settings.putAll(more.apply(trap.url()));
+            constructAsLambda(constructor, settings);
             List<Priming.Outcome> outcomes = Priming.checkpointAndRestore();
             assertPrimed(outcomes, function);
             assertEquals(0, trap.connections(), "priming and restore must open no connection to any endpoint");

@@ -53,6 +53,7 @@ public final class NoticesHandler implements RequestHandler<Map<String, Object>,
 
     private NoticesHandler(Config config) {
         this(config, Dynamo.client(config), Channels.of(config), Clock.systemUTC());
+        NoticesPriming.register(config);
     }
 
     /** The local runner's and the tests' way in: the channels from configuration (endpoints included). */

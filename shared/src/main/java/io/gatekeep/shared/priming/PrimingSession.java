@@ -7,6 +7,7 @@ import io.gatekeep.shared.Json;
 import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.table.Dynamo;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -32,6 +33,7 @@ public final class PrimingSession implements AutoCloseable {
     private final Clock clock;
     private StandInDynamoDb dynamoEndpoint;
     private StandInWorkOs workosEndpoint;
+    private StandInNoticeChannels noticeChannels;
     private Config config;
     private DynamoDbClient dynamo;
 
@@ -73,12 +75,33 @@ public final class PrimingSession implements AutoCloseable {
     public synchronized DynamoDbClient dynamo() {
         if (dynamo == null) {
             dynamo = Dynamo.builder(config())
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming")))
+                    .credentialsProvider(credentials())
                     // named, so that no region provider (nor the instance metadata service) is asked
                     .region(config().get("AWS_REGION").map(Region::of).orElse(Region.US_EAST_1))
                     .build();
         }
         return dynamo;
+    }
+
+    /** Credentials that sign nothing real, given to every twin client (so no provider chain is asked). */
+    public AwsCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming"));
+    }
+
+    /**
+     * The base URL of the stand-in of the notices function's channels (EventBridge's PutEvents,
+     * SES's SendTemplatedEmail), started on first use.
+     */
+    public synchronized String noticeChannelsUrl() {
+        if (noticeChannels == null) {
+            noticeChannels = new StandInNoticeChannels();
+        }
+        return noticeChannels.url();
+    }
+
+    /** Notices the stand-in channels took (an event or an email each). */
+    public synchronized int noticeDeliveries() {
+        return noticeChannels == null ? 0 : noticeChannels.deliveries();
     }
 
     public String organizationId() {
@@ -156,6 +179,9 @@ public final class PrimingSession implements AutoCloseable {
         } finally {
             if (workosEndpoint != null) {
                 workosEndpoint.close();
+            }
+            if (noticeChannels != null) {
+                noticeChannels.close();
             }
             if (dynamoEndpoint != null) {
                 dynamoEndpoint.close();

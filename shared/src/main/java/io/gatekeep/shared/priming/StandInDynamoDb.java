@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
  * from memory on a loopback endpoint: the stand-in organization's items are read; a {@code Put}
  * or {@code Delete} is applied (a later read in the same priming sees it: a role job that priming
  * finishes is gone, so the walk ends), while updates and conditions are acknowledged without
- * being evaluated. The real table is never involved.
+ * being evaluated (an update asking for {@code ReturnValues: ALL_NEW} gets the stored item back,
+ * unchanged: the notices function reads the outbox item it has just leased). The real table is
+ * never involved.
  *
  * <p>Faithful enough because the answers are DynamoDB's documented shapes for these operations
  * and the handler code reading them is the real one; {@code PrimingFidelityTest} serves the same
@@ -65,7 +67,7 @@ final class StandInDynamoDb extends LoopbackEndpoint {
             case "PutItem" -> ok(put(request.path("Item")));
             case "TransactWriteItems" -> ok(transactWrite(request.path("TransactItems")));
             case "DeleteItem" -> ok(delete(request.path("Key")));
-            case "UpdateItem" -> ok(written());
+            case "UpdateItem" -> ok(update(request));
             default -> refuse("operation " + target + " is not modelled by the priming stand-in");
         };
     }
@@ -130,6 +132,16 @@ final class StandInDynamoDb extends LoopbackEndpoint {
         if (partition != null) {
             partition.remove(key.path(Keys.SK).path("S").asText());
         }
+    }
+
+    /** Acknowledged, not applied; {@code ALL_NEW} answers the stored item as it is (nothing when there is none). */
+    private ObjectNode update(JsonNode request) {
+        ObjectNode answer = written();
+        ObjectNode stored = find(request.path("Key"));
+        if ("ALL_NEW".equals(request.path("ReturnValues").asText()) && stored != null) {
+            answer.set("Attributes", stored.deepCopy());
+        }
+        return answer;
     }
 
     private ObjectNode written() {

@@ -140,6 +140,63 @@ class PrimingFidelityTest {
     }
 
     @Test
+    void anUpdateAskingForTheNewItemGetsTheStoredOneBack() {
+        // The stand-in acknowledges updates without applying them: what it returns is the real answer
+        // less what the update itself set (the notices function reads its outbox item this way).
+        var key = Attr.key("FIDELITY", "outbox");
+        Map<String, AttributeValue> item = new java.util.HashMap<>(key);
+        item.put("noticeId", Attr.s("ntc_1"));
+        List<Map<String, AttributeValue>> answers = new ArrayList<>();
+        for (DynamoDbClient c : List.of(local, primed)) {
+            c.putItem(r -> r.tableName(table).item(item));
+            answers.add(c.updateItem(r -> r.tableName(table).key(key).updateExpression("SET leaseUntil = :l")
+                    .expressionAttributeValues(Map.of(":l", Attr.s("2026-12-01T12:01:00Z")))
+                    .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_NEW)).attributes());
+        }
+        Map<String, AttributeValue> real = new java.util.HashMap<>(answers.get(0));
+        assertEquals(Attr.s("2026-12-01T12:01:00Z"), real.remove("leaseUntil"));
+        assertEquals(real, answers.get(1));
+    }
+
+    @Test
+    void noticeChannelsAnswerLikeEventBridgeAndSes() {
+        var executable = io.gatekeep.testkit.MotoServer.find();
+        org.junit.jupiter.api.Assumptions.assumeTrue(executable.isPresent(), io.gatekeep.testkit.MotoServer.MISSING);
+        String bus = "gatekeep-fidelity-notices";
+        String template = "gatekeep-fidelity-template";
+        String sender = "notices@fidelity.test";
+        try (var moto = io.gatekeep.testkit.MotoServer.start(executable.get());
+             var sinks = new io.gatekeep.testkit.NoticeSinks(moto, bus, template, sender);
+             StandInNoticeChannels standIn = new StandInNoticeChannels()) {
+            List<List<Object>> answers = new ArrayList<>();
+            for (String url : List.of(moto.endpoint().toString(), standIn.url())) {
+                var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+                try (var events = software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()
+                        .endpointOverride(URI.create(url)).region(Region.US_EAST_1).credentialsProvider(credentials)
+                        .httpClient(UrlConnectionHttpClient.create()).build();
+                     var ses = software.amazon.awssdk.services.ses.SesClient.builder()
+                        .endpointOverride(URI.create(url)).region(Region.US_EAST_1).credentialsProvider(credentials)
+                        .httpClient(UrlConnectionHttpClient.create()).build()) {
+                    var put = events.putEvents(b -> b.entries(e -> e.eventBusName(bus).source("gatekeep.identity")
+                            .detailType("Identity attention opened").detail("{\"noticeId\":\"ntc_1\"}")));
+                    var sent = ses.sendTemplatedEmail(b -> b.source(sender).destination(d -> d.toAddresses("it@fidelity.test"))
+                            .template(template).templateData("{\"organizationName\":\"Fidelity\",\"title\":\"t\"}"));
+                    // What Delivery reads: the failed-entry count, one entry with an event id, a message id.
+                    answers.add(List.of(put.failedEntryCount(), put.entries().size(), put.entries().get(0).eventId() != null,
+                            put.entries().get(0).errorCode() == null, sent.messageId() != null));
+                    if (url.equals(standIn.url())) {
+                        assertThrows(software.amazon.awssdk.core.exception.SdkException.class, () -> events.listEventBuses(b -> b.limit(1)),
+                                "a call priming does not make is refused");
+                    }
+                }
+            }
+            assertEquals(answers.get(0), answers.get(1));
+            assertEquals(List.of(0, 1, true, true, true), answers.get(1));
+            assertEquals(2, standIn.deliveries());
+        }
+    }
+
+    @Test
     void whatTheStandInDoesNotModelIsRefused() {
         assertThrows(DynamoDbException.class, () -> primed.scan(r -> r.tableName(table)));
         assertThrows(DynamoDbException.class, () -> primed.query(r -> r.tableName(table).keyConditionExpression("pk = :pk")
