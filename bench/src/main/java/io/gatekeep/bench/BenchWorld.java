@@ -142,6 +142,7 @@ public final class BenchWorld implements AutoCloseable {
         s.put(Config.CURSOR_KEY, cursorKey);
         s.put(Config.PORTAL_REDIRECT_ALLOWED_HOSTS, ALLOWED_HOST);
         s.put(Config.WORKOS_MAX_RETRIES, "0");
+        s.put("NOTICE_BUS_NAME", "gatekeep-bench-notices"); // the notices' bus (email off, as the template's default)
         return s;
     }
 

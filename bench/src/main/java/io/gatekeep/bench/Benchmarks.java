@@ -25,6 +25,7 @@ import java.util.Set;
  * --only=cold,warm,counts,throughput,reconcile   (default: all)
  * --requests=10000 --portal-requests=2000        warm latency samples per handler
  * --cold-runs=5                                  fresh JVMs per function (the best run is reported, and the worst)
+ * --functions=NoticesFunction,SweepFunction      cold start of these functions of template.yaml only (default: all)
  * --senders=4 --events=1000                      webhook throughput (events per sender)
  * --users=10000                                  reconcile size
  * --target=target                                Maven output directory holding the shaded jars
@@ -47,6 +48,7 @@ public final class Benchmarks {
         int events = intOption(options, "events", quick ? 100 : 1_000);
         int users = intOption(options, "users", quick ? 500 : 10_000);
         String target = options.getOrDefault("target", "target");
+        Set<String> functions = options.containsKey("functions") ? Set.of(options.get("functions").split(",")) : Set.of();
         Path root = options.containsKey("root") ? Path.of(options.get("root")).toAbsolutePath().normalize() : ProjectFiles.root();
 
         PrintStream console = System.out;
@@ -68,7 +70,7 @@ public final class Benchmarks {
                 throughput(world, report, senders, events, console);
             }
             if (only.contains("cold")) {
-                cold(world, report, root, target, coldRuns, work, console);
+                cold(world, report, root, target, coldRuns, work, console, functions);
             }
             if (only.contains("reconcile")) {
                 reconcile(world, report, root, target, users, work, console);
@@ -168,8 +170,9 @@ public final class Benchmarks {
 
     // ------------------------------------------------------------------ cold start
 
-    static void cold(BenchWorld world, Report report, Path root, String target, int runs, Path work, PrintStream console) {
-        List<ColdStart.Result> results = new ColdStart(world, root, target, runs, console).run(work);
+    static void cold(BenchWorld world, Report report, Path root, String target, int runs, Path work, PrintStream console,
+            Set<String> functions) {
+        List<ColdStart.Result> results = new ColdStart(world, root, target, runs, console, functions).run(work);
         ColdStart.Result hello = results.stream().filter(r -> r.subject().name().equals(ColdStart.HELLO)).findFirst().orElseThrow();
         double helloInit = hello.bestOf(ChildJvm.Result::initMillis);
         double floorInit = results.stream().filter(r -> r.subject().name().equals(ColdStart.SDK_FLOOR)).findFirst()

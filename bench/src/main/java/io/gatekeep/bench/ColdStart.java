@@ -83,13 +83,16 @@ public final class ColdStart {
     private final String target;
     private final int runs;
     private final PrintStream console;
+    private final java.util.Set<String> only;
 
-    public ColdStart(BenchWorld world, Path root, String target, int runs, PrintStream console) {
+    /** {@code only}: the template's logical ids to measure (hello and the SDK floors always run); empty = every function. */
+    public ColdStart(BenchWorld world, Path root, String target, int runs, PrintStream console, java.util.Set<String> only) {
         this.world = world;
         this.root = root;
         this.target = target;
         this.runs = runs;
         this.console = console;
+        this.only = only;
     }
 
     public List<Result> run(Path workDir) {
@@ -112,11 +115,13 @@ public final class ColdStart {
                     String problem = check(s, r);
                     if (problem != null) {
                         errors.put(s.name(), problem);
+                        console.printf("  cold: %s failed: %s%n", s.name(), problem);
                     } else {
                         results.get(s.name()).add(r);
                     }
                 } catch (ChildJvm.Failure e) {
                     errors.put(s.name(), e.getMessage());
+                    console.printf("  cold: %s failed: %s%n", s.name(), e.getMessage()); // the table keeps its first line
                 }
             }
         }
@@ -227,6 +232,9 @@ public final class ColdStart {
         SamTemplate template = SamTemplate.load(root.resolve("template.yaml"));
         Object globalMemory = template.globalsFunction().get("MemorySize");
         for (SamTemplate.Function f : template.functions()) {
+            if (!only.isEmpty() && !only.contains(f.logicalId())) {
+                continue;
+            }
             String module = f.codeUri();
             String name = Path.of(module).getFileName().toString();
             Path jar = root.resolve(module).resolve(target).resolve(name + ".jar");

@@ -155,6 +155,15 @@ public final class ColdStartHarness {
             // A scheduled (EventBridge) function's event, as the runtime hands it to a RequestHandler<Map, ...>.
             Map<String, Object> event = new HashMap<>(prefixed(spec, "map."));
             event.put("detail", new HashMap<String, Object>());
+            if (handler instanceof RequestStreamHandler streamHandler) {
+                // The same event as JSON, as the runtime hands it to a RequestStreamHandler (the sweep).
+                StringBuilder json = new StringBuilder("{\"detail\":{}");
+                prefixed(spec, "map.").forEach((k, v) -> json.append(",\"").append(k).append("\":\"").append(v).append('"'));
+                var output = new ByteArrayOutputStream();
+                streamHandler.handleRequest(new ByteArrayInputStream(json.append('}').toString().getBytes(StandardCharsets.UTF_8)),
+                        output, context);
+                return "map:" + Base64.getEncoder().encodeToString(output.toByteArray());
+            }
             Object result = ((RequestHandler<Map<String, Object>, Object>) handler).handleRequest(event, context);
             return "map:" + Base64.getEncoder().encodeToString(String.valueOf(result).getBytes(StandardCharsets.UTF_8));
         }
