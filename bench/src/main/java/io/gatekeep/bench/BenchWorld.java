@@ -43,12 +43,14 @@ public final class BenchWorld implements AutoCloseable {
     private final String table;
     private final String organizationId;
     private final String directoryId;
+    private final String connectionId;
     private final String webhookSecret;
     private final String cursorKey;
     private final AtomicLong sequence = new AtomicLong();
 
     private BenchWorld(DynamoService local, WorkOsEmulator emulator, String table, String organizationId, String directoryId,
-                       String webhookSecret, String cursorKey) {
+                       String connectionId, String webhookSecret, String cursorKey) {
+        this.connectionId = connectionId;
         this.local = local;
         this.emulator = emulator;
         this.table = table;
@@ -68,7 +70,7 @@ public final class BenchWorld implements AutoCloseable {
         WorkOsEmulator emulator = WorkOsEmulator.start(0);
         var control = emulator.control();
         var org = control.createOrganization("Benchco", DomainSpec.verified("benchco.example"));
-        control.createConnection(org.id(), "OktaSAML", "Benchco Okta", "active");
+        var connection = control.createConnection(org.id(), "OktaSAML", "Benchco Okta", "active");
         var directory = control.createDirectory(org.id(), "okta scim v2.0", "Benchco directory", "linked");
         control.addUsers(directory.id(), 25);
         SecureRandom random = new SecureRandom();
@@ -76,7 +78,7 @@ public final class BenchWorld implements AutoCloseable {
         random.nextBytes(secret);
         byte[] key = new byte[32];
         random.nextBytes(key);
-        BenchWorld world = new BenchWorld(local, emulator, table, org.id(), directory.id(),
+        BenchWorld world = new BenchWorld(local, emulator, table, org.id(), directory.id(), connection.id(),
                 "whsec_bench_" + HexFormat.of().formatHex(secret), HexFormat.of().formatHex(key));
         try (DynamoDbClient client = local.client()) {
             world.project(client, control.events());
@@ -263,6 +265,39 @@ public final class BenchWorld implements AutoCloseable {
         user.put("created_at", Times.iso(at));
         user.put("updated_at", Times.iso(at));
         return event(name, user, at);
+    }
+
+    /** {@code organization_membership.created} of a user with a role (WorkOS's OrganizationMembership shape). */
+    public String membershipCreated(String userId, String role, Instant at) {
+        ObjectNode m = Json.object();
+        m.put("object", "organization_membership");
+        m.put("id", "om_" + userId);
+        m.put("user_id", userId);
+        m.put("organization_id", organizationId);
+        m.put("status", "active");
+        m.putObject("role").put("slug", role);
+        m.putArray("roles").addObject().put("slug", role);
+        m.putObject("custom_attributes");
+        m.put("directory_managed", false);
+        m.put("created_at", Times.iso(at));
+        m.put("updated_at", Times.iso(at));
+        return event("organization_membership.created", m, at);
+    }
+
+    /** {@code authentication.sso_succeeded} (no error) or {@code sso_failed} (with this error message) through the connection. */
+    public String signIn(String userId, Instant at, String failure) {
+        ObjectNode d = Json.object();
+        d.put("type", "sso");
+        d.put("status", failure == null ? "succeeded" : "failed");
+        d.put("ip_address", "203.0.113.42");
+        d.put("user_agent", "Mozilla/5.0");
+        d.put("user_id", userId);
+        d.put("email", userId + "@benchco.example");
+        d.putObject("sso").put("organization_id", organizationId).put("connection_id", connectionId).put("session_id", "sess_" + userId);
+        if (failure != null) {
+            d.putObject("error").put("code", "sso_failed").put("message", failure);
+        }
+        return event(failure == null ? "authentication.sso_succeeded" : "authentication.sso_failed", d, at);
     }
 
     public String organizationUpdated(String organizationId, String name, Instant at) {

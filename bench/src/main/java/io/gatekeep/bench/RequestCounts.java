@@ -109,6 +109,23 @@ public final class RequestCounts {
                 world.webhook(world.userEvent("dsync.user.created", dir, null, world.nextId("directory_user"), world.nextInstant())),
                 200, 2, 2, "TransactGetItems (directory index + item), then one transaction");
 
+        String admin = world.nextId("user");
+        count("webhook: membership (organization_membership.created)", webhooks,
+                world.webhook(world.membershipCreated(admin, "admin", world.nextInstant())), 200, 1, 1,
+                "one TransactWriteItems: marker + membership item + audit entry");
+        count("webhook: SSO sign-in (authentication.sso_succeeded)", webhooks,
+                world.webhook(world.signIn(admin, world.nextInstant(), null)), 200, 2, 2,
+                "TransactGetItems (connection + membership: the role), then one TransactWriteItems");
+        count("webhook: failed SSO sign-in (authentication.sso_failed)", webhooks,
+                world.webhook(world.signIn(world.nextId("user"), world.nextInstant(), "SAML Audience mismatch")), 200, 1, 1,
+                "one TransactWriteItems: marker + connection's last failure + audit entry");
+        String waiting = world.nextId("user");
+        Instant signedIn = world.nextInstant();
+        webhooks.handleRequest(world.webhook(world.signIn(waiting, signedIn, null)).event(), LocalContext.of("webhooks"));
+        count("webhook: worst path (membership after its user's sign-in)", webhooks,
+                world.webhook(world.membershipCreated(waiting, "member", signedIn.minusSeconds(60))), 200, 2, 2,
+                "the first transaction learns that a sign-in waited for the role, the second credits it");
+
         // Freshness where WorkOS sends no event: the page's refresh and the scheduled sweep.
         var workos = world.emulator().control();
         // A long WorkOS timeout: the first refresh of this JVM loads the SDK's classes; requests are counted, not timed.

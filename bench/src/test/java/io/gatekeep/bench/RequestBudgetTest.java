@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link RequestCounts}), checked in the normal suite: an operation that makes more requests than its
  * budget fails here, not only in a benchmark nobody runs. Budgets: health 1, audit later page 1 (first
  * page GetItem + Query by design), settings 1, webhook common path 1, duplicate 1, worst paths 2, portal
- * link 2, providers 0.
+ * link 2, providers 0; sign-ins: a failure 1, a success 2 (its role is read first), a membership 1 (2 when a
+ * sign-in waited for its role).
  */
 class RequestBudgetTest {
     static BenchWorld world;
@@ -79,6 +80,14 @@ class RequestBudgetTest {
     void aWebhookOnItsCommonPathIsOneTransactionAndADuplicateToo() {
         assertBudget("webhook: common path (dsync.user.created)", 1, List.of("TransactWriteItems"));
         assertBudget("webhook: duplicate delivery", 1, List.of("TransactWriteItems"));
+    }
+
+    @Test
+    void signInsAndMembershipsStayWithinTheirBudget() {
+        assertBudget("webhook: membership (organization_membership.created)", 1, List.of("TransactWriteItems"));
+        assertBudget("webhook: SSO sign-in (authentication.sso_succeeded)", 2, List.of("TransactGetItems", "TransactWriteItems"));
+        assertBudget("webhook: failed SSO sign-in (authentication.sso_failed)", 1, List.of("TransactWriteItems"));
+        assertBudget("webhook: worst path (membership after its user's sign-in)", 2, List.of("TransactWriteItems", "TransactWriteItems"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.gatekeep.shared.attention.Notice;
 import io.gatekeep.shared.guide.Guide;
 import io.gatekeep.shared.guide.NextStep;
 import io.gatekeep.shared.guide.NextSteps;
+import io.gatekeep.shared.org.ConnectionSignIns;
 import io.gatekeep.shared.org.OrganizationView;
 import io.gatekeep.shared.org.OrganizationView.Connection;
 import io.gatekeep.shared.org.OrganizationView.Directory;
@@ -48,9 +49,34 @@ public record IdentityHealth(
     /** {@code pending} lists every domain not verified yet: WorkOS {@code pending} and {@code failed}. */
     public record Domains(List<String> verified, List<String> pending, String gate) {}
 
-    /** {@code nextStep}: what to do when setup is stuck, in the troubleshooting guide's words (null when nothing is). */
+    /**
+     * {@code nextStep}: what to do when setup is stuck, in the troubleshooting guide's words (null when
+     * nothing is); with an active connection whose last sign-in failed, the guide's fix for WorkOS's reason.
+     * {@code signIns}: per active connection, whether SSO is proven; {@code signInTest}: the checklist item
+     * "Test sign-in as an admin and as a member"; {@code warnings}: a connection tested by one role only.
+     */
     public record Sso(String status, String badge, Summary primaryConnection, int totalConnections,
-                      String setupAction, List<String> blockers, Certificate certificate, NextStep nextStep) {}
+                      String setupAction, List<String> blockers, Certificate certificate, NextStep nextStep,
+                      List<SignInProof> signIns, ChecklistItem signInTest, List<Warning> warnings) {}
+
+    /**
+     * Whether SSO works for each role through one active connection: its last successful and failed
+     * sign-ins, and the last successful sign-in of an owner or admin and of a member since it last became
+     * active ({@code activeSince}; null: not since). {@code proven}: both roles signed in.
+     */
+    public record SignInProof(String connectionId, String name, String activeSince, ConnectionSignIns.SignIn lastSuccess,
+                              Failure lastFailure, TestedByRole testedByRole, boolean proven) {}
+
+    /** A failed sign-in: WorkOS's reason, and the troubleshooting guide's fix for it (null when no row names it). */
+    public record Failure(String at, String email, String code, String message, NextStep nextStep) {}
+
+    public record TestedByRole(ConnectionSignIns.SignIn admin, ConnectionSignIns.SignIn member) {}
+
+    public record ChecklistItem(String id, String label, boolean done) {}
+
+    public record Warning(String code, String connectionId, String message) {}
+
+    static final String SIGN_IN_TEST = "Test sign-in as an admin and as a member";
 
     /** A connection ({@code type} = WorkOS connection_type) or a directory ({@code type} = directory type). */
     public record Summary(String id, String name, String type, String state) {}
@@ -102,6 +128,8 @@ public record IdentityHealth(
         Directory primaryDirectory = view.primaryDirectory().orElse(null);
         SsoStatus status = SsoStatus.of(primaryConnection);
         NextSteps nextSteps = GUIDE.nextSteps(view, now);
+        List<SignInProof> proofs = view.connections().stream().filter(Connection::active).map(IdentityHealth::proof).toList();
+        NextStep ssoStep = nextSteps.sso() != null ? nextSteps.sso() : failureStep(proofs);
 
         Sso sso = new Sso(status.wire, status.badge,
                 primaryConnection == null ? null : new Summary(primaryConnection.id(), primaryConnection.name(),
@@ -110,7 +138,11 @@ public record IdentityHealth(
                 view.ssoSetupAction().wireName(),
                 blockers(view),
                 certificate(primaryConnection, now),
-                nextSteps.sso());
+                ssoStep,
+                proofs,
+                new ChecklistItem("test_sign_in_by_role", SIGN_IN_TEST,
+                        !proofs.isEmpty() && proofs.stream().allMatch(SignInProof::proven)),
+                warnings(proofs));
 
         DirectorySync directorySync = new DirectorySync(
                 syncStatus(primaryDirectory),
@@ -128,6 +160,45 @@ public record IdentityHealth(
                 organization.itContacts().size(), new Plan(organization.planSso()),
                 view.openAttention().stream().map(Notice::itemJson).toList(), Times.iso(now),
                 organization.checkedAt());
+    }
+
+    private static SignInProof proof(Connection connection) {
+        ConnectionSignIns s = connection.signIns();
+        ConnectionSignIns.Failure f = s.lastFailure();
+        Failure failure = f == null ? null : new Failure(f.at(), f.email(), f.code(), f.message(),
+                GUIDE.signInFailureStep(f.code(), f.message(), connection.connectionType()));
+        TestedByRole tested = new TestedByRole(s.sinceActive(s.admin()) ? s.admin() : null,
+                s.sinceActive(s.member()) ? s.member() : null);
+        return new SignInProof(connection.id(), connection.name(), s.activeSince(), s.lastSuccess(), failure, tested,
+                tested.admin() != null && tested.member() != null);
+    }
+
+    /** The first active connection whose last sign-in failed (after its last success) with a reason the guide names. */
+    private static NextStep failureStep(List<SignInProof> proofs) {
+        for (SignInProof p : proofs) {
+            Failure f = p.lastFailure();
+            if (f != null && f.nextStep() != null && (p.lastSuccess() == null || p.lastSuccess().at().compareTo(f.at()) < 0)) {
+                return f.nextStep();
+            }
+        }
+        return null;
+    }
+
+    /** A connection proven for one role only: the guide's "Testing only one role and assuming the full setup is safe". */
+    private static List<Warning> warnings(List<SignInProof> proofs) {
+        List<Warning> warnings = new ArrayList<>();
+        for (SignInProof p : proofs) {
+            boolean admin = p.testedByRole().admin() != null;
+            boolean member = p.testedByRole().member() != null;
+            if (admin != member) {
+                String name = p.name() == null ? "this connection" : p.name();
+                warnings.add(new Warning("sign_in_tested_for_one_role", p.connectionId(), (admin
+                        ? "Only an admin has signed in through " + name + " since it became active. Test sign-in as a member too."
+                        : "Only a member has signed in through " + name + " since it became active. Test sign-in as an admin too.")
+                        + " Avoid testing only one role and assuming the full setup is safe."));
+            }
+        }
+        return List.copyOf(warnings);
     }
 
     private static Domains domains(OrganizationView view) {

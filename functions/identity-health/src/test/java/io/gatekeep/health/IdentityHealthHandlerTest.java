@@ -93,7 +93,12 @@ class IdentityHealthHandlerTest {
         assertEquals(0, body.at("/domains/pending").size());
 
         JsonNode sso = body.get("sso");
-        assertEquals(Set.of("status", "badge", "primaryConnection", "totalConnections", "setupAction", "blockers", "certificate", "nextStep"), fields(sso));
+        assertEquals(Set.of("status", "badge", "primaryConnection", "totalConnections", "setupAction", "blockers", "certificate", "nextStep",
+                "signIns", "signInTest", "warnings"), fields(sso));
+        assertEquals(0, sso.get("signIns").size(), "no active connection to prove");
+        assertEquals("{\"id\":\"test_sign_in_by_role\",\"label\":\"Test sign-in as an admin and as a member\",\"done\":false}",
+                sso.get("signInTest").toString());
+        assertEquals(0, sso.get("warnings").size());
         assertEquals("none", sso.get("status").asText());
         assertEquals("Not configured", sso.get("badge").asText());
         assertTrue(sso.get("primaryConnection").isNull());

@@ -50,9 +50,29 @@ public final class Guide {
      * connection not linked to an organization never reaches an organization's partition.
      */
     public static final Set<String> UNDETECTABLE = Set.of(
+            "scim_not_found", "scim_no_attributes", "scim_users_not_deactivated", "organization_not_found");
+    /**
+     * Rows a failed sign-in names ({@code authentication.sso_failed}: WorkOS's {@code error.code} and
+     * {@code error.message}), matched on the words of the guide's problem ({@link #signInFailureStep}).
+     */
+    public static final Set<String> FROM_SIGN_IN_FAILURES = Set.of(
             "saml_recipient_mismatch", "saml_audience_mismatch", "saml_signature_invalid", "saml_response_expired",
-            "scim_not_found", "scim_no_attributes", "scim_users_not_deactivated",
-            "oauth_redirect_uri_mismatch", "oauth_invalid_client", "organization_not_found");
+            "oauth_redirect_uri_mismatch", "oauth_invalid_client");
+
+    /**
+     * The words in a failed sign-in's reason that name a guide row, in the order they are tried. WorkOS's
+     * OpenAPI spec and SDKs give {@code error.code} and {@code error.message} as free strings (no
+     * enumeration of SSO failure codes), so the match is on the words of the guide's own problem names
+     * ("Audience mismatch") and the SAML element or OAuth error they are about.
+     */
+    private static final List<Map.Entry<String, List<String>>> FAILURE_WORDS = List.of(
+            Map.entry("saml_recipient_mismatch", List.of("recipient")),
+            Map.entry("saml_audience_mismatch", List.of("audience")),
+            Map.entry("saml_nameid_missing", List.of("nameid", "name_id", "name id")),
+            Map.entry("saml_signature_invalid", List.of("signature")),
+            Map.entry("saml_response_expired", List.of("response expired", "response_expired", "notonorafter", "clock skew")),
+            Map.entry("oauth_redirect_uri_mismatch", List.of("redirect_uri")),
+            Map.entry("oauth_invalid_client", List.of("invalid_client")));
 
     /** Admin Portal intents (openapi.yaml, POST .../portal-links). */
     public static final String INTENT_SSO = "sso";
@@ -136,7 +156,7 @@ public final class Guide {
         // Fail at start-up, not on the first stuck organization.
         for (String id : List.of("connection_draft", "connection_validating", "scim_unauthorized",
                 "domain_not_verified", "sso_not_configured", "connection_inactive", "certificate_expired",
-                "certificate_expiring", "directory_not_linked")) {
+                "certificate_expiring", "directory_not_linked", "saml_nameid_missing")) {
             advice(id);
         }
         genericDocUrl(byConnectionType, GENERIC_SAML);
@@ -268,6 +288,21 @@ public final class Guide {
             case "validating" -> stuck ? step(nextStepWords("connection_validating"), docUrl, INTENT_SSO) : null;
             default -> step(nextStepWords("connection_inactive"), docUrl, INTENT_SSO);
         };
+    }
+
+    /**
+     * What fixes a failed sign-in: the guide's row for WorkOS's reason ({@code error.code} and
+     * {@code error.message}, see {@link #FAILURE_WORDS}), with the connection's setup guide and the SSO
+     * intent of the Admin Portal; null when the reason names no row (the reason itself is shown).
+     */
+    public NextStep signInFailureStep(String code, String message, String connectionType) {
+        String reason = ((code == null ? "" : code) + " " + (message == null ? "" : message)).toLowerCase(Locale.ROOT);
+        for (Map.Entry<String, List<String>> row : FAILURE_WORDS) {
+            if (row.getValue().stream().anyMatch(reason::contains)) {
+                return step(advice(row.getKey()), docUrlForConnection(connectionType), INTENT_SSO);
+            }
+        }
+        return null;
     }
 
     /**

@@ -63,8 +63,16 @@ public record OrganizationView(
         }
     }
 
+    /** {@code signIns}: what the sign-in events through it left ({@link ConnectionSignIns}). */
     public record Connection(String id, String name, String connectionType, String state, String createdAt,
-                             String updatedAt, String certificateExpiresAt, boolean certificateRenewalRequired) {
+                             String updatedAt, String certificateExpiresAt, boolean certificateRenewalRequired,
+                             ConnectionSignIns signIns) {
+        public Connection(String id, String name, String connectionType, String state, String createdAt,
+                          String updatedAt, String certificateExpiresAt, boolean certificateRenewalRequired) {
+            this(id, name, connectionType, state, createdAt, updatedAt, certificateExpiresAt, certificateRenewalRequired,
+                    ConnectionSignIns.NONE);
+        }
+
         public boolean active() {
             return "active".equals(state);
         }
@@ -145,7 +153,7 @@ public record OrganizationView(
                     connections.add(new Connection(sk.substring(Keys.CONNECTION_PREFIX.length()), Attr.str(item, "name"),
                             Attr.str(item, "connectionType"), Attr.str(item, "state"), Attr.str(item, "createdAt"),
                             Attr.str(item, "updatedAt"), Attr.str(item, "certificateExpiresAt"),
-                            Attr.flag(item, "certificateRenewalRequired")));
+                            Attr.flag(item, "certificateRenewalRequired"), ConnectionSignIns.fromItem(item)));
                 } else if (sk.startsWith(Keys.DIRECTORY_PREFIX)) {
                     if (Attr.str(item, "state") == null) {
                         continue; // counters arrived before the directory itself: not a directory yet

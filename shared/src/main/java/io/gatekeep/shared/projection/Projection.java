@@ -3,6 +3,7 @@ package io.gatekeep.shared.projection;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.Times;
+import io.gatekeep.shared.org.ConnectionSignIns;
 import io.gatekeep.shared.audit.AuditEntry;
 import io.gatekeep.shared.projection.Transactions.Known;
 import io.gatekeep.shared.projection.Transactions.Outcome;
@@ -154,7 +155,7 @@ public final class Projection {
     }
 
     /** What a plan achieves: the change, or why nothing in the projection changed. */
-    private record Effect(Change change, String ignored) {
+    record Effect(Change change, String ignored) {
         static Effect of(Change change) {
             return new Effect(change, null);
         }
@@ -165,7 +166,7 @@ public final class Projection {
     }
 
     /** An event being applied, with the time it happened (its created_at, else now). */
-    private record Event(WorkOsEvent event, Instant at) {}
+    record Event(WorkOsEvent event, Instant at) {}
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -173,12 +174,14 @@ public final class Projection {
     private final Transactions transactions;
     /** Directory -> organization, from the directory index: it never changes, so it is read once. */
     private final Map<String, String> directoryOrganizations = new ConcurrentHashMap<>();
+    private final SignIns signIns;
 
     public Projection(DynamoDbClient dynamo, String table, Clock clock) {
         this.dynamo = dynamo;
         this.table = table;
         this.clock = clock;
         this.transactions = new Transactions(dynamo);
+        this.signIns = new SignIns(this, transactions, table);
     }
 
     // ------------------------------------------------------------------------------------ events
@@ -220,6 +223,11 @@ public final class Projection {
                 case "dsync.group.deleted" -> object(e, WireObjects.group(data, at), Op.DELETE, Prior.LIVE, at);
                 case "dsync.group.user_added" -> membership(e, true);
                 case "dsync.group.user_removed" -> membership(e, false);
+                // sign-ins through SSO, and the memberships that give them a role (SignIns)
+                case "authentication.sso_succeeded" -> signIns.succeeded(e);
+                case "authentication.sso_failed", "authentication.sso_timed_out" -> signIns.failed(e);
+                case "organization_membership.created", "organization_membership.updated" -> signIns.membership(e, false);
+                case "organization_membership.deleted" -> signIns.membership(e, true);
                 default -> recordOnly(e, organizationOf(event), ApplyOutcome.UNKNOWN_EVENT);
             };
         } catch (WireObjects.Unreadable unreadable) {
@@ -237,7 +245,8 @@ public final class Projection {
                 ? List.of(data.path("id"))
                 : List.of(data.path("organization_id"), data.path("connection").path("organization_id"),
                         data.path("organization_domain").path("organization_id"),
-                        data.path("user").path("organization_id"), data.path("group").path("organization_id"));
+                        data.path("user").path("organization_id"), data.path("group").path("organization_id"),
+                        data.path("sso").path("organization_id"));
         for (JsonNode candidate : candidates) {
             String id = candidate.isTextual() ? candidate.asText() : null;
             if (id != null) {
@@ -341,7 +350,7 @@ public final class Projection {
         return outcome(e, organizationId, outcome);
     }
 
-    private static ApplyOutcome outcome(Event e, String organizationId, Outcome<Effect> outcome) {
+    static ApplyOutcome outcome(Event e, String organizationId, Outcome<Effect> outcome) {
         String org = organizationId == null ? UNASSIGNED : organizationId;
         if (outcome.duplicate()) {
             return new ApplyOutcome(ApplyOutcome.Status.DUPLICATE, e.event().id(), e.event().name(), org, null);
@@ -566,6 +575,7 @@ public final class Projection {
             update.set(DELETED, Attr.bool(true)).set(Keys.TTL, Attr.n(expiry(TOMBSTONE_TTL)));
         } else {
             update.setAll(object.fields());
+            activeSince(update, object, v);
         }
         update.setTo(UPDATED_AT, v);
         update.when(switch (decision) {
@@ -582,6 +592,24 @@ public final class Projection {
             advanceSync(update, syncAt, seen);
         }
         return update;
+    }
+
+    /**
+     * A connection remembers when it last became active ({@link ConnectionSignIns#ACTIVE_SINCE}: the
+     * version of the first active write after a non-active one), so that health counts only the
+     * sign-ins since. Writes are applied in version order, so "keep it while active" is exact.
+     */
+    private static void activeSince(ItemUpdate update, ObjectWrite object, String version) {
+        if (object.kind() != WireObjects.Kind.CONNECTION) {
+            return;
+        }
+        AttributeValue state = object.fields().get("state");
+        if (state != null && "active".equals(state.s())) {
+            String name = update.name(ConnectionSignIns.ACTIVE_SINCE);
+            update.setTo(ConnectionSignIns.ACTIVE_SINCE, "if_not_exists(" + name + ", " + version + ")");
+        } else {
+            update.remove(ConnectionSignIns.ACTIVE_SINCE);
+        }
     }
 
     /**
@@ -785,7 +813,7 @@ public final class Projection {
 
     // ------------------------------------------------------------------------------------ items
 
-    private TransactWriteItem marker(Event event, String organizationId) {
+    TransactWriteItem marker(Event event, String organizationId) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(Keys.PK, Attr.s(Keys.eventPk(event.event().id())));
         item.put(Keys.SK, Attr.s(Keys.EVENT_SK));
@@ -798,7 +826,7 @@ public final class Projection {
     }
 
     /** The event's audit entry; its key is the event's time and id, so a second write could only overwrite it. */
-    private TransactWriteItem audit(Event event, String organizationId) {
+    TransactWriteItem audit(Event event, String organizationId) {
         AuditEntry entry = new AuditEntry(organizationId == null ? UNASSIGNED : organizationId, event.event().id(),
                 event.event().name(), event.at(), Summaries.actor(event.event()), Summaries.summary(event.event()),
                 AuditEntry.Source.WORKOS, null);
@@ -821,7 +849,7 @@ public final class Projection {
     }
 
     @SafeVarargs
-    private List<Map<String, AttributeValue>> read(Map<String, AttributeValue>... keys) {
+    final List<Map<String, AttributeValue>> read(Map<String, AttributeValue>... keys) {
         try {
             return dynamo.transactGetItems(b -> b.transactItems(Arrays.stream(keys)
                             .map(key -> TransactGetItem.builder().get(Get.builder().tableName(table).key(key).build()).build())

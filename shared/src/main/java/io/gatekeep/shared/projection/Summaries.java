@@ -69,6 +69,13 @@ final class Summaries {
             case "organization_domain.deleted" -> "Domain " + domain(data) + " removed";
             case "organization_domain.verification_failed" -> "Domain " + domain(data.path("organization_domain"))
                     + " verification failed" + failure(Json.text(data, "reason"));
+            case "authentication.sso_succeeded" -> "SSO sign-in by " + quoted(Json.text(data, "email"), "") + "succeeded";
+            case "authentication.sso_failed", "authentication.sso_timed_out" -> "SSO sign-in by " + quoted(Json.text(data, "email"), "")
+                    + (event.name().endsWith("timed_out") ? "timed out" : "failed")
+                    + failure(Json.text(data.path("error"), "message"));
+            case "organization_membership.created", "organization_membership.updated", "organization_membership.deleted" ->
+                    "Membership of user " + quoted(Json.text(data, "user_id"), "") + verb
+                            + role(Json.text(data.path("role"), "slug"));
             default -> "WorkOS event " + clean(event.name()) + " received (not applied by this version)";
         };
     }
@@ -104,6 +111,11 @@ final class Summaries {
             case "created", "updated", "deleted", "activated", "deactivated", "verified" -> last;
             default -> last.replace('_', ' ');
         };
+    }
+
+    private static String role(String slug) {
+        String role = clean(slug);
+        return role == null ? "" : "; role " + role;
     }
 
     /** The user by email, else by name, else by id. */

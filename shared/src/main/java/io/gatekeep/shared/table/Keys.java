@@ -20,6 +20,7 @@ package io.gatekeep.shared.table;
  * attention clock       ORG#{orgId}             ATTNDUE                (gsi1: ATTNDUE / {dueAt}#{orgId}: when time alone changes its items)
  * notice (outbox)       OUTBOX                  {occurredAt}#{noticeId} (until delivered to EventBridge and SES)
  * role job              ROLEJOB                 {orgId}                (users to re-derive: mapping changed, group or directory deleted)
+ * organization member   ORGMEMBER#{orgId}       USER#{userId}          (WorkOS membership: role; sign-ins waiting for it)
  * processed event       EVENT#{eventId}         EVENT                  (ttl: after WorkOS's retry window)
  * audit entry           AUDIT#{orgId}           {occurredAt}#{entryId} (gsi1: AUDIT#{orgId}#{category})
  * dead-lettered event   DEADLETTER              {receivedAt}#{eventId}
@@ -71,6 +72,11 @@ public final class Keys {
 
     public static String orgPk(String orgId) {
         return "ORG#" + orgId;
+    }
+
+    /** An organization's WorkOS (AuthKit) memberships, one item per user: their role, for sign-ins. */
+    public static String orgMemberPk(String orgId) {
+        return "ORGMEMBER#" + orgId;
     }
 
     public static String domainSk(String domainId) {

@@ -24,15 +24,16 @@ class TroubleshootingGuideTest {
         assertEquals(rows, actual);
     }
 
-    /** Every row is either detected from the projection or listed as undetectable, never both. */
+    /** Every row is detected from the projection, or named by a failed sign-in, or listed as undetectable: exactly one. */
     @Test
     void everyRowIsClassified() {
         Set<String> ids = guide.errorRecovery().stream().map(Advice::id).collect(Collectors.toSet());
         assertEquals(14, ids.size());
         Set<String> classified = new HashSet<>(Guide.DETECTABLE);
         classified.addAll(Guide.UNDETECTABLE);
+        classified.addAll(Guide.FROM_SIGN_IN_FAILURES);
         assertEquals(ids, classified);
-        assertEquals(Guide.DETECTABLE.size() + Guide.UNDETECTABLE.size(), classified.size());
+        assertEquals(Guide.DETECTABLE.size() + Guide.UNDETECTABLE.size() + Guide.FROM_SIGN_IN_FAILURES.size(), classified.size());
     }
 
     @Test
