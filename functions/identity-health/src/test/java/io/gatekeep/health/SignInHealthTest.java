@@ -7,6 +7,7 @@ import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.projection.ApplyOutcome;
 import io.gatekeep.shared.projection.Projection;
 import io.gatekeep.shared.projection.WorkOsEvent;
+import io.gatekeep.testkit.ApiContract;
 import io.gatekeep.testkit.ApiEvents;
 import io.gatekeep.testkit.LocalContext;
 import io.gatekeep.testkit.LocalDynamo;
@@ -39,7 +40,7 @@ class SignInHealthTest {
     private final String org = "org_proof_" + IDS.incrementAndGet();
     private final String table;
     private final Projection projection;
-    private final IdentityHealthHandler handler;
+    private final ApiContract.CheckedHandler handler;
     private final RequestCounter counter = new RequestCounter();
 
     SignInHealthTest() {
@@ -47,8 +48,8 @@ class SignInHealthTest {
         table = local.createTable();
         DynamoDbClient client = local.client();
         projection = new Projection(client, table, Clock.systemUTC());
-        handler = new IdentityHealthHandler(new Config(Map.of(Config.TABLE_NAME, table)), local.client(counter),
-                Clock.fixed(NOW, ZoneOffset.UTC));
+        handler = ApiContract.checked(new IdentityHealthHandler(new Config(Map.of(Config.TABLE_NAME, table)), local.client(counter),
+                Clock.fixed(NOW, ZoneOffset.UTC)));
         apply("organization.created", 0, "{\"id\":\"" + org + "\",\"name\":\"Acme\",\"updated_at\":\"" + at(0) + "\"}");
     }
 
