@@ -75,7 +75,9 @@ public final class Projection {
             "dsync.group.user_added", "dsync.group.user_removed",
             "organization.created", "organization.updated", "organization.deleted",
             "organization_domain.created", "organization_domain.updated", "organization_domain.deleted",
-            "organization_domain.verified", "organization_domain.verification_failed");
+            "organization_domain.verified", "organization_domain.verification_failed",
+            "authentication.sso_succeeded", "authentication.sso_failed", "authentication.sso_timed_out",
+            "organization_membership.created", "organization_membership.updated", "organization_membership.deleted");
 
     /** The audit partition of events that name no organization. */
     public static final String UNASSIGNED = "_unassigned";
