@@ -77,7 +77,10 @@ class CallBudgetTest {
     @Test
     void theCommonPathIsOneTransactionForEveryEventName() {
         List<Payloads> story = story();
-        assertEquals(java.util.Set.copyOf(io.gatekeep.shared.projection.Projection.EVENT_TYPES),
+        // sign-ins and memberships have their own budgets (a success reads its role first): SignInsTest.theCallBudget
+        assertEquals(io.gatekeep.shared.projection.Projection.EVENT_TYPES.stream()
+                        .filter(t -> !t.startsWith("authentication.") && !t.startsWith("organization_membership."))
+                        .collect(java.util.stream.Collectors.toSet()),
                 story.stream().map(p -> io.gatekeep.shared.Json.parse(p.json()).get("event").asText()).collect(java.util.stream.Collectors.toSet()),
                 "one of every event type the projection applies");
         for (Payloads payload : story) {
