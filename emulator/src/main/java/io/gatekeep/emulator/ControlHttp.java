@@ -301,6 +301,15 @@ final class ControlHttp {
             control.setConnectionState(id, required(r.json(), "state"));
             return state.renderConnection(state.conn(id));
         }
+        if (n == 3 && s.get(2).equals("sign_ins") && m.equals("POST")) {
+            ObjectNode b = r.json();
+            ArrayNode events = Json.arr();
+            control.signIn(id, required(b, "email"), str(b, "role"), b.path("outcome").asText("succeeded"), str(b, "reason"))
+                    .forEach(e -> events.add(e.payload()));
+            ObjectNode out = Json.obj();
+            out.set("events", events);
+            return out;
+        }
         if (n >= 3 && s.get(2).equals("certificate") && m.equals("POST")) {
             ObjectNode b = r.json();
             if (n == 3) {

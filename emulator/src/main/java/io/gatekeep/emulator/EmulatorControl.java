@@ -154,6 +154,19 @@ public final class EmulatorControl {
         run(() -> state.deleteConnection(connectionId));
     }
 
+    /**
+     * Someone signs in through an active connection, as WorkOS reports it: on success the user and its
+     * organization membership with {@code role} are provisioned or updated ({@code user.created},
+     * {@code organization_membership.created|updated}), then {@code authentication.sso_succeeded}; an
+     * outcome {@code failed} (with a {@code reason}: recipient_mismatch, audience_mismatch, signature_invalid,
+     * response_expired, nameid_missing, redirect_uri_mismatch, invalid_client) emits
+     * {@code authentication.sso_failed}, {@code timed_out} emits {@code authentication.sso_timed_out}.
+     * Returns the events emitted, in order.
+     */
+    public List<StoredEvent> signIn(String connectionId, String email, String role, String outcome, String reason) {
+        return lookup(() -> SsoSignIns.signIn(state, connectionId, email, role, outcome, reason));
+    }
+
     // ---------------------------------------------------------------- directories, users, groups
 
     /** type e.g. "okta scim v2.0"; state linked|validating|invalid_credentials|unlinked. */

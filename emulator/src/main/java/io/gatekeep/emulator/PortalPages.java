@@ -25,7 +25,7 @@ final class PortalPages {
             "jump cloud scim v2.0", "rippling scim v2.0");
 
     private static final Map<String, Set<String>> ACTIONS_BY_INTENT = Map.of(
-            "sso", Set.of("create-connection", "connection-state"),
+            "sso", Set.of("create-connection", "connection-state", "test-sign-in"),
             "dsync", Set.of("create-directory", "link-directory", "directory-state"),
             "domain_verification", Set.of("add-domain", "verify-domain"),
             "certificate_renewal", Set.of("renew-certificate"));
@@ -111,6 +111,16 @@ final class PortalPages {
                     State.Conn c = ownConnection(orgId, field(form, "connection_id"));
                     state.setConnectionState(c.id, field(form, "state"));
                     return "Connection " + c.name + " is now " + c.state;
+                }
+                case "test-sign-in" -> {
+                    State.Conn c = ownConnection(orgId, field(form, "connection_id"));
+                    String result = field(form, "result");
+                    boolean ok = result == null || result.equals("succeeded");
+                    String outcome = ok ? "succeeded" : result.equals("timed_out") ? "timed_out" : "failed";
+                    String email = field(form, "email");
+                    SsoSignIns.signIn(state, c.id, email, field(form, "role"), outcome, outcome.equals("failed") ? result : null);
+                    return ok ? email + " signed in through " + c.name + " as " + field(form, "role")
+                            : "Sign-in of " + email + " through " + c.name + " failed (" + result.replace('_', ' ') + ")";
                 }
                 case "create-directory" -> {
                     String type = field(form, "directory_type");
@@ -244,6 +254,9 @@ final class PortalPages {
                 continue;
             }
             item(b, "connection", c.id, c.name, c.type, c.state);
+            if ("active".equals(c.state)) {
+                testSignIn(b, token, c);
+            }
             for (String target : List.of("validating", "active", "inactive")) {
                 if (!target.equals(c.state)) {
                     b.append(form(token, "connection-state", hidden("connection_id", c.id) + hidden("state", target)
@@ -261,6 +274,36 @@ final class PortalPages {
                 + "<input name=\"name\" placeholder=\"Connection name\" data-testid=\"connection-name\">"
                 + button("create-connection", "Create connection")));
         b.append("</section>");
+    }
+
+    /**
+     * WorkOS's "Test sign-in": someone signs in through the active connection with a role, or the attempt
+     * fails for one of the troubleshooting guide's reasons; the members who signed in so far are listed.
+     */
+    private void testSignIn(StringBuilder b, String token, State.Conn c) {
+        StringBuilder results = new StringBuilder("<select name=\"result\" data-testid=\"sign-in-result\">"
+                + "<option value=\"succeeded\">Signs in</option>");
+        for (SsoSignIns.Failure f : SsoSignIns.Failure.values()) {
+            results.append("<option value=\"").append(f.wire()).append("\">Fails: ")
+                    .append(escapeHtml(f.message.substring(0, f.message.indexOf(':')))).append("</option>");
+        }
+        results.append("</select>");
+        b.append("<div data-testid=\"sign-in-test\"><strong>Test sign-in</strong> ")
+                .append(form(token, "test-sign-in", hidden("connection_id", c.id)
+                        + "<input name=\"email\" type=\"email\" required placeholder=\"person@example.com\""
+                        + " aria-label=\"Email\" data-testid=\"sign-in-email\">"
+                        + select("role", SsoSignIns.PORTAL_ROLES) + results
+                        + button("test-sign-in", "Test sign-in")));
+        List<Map.Entry<String, SsoSignIns.Membership>> members = SsoSignIns.membersOf(state, c.orgId);
+        if (!members.isEmpty()) {
+            b.append("<ul data-testid=\"signed-in-members\">");
+            for (Map.Entry<String, SsoSignIns.Membership> m : members) {
+                b.append("<li>").append(escapeHtml(m.getKey())).append(" <span class=\"badge\">")
+                        .append(escapeHtml(m.getValue().role)).append("</span></li>");
+            }
+            b.append("</ul>");
+        }
+        b.append("</div>");
     }
 
     private void dsyncSection(StringBuilder b, State.Org o, String token) {

@@ -106,6 +106,8 @@ final class State {
     private final Map<String, TreeSet<String>> usersOfGroup = new HashMap<>();
     private final List<StoredEvent> events = new ArrayList<>();
     private final Map<String, PortalLink> portalLinks = new HashMap<>();
+    /** People who signed in through SSO (AuthKit users and their organization memberships). */
+    final SsoSignIns.People people = new SsoSignIns.People();
     DemoWorld demo;
 
     State(EmuClock clock, Ids ids, Consumer<StoredEvent> sink) {
@@ -116,6 +118,10 @@ final class State {
 
     EmuClock clock() {
         return clock;
+    }
+
+    Ids ids() {
+        return ids;
     }
 
     synchronized void reset() {
@@ -129,6 +135,7 @@ final class State {
         usersOfGroup.clear();
         events.clear();
         portalLinks.clear();
+        people.clear();
         demo = null;
     }
 
@@ -427,7 +434,8 @@ final class State {
 
     // ---------------------------------------------------------------- events
 
-    private void emit(String name, String orgId, ObjectNode data) {
+    /** Stores the event for the Events API and hands it to the webhooks; returns it. */
+    StoredEvent emit(String name, String orgId, ObjectNode data) {
         if (!CATALOGUE.isEvent(name)) {
             throw new IllegalStateException(name + " is not a WorkOS event type (see workos-catalogue.json)");
         }
@@ -442,6 +450,7 @@ final class State {
         StoredEvent e = new StoredEvent(id, name, orgId, at, Json.write(body), body);
         events.add(e);
         sink.accept(e);
+        return e;
     }
 
     // ---------------------------------------------------------------- organizations and domains

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 class WireShapeTest {
     /** Free-form maps: their keys are data, not shape. */
     static final Set<String> FREE_FORM = Set.of("raw_attributes", "custom_attributes", "previous_attributes", "context");
-    /** Fields the reference types as string-or-null. */
+    /** Fields the reference types as string-or-null (user_id, session_id: a failed sign-in's, profile_picture_url: a user's). */
     static final Set<String> NULLABLE = Set.of("external_id", "email", "first_name", "last_name", "name", "job_title",
-            "username", "domain", "before", "after");
+            "username", "domain", "before", "after", "user_id", "session_id", "profile_picture_url");
 
     static WorkOsEmulator emu;
     static TestSupport.Receiver receiver;
@@ -59,6 +59,11 @@ class WireShapeTest {
         c.addUserToGroup(group.id(), users.get(0).id());
         c.updateUser(users.get(1).id(), UserUpdate.name("Augusta", "King"));
         c.renameGroup(group.id(), "Platform");
+        var active = c.createConnection(org.id(), "GenericSAML", "Acme SAML", "active");
+        c.signIn(active.id(), "ada@acme.com", "admin", "succeeded", null); // user, membership, sso_succeeded
+        c.signIn(active.id(), "ada@acme.com", "member", "succeeded", null); // membership updated
+        c.signIn(active.id(), "bob@acme.com", null, "failed", "audience_mismatch");
+        c.signIn(active.id(), "ada@acme.com", null, "timed_out", null);
         ids.put("org", org.id());
         ids.put("domain", org.domainIds().get(0));
         ids.put("connection", conn.id());
@@ -198,7 +203,7 @@ class WireShapeTest {
             assertSameShape("event." + name + ".json", e.getValue(), "context", "data.stripe_customer_id");
             checked.add(name);
         }
-        assertEquals(23, checked.size(), "every documented event the product handles: " + checked);
+        assertEquals(29, checked.size(), "every documented event the product handles, and user.created: " + checked);
     }
 
     @Test
