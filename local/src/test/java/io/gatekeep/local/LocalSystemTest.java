@@ -160,6 +160,96 @@ class LocalSystemTest {
         assertTrue(system.demoLoad().events() > 300, "the whole demo world: " + system.demoLoad());
     }
 
+    static HttpResponse<String> emulatorPost(String path, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(system.emulator().baseUrl() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Signs someone in through the emulator's control API; the events reach the system as signed webhooks. */
+    static void signIn(String connectionId, String json) throws Exception {
+        var r = emulatorPost("/_emulator/connections/" + connectionId + "/sign_ins", json);
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(system.emulator().control().awaitDeliveries(java.time.Duration.ofSeconds(20)), "webhooks delivered");
+    }
+
+    /**
+     * The issue's walk: a connection becomes active, an admin's test sign-in, health says only the admin path
+     * is tested, a member signs in, both proven; a failed sign-in ("Audience mismatch") shows the guide's fix.
+     */
+    @Test
+    void signInsThroughTheEmulatorProveSsoForAnAdminThenAMemberAndAFailureShowsItsFix() throws Exception {
+        var made = Json.parse(emulatorPost("/_emulator/organizations",
+                "{\"name\":\"Umbrella\",\"domains\":[{\"domain\":\"umbrella.test\",\"state\":\"verified\"}]}").body());
+        String org = made.get("id").asText();
+        var conn = Json.parse(emulatorPost("/_emulator/connections", "{\"organization_id\":\"" + org
+                + "\",\"connection_type\":\"OktaSAML\",\"name\":\"Umbrella Okta\",\"state\":\"validating\"}").body());
+        String connectionId = conn.get("id").asText();
+        assertEquals(200, emulatorPost("/_emulator/connections/" + connectionId + "/state", "{\"state\":\"active\"}").statusCode());
+        assertTrue(system.emulator().control().awaitDeliveries(java.time.Duration.ofSeconds(20)));
+        String token = "Bearer " + system.emulator().control().issueToken("user_walk", org, "member", "walk@umbrella.test", 600);
+        java.util.function.Supplier<JsonNode> sso = () -> {
+            try {
+                var r = get(system, "/organizations/" + org + "/identity-health", token);
+                assertEquals(200, r.statusCode(), r.body());
+                return json(r).get("sso");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+
+        JsonNode health = sso.get();
+        assertEquals(connectionId, health.at("/signIns/0/connectionId").asText(), health.toString());
+        assertFalse(health.at("/signInTest/done").asBoolean());
+        assertEquals("Test sign-in as an admin and as a member", health.at("/signInTest/label").asText());
+
+        signIn(connectionId, "{\"email\":\"ada@umbrella.test\",\"role\":\"admin\"}");
+        health = sso.get();
+        assertEquals("ada@umbrella.test", health.at("/signIns/0/testedByRole/admin/email").asText(), health.toString());
+        assertTrue(health.at("/signIns/0/testedByRole/member").isNull(), health.toString());
+        assertFalse(health.at("/signIns/0/proven").asBoolean());
+        assertEquals("sign_in_tested_for_one_role", health.at("/warnings/0/code").asText(), health.toString());
+        assertTrue(health.at("/warnings/0/message").asText().startsWith("Only an admin has signed in through Umbrella Okta"));
+
+        signIn(connectionId, "{\"email\":\"bob@umbrella.test\",\"role\":\"member\"}");
+        health = sso.get();
+        assertEquals("bob@umbrella.test", health.at("/signIns/0/testedByRole/member/email").asText(), health.toString());
+        assertTrue(health.at("/signIns/0/proven").asBoolean());
+        assertTrue(health.at("/signInTest/done").asBoolean());
+        assertEquals(0, health.get("warnings").size(), health.toString());
+
+        signIn(connectionId, "{\"email\":\"cy@umbrella.test\",\"outcome\":\"failed\",\"reason\":\"audience_mismatch\"}");
+        health = sso.get();
+        JsonNode failure = health.at("/signIns/0/lastFailure");
+        assertEquals("cy@umbrella.test", failure.get("email").asText(), health.toString());
+        assertEquals("saml_audience_mismatch", failure.get("code").asText());
+        assertEquals("SAML \"Audience mismatch\"", failure.at("/nextStep/problem").asText());
+        assertEquals("Copy exact SP Entity ID from Dashboard; paste into IdP audience/entity field", failure.at("/nextStep/fix").asText());
+        assertTrue(health.at("/signIns/0/proven").asBoolean(), "a failure after both proofs does not unprove them");
+    }
+
+    /** Every failure reason the emulator offers names the troubleshooting guide's row for it. */
+    @Test
+    void everyEmulatedFailureReasonMapsToItsGuideRow() throws Exception {
+        var guide = io.gatekeep.shared.guide.Guide.load();
+        String org = Json.parse(emulatorPost("/_emulator/organizations", "{\"name\":\"Hooli\"}").body()).get("id").asText();
+        String connectionId = Json.parse(emulatorPost("/_emulator/connections", "{\"organization_id\":\"" + org
+                + "\",\"connection_type\":\"OktaSAML\",\"state\":\"active\"}").body()).get("id").asText();
+        var expected = java.util.Map.of("recipient_mismatch", "SAML \"Recipient mismatch\"",
+                "audience_mismatch", "SAML \"Audience mismatch\"", "signature_invalid", "SAML \"Signature invalid\"",
+                "response_expired", "SAML \"Response expired\"", "nameid_missing", "SAML \"NameID missing\"",
+                "redirect_uri_mismatch", "OAuth \"redirect_uri_mismatch\"", "invalid_client", "OAuth \"invalid_client\"");
+        for (var e : expected.entrySet()) {
+            var r = emulatorPost("/_emulator/connections/" + connectionId + "/sign_ins",
+                    "{\"email\":\"x@hooli.test\",\"outcome\":\"failed\",\"reason\":\"" + e.getKey() + "\"}");
+            assertEquals(200, r.statusCode(), r.body());
+            JsonNode error = Json.parse(r.body()).at("/events/0/data/error");
+            var step = guide.signInFailureStep(error.get("code").asText(), error.get("message").asText(), "OktaSAML");
+            assertEquals(e.getValue(), step == null ? null : step.problem(), e.getKey() + ": " + error);
+        }
+        assertTrue(system.emulator().control().awaitDeliveries(java.time.Duration.ofSeconds(20)));
+    }
+
     @Test
     void globexIsMidSetupAndEachOrganizationSeesOnlyItself() throws Exception {
         String globex = system.demo().globexOrganizationId();
