@@ -1,6 +1,6 @@
 // Identity integrations: a reference front end for the Gatekeep HTTP API (its contract: openapi.yaml at the repository root).
 // Plain ES modules, no dependencies, no build step. It reads only the public API:
-//   GET  /organizations/{id}/identity-health       connection health, Directory Sync, checklist, next steps
+//   GET  /organizations/{id}/identity-health       connection health, sign-in tests, Directory Sync, checklist, next steps
 //   GET  /organizations/{id}/audit-events          the audit log, newest first, paged with nextCursor
 //   POST /organizations/{id}/portal-links          an Admin Portal link, opened at once in a new tab
 //   PUT  /organizations/{id}/it-contacts, /plan    the two checklist items the dashboard itself keeps
@@ -14,6 +14,7 @@
 import { state, findSession, claimsOf, api, orgPath } from './session.js';
 import { renderHealth, describeChanges, setUnavailable, showFieldProblem } from './health.js';
 import { loadAudit } from './audit.js';
+import { renderSignIns, describeSignInChanges } from './signins.js';
 import { watchInteraction, startLiveUpdates, stopLiveUpdates, toggleLiveUpdates, showLiveState } from './live.js';
 import { $, el, setText, say, showNotice, hideNotice, showError, clearError, timeZoneLabel } from './ui.js';
 
@@ -177,7 +178,7 @@ async function refresh({ announce } = {}) {
       return;
     }
     $('dashboard').dataset.refreshes = String(Number($('dashboard').dataset.refreshes || 0) + 1);
-    const changes = describeChanges(before, state.health, added);
+    const changes = [...describeChanges(before, state.health, added), ...describeSignInChanges(before, state.health)];
     if (changes.length) {
       say(changes.join(' '));
     } else if (announce) {
@@ -198,6 +199,7 @@ async function loadHealth(generation) {
   }
   state.health = health;
   renderHealth(health);
+  renderSignIns(health);
   $('dashboard').hidden = false;
 }
 

@@ -1,0 +1,147 @@
+package io.gatekeep.browser;
+
+import io.gatekeep.emulator.EmulatorControl;
+import io.gatekeep.local.LocalSettings;
+import io.gatekeep.local.LocalSystem;
+import io.gatekeep.testkit.ProjectFiles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.gatekeep.browser.Page.testid;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The page's sign-in tests, in headless Chromium against the whole local system: someone signs in through
+ * Acme's active connection in the emulated Admin Portal ("Test sign-in") and through the emulator's control
+ * API, WorkOS's events reach the backend as signed webhooks, and the dashboard shows who proved which role,
+ * the checklist item, the one-role warning, and a failed sign-in with the troubleshooting guide's fix.
+ */
+class SignInProofPageTest {
+    @TempDir
+    static Path data;
+    static LocalSystem system;
+    static Chromium chromium;
+    static EmulatorControl emulator;
+    final List<Page> opened = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path binary = Chromium.find();
+        system = LocalSystem.start(LocalSettings.forTest(data.resolve("local-data"), ProjectFiles.root()));
+        emulator = system.emulator().control();
+        chromium = Chromium.launch(binary);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (chromium != null) {
+            chromium.close();
+        }
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @AfterEach
+    void closeTabs() {
+        for (Page p : opened) {
+            assertEquals(List.of(), p.errors(), "no script errors in " + p.targetId());
+            p.close();
+        }
+    }
+
+    Page tab() {
+        Page page = chromium.newPage();
+        opened.add(page);
+        return page;
+    }
+
+    Page dashboard(String organizationId, String role) {
+        Page page = tab();
+        page.open(system.apiUrl() + "/");
+        page.waitForText("notice", "Select an organization before continuing.");
+        page.select("#role-picker", role);
+        page.select("#org-picker", organizationId);
+        page.waitFor("the dashboard", () -> page.visible(testid("dashboard")) && !page.text("sso-badge").isEmpty());
+        page.waitForText("who", role);
+        return page;
+    }
+
+    /** The element's text as read aloud: white space squashed (the visually hidden "Done: " sits on its own line). */
+    static String text(Page page, String testId) {
+        return page.text(testId).replaceAll("\\s+", " ").trim();
+    }
+
+    /** Waits for the emulator's webhooks, then refreshes the dashboard until {@code condition} holds. */
+    static void refreshUntil(Page page, String what, java.util.function.BooleanSupplier condition) {
+        assertTrue(emulator.awaitDeliveries(Duration.ofSeconds(20)), "webhooks delivered");
+        page.click(testid("refresh"));
+        page.waitFor(what, condition);
+    }
+
+    @Test
+    void anAdminThenAMemberProveSsoAndAFailedSignInShowsItsFix() throws Exception {
+        String acme = system.demo().acmeOrganizationId();
+        String connection = system.demo().acmeConnectionId();
+        Page page = dashboard(acme, "admin");
+        page.waitFor("the sign-in tests", () -> page.visible(testid("sso-proof")));
+        assertEquals("false", page.attributes(testid("sign-in-test"), "data-done").get(0));
+        assertEquals("To do: Test sign-in as an admin and as a member", text(page, "sign-in-test"));
+        assertEquals("Not yet", page.text("tested-admin"));
+        assertEquals("Not yet", page.text("tested-member"));
+        assertFalse(page.visible(testid("sign-in-warning")), "nothing tested yet is the checklist's to say");
+
+        // An admin tests sign-in in the (emulated) Admin Portal.
+        Page portal = tab();
+        portal.open(emulator.generatePortalLink(acme, "sso"));
+        portal.waitFor("the portal's Test sign-in", () -> portal.visible(testid("sign-in-test")));
+        portal.type(testid("sign-in-email"), "ada@acme.com");
+        portal.select("[data-testid=sign-in-test] select[name=role]", "admin");
+        portal.click(testid("test-sign-in"));
+        portal.waitFor("the portal's answer", () -> portal.visible(testid("portal-flash")));
+        assertEquals("ada@acme.com signed in through Acme Okta SAML as admin", portal.text("portal-flash"));
+
+        refreshUntil(page, "the admin's proof", () -> page.text("tested-admin").startsWith("ada@acme.com (admin), "));
+        assertEquals("Not yet", page.text("tested-member"));
+        assertEquals("sign_in_tested_for_one_role", page.attributes(testid("sign-in-warning"), "data-code").get(0));
+        assertTrue(page.text("sign-in-warning").startsWith("Only an admin has signed in through Acme Okta SAML since it became active."),
+                page.text("sign-in-warning"));
+        assertTrue(text(page, "sign-in-test").startsWith("To do:"));
+        assertEquals(List.of(), page.texts("[data-testid=blocker-list] li"), "a warning, never a blocker");
+
+        // A member signs in (the emulator's control API).
+        emulator.signIn(connection, "bob@acme.com", "member", "succeeded", null);
+        refreshUntil(page, "the member's proof", () -> page.text("tested-member").startsWith("bob@acme.com (member), "));
+        assertEquals("true", page.attributes(testid("sign-in-test"), "data-done").get(0));
+        assertEquals("✓ Done: Test sign-in as an admin and as a member", text(page, "sign-in-test"));
+        assertFalse(page.visible(testid("sign-in-warning")));
+        assertEquals("true", page.attributes(testid("sign-in-proof"), "data-proven").get(0));
+
+        // A failed sign-in: WorkOS's reason and the troubleshooting guide's fix.
+        emulator.signIn(connection, "cy@acme.com", null, "failed", "audience_mismatch");
+        refreshUntil(page, "the failure", () -> page.visible(testid("failure-fix")));
+        assertTrue(page.text("last-failure").startsWith("cy@acme.com, "), page.text("last-failure"));
+        assertTrue(page.text("last-failure").contains("SAML Audience mismatch"), page.text("last-failure"));
+        String fix = page.text("failure-fix");
+        assertTrue(fix.startsWith("SAML \"Audience mismatch\""), fix);
+        assertTrue(fix.contains("Fix: Copy exact SP Entity ID from Dashboard; paste into IdP audience/entity field"), fix);
+        Axe.check(page, "sign-in tests with a failure");
+        page.bringToFront(); // the portal's tab came later: a tab in the background is never painted
+        IdentityIntegrationsPageTest.screenshot(page, "identity-integrations-sign-in-tests.png");
+
+        // A member sees the proof too.
+        Page member = dashboard(acme, "member");
+        member.waitFor("the member's view of the proof", () -> member.visible(testid("failure-fix")));
+        assertEquals("✓ Done: Test sign-in as an admin and as a member", text(member, "sign-in-test"));
+    }
+}
