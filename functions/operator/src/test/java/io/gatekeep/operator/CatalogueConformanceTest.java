@@ -83,6 +83,10 @@ class CatalogueConformanceTest {
             var connection = workos.createConnection(org, "OktaSAML", "Okta", "draft");
             workos.setConnectionState(connection.id(), "validating");
             workos.setConnectionState(connection.id(), "active");
+            workos.signIn(connection.id(), "ada@acme.test", "admin", "succeeded", null);
+            workos.signIn(connection.id(), "ada@acme.test", "member", "succeeded", null);
+            workos.signIn(connection.id(), "bob@acme.test", null, "failed", "audience_mismatch");
+            workos.signIn(connection.id(), "bob@acme.test", null, "timed_out", null);
             workos.setConnectionState(connection.id(), "inactive");
             var directory = workos.createDirectory(org, "okta scim v2.0", "SCIM", "linked");
             workos.addUsers(directory.id(), 3);
