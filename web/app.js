@@ -4,17 +4,20 @@
 //   GET  /organizations/{id}/audit-events          the audit log, newest first, paged with nextCursor
 //   POST /organizations/{id}/portal-links          an Admin Portal link, opened at once in a new tab
 //   PUT  /organizations/{id}/it-contacts, /plan    the two checklist items the dashboard itself keeps
+//   GET, PUT /organizations/{id}/role-mappings, POST .../preview   "Roles from your directory" (roles.js)
 // Where the signed-in person comes from is the one thing to replace in a product: see findSession() in session.js.
 // Every value from the API goes into the page as text (textContent), never as HTML.
 //
 // The page's controls are in index.html once and stay there: a refresh changes values, labels and
 // states in place, so keyboard focus, a half-typed email and the audit pages already loaded survive it.
-// This module is the page's flow and its actions; health.js, audit.js and live.js draw and refresh the parts.
+// This module is the page's flow and its actions; health.js, signins.js, roles.js, audit.js and live.js draw
+// and refresh the parts.
 
 import { state, findSession, claimsOf, api, orgPath } from './session.js';
 import { renderHealth, describeChanges, setUnavailable, showFieldProblem } from './health.js';
 import { loadAudit } from './audit.js';
 import { renderSignIns, describeSignInChanges } from './signins.js';
+import { setUpRoles, loadRoles, hideRoles } from './roles.js';
 import { watchInteraction, startLiveUpdates, stopLiveUpdates, toggleLiveUpdates, showLiveState } from './live.js';
 import { $, el, setText, say, showNotice, hideNotice, showError, clearError, timeZoneLabel } from './ui.js';
 
@@ -40,6 +43,8 @@ async function start() {
   $('live-toggle').addEventListener('click', toggleLiveUpdates);
   $('it-contact-form').addEventListener('submit', addItContact);
   $('plan-enable').addEventListener('click', () => save('/plan', { sso: true }, 'Single Sign-On is now part of your plan.', $('plan-enable')));
+  // After "Save roles": health (users per role) and the audit entry of the change; roles.js says what was saved.
+  setUpRoles({ onSaved: () => Promise.all([loadHealth(state.generation), loadAudit('newest', state.generation)]) });
   for (const b of document.querySelectorAll('button[data-intent]')) {
     b.addEventListener('click', () => openPortal(b));
   }
@@ -128,6 +133,7 @@ async function selectOrganization(organizationId, { announce }) {
   $('who').textContent = '';
   $('refresh').hidden = true;
   $('dashboard').hidden = true; // until this person's view of this organization is loaded
+  hideRoles();
   if (!organizationId) {
     showNotice(NO_ORGANIZATION);
     if (announce) say(NO_ORGANIZATION);
@@ -143,7 +149,7 @@ async function selectOrganization(organizationId, { announce }) {
     state.token = token;
     state.claims = claimsOf(token);
     $('who').textContent = [state.claims.email, state.claims.role].filter(Boolean).join(' · ');
-    await Promise.all([loadHealth(generation), loadAudit('first', generation)]);
+    await Promise.all([loadHealth(generation), loadAudit('first', generation), loadRoles(generation)]);
     if (generation !== state.generation) {
       return;
     }
