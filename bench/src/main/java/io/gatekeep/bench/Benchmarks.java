@@ -28,12 +28,13 @@ import java.util.Set;
  * --functions=NoticesFunction,SweepFunction      cold start of these functions of template.yaml only (default: all)
  * --senders=4 --events=1000                      webhook throughput (events per sender)
  * --users=10000                                  reconcile size
+ * --hot-users=5000 --hot-senders=16 --hot-hold-ms=10   hot directory: a first sync's size, senders, held window
  * --target=target                                Maven output directory holding the shaded jars
  * --quick                                        small numbers: a smoke run of every benchmark
  * </pre>
  */
 public final class Benchmarks {
-    static final List<String> ALL = List.of("counts", "warm", "throughput", "cold", "reconcile");
+    static final List<String> ALL = List.of("counts", "warm", "throughput", "hot", "cold", "reconcile");
 
     private Benchmarks() {}
 
@@ -47,6 +48,9 @@ public final class Benchmarks {
         int senders = intOption(options, "senders", 4);
         int events = intOption(options, "events", quick ? 100 : 1_000);
         int users = intOption(options, "users", quick ? 500 : 10_000);
+        int hotUsers = intOption(options, "hot-users", quick ? 500 : 5_000);
+        int hotSenders = intOption(options, "hot-senders", 16);
+        int hotHoldMs = intOption(options, "hot-hold-ms", 10);
         String target = options.getOrDefault("target", "target");
         Set<String> functions = options.containsKey("functions") ? Set.of(options.get("functions").split(",")) : Set.of();
         Path root = options.containsKey("root") ? Path.of(options.get("root")).toAbsolutePath().normalize() : ProjectFiles.root();
@@ -68,6 +72,9 @@ public final class Benchmarks {
             }
             if (only.contains("throughput")) {
                 throughput(world, report, senders, events, console);
+            }
+            if (only.contains("hot")) {
+                hot(world, report, hotUsers, hotSenders, hotHoldMs, console);
             }
             if (only.contains("cold")) {
                 cold(world, report, root, target, coldRuns, work, console, functions);
@@ -166,6 +173,49 @@ public final class Benchmarks {
         }
         report.target("throughput", "handler / raw TransactWriteItems, " + senders + " senders", Report.num(r.ratio(), 2), ">= 0.7",
                 r.ratio() >= 0.7);
+    }
+
+    // ------------------------------------------------------------------ hot directory
+
+    static void hot(BenchWorld world, Report report, int users, int senders, int holdMs, PrintStream console) {
+        HotDirectoryBurst.Result r;
+        try {
+            r = new HotDirectoryBurst(world, users, senders, java.time.Duration.ofMillis(holdMs), 20_261_204L, console).run();
+        } catch (Exception e) {
+            report.fail("hot", "hot directory", e.toString());
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (HotDirectoryBurst.Run run : List.of(r.oneDirectory(), r.spread())) {
+            rows.add(List.of(run.layout(), String.format(Locale.ROOT, "%,d", run.events()), String.format(Locale.ROOT, "%,d", run.deliveries()),
+                    Report.num(100 * run.firstTryShare(), 1) + "%", Integer.toString(run.answered503()), Integer.toString(run.deadLetters()),
+                    Report.num(run.deliveriesPerSecond(), 0), String.format(Locale.ROOT, "%,d", run.transactions()),
+                    Report.num((double) run.transactions() / run.deliveries(), 2),
+                    String.format(Locale.ROOT, "%,d", run.conflicts().transactionsCancelled()),
+                    run.differences().isEmpty() ? "equal" : run.differences().size() + " differences: " + run.differences().get(0)));
+        }
+        report.table(new Report.Table("Hot directory: a " + String.format(Locale.ROOT, "%,d", users) + "-user first sync from "
+                + senders + " senders through ConflictFaithfulDynamo (DynamoDB's transaction conflicts, held window + " + holdMs + " ms)",
+                List.of("layout", "events", "deliveries", "first-try 200", "503s", "dead letters", "deliveries/s", "TransactWriteItems",
+                        "per delivery", "cancelled by a conflict", "projection vs emulator"), rows, List.of(
+                "Users, groups (one per 250 users) and memberships (every user in one group, half in two), shuffled, 10% "
+                        + "delivered twice; each sender is its own WebhookHandler (a Lambda instance); a 503 goes to the back "
+                        + "of the queue (WorkOS retries). Spread = the same number of users over " + senders + " directories of "
+                        + "one organization, in the same run. Conflicts: DynamoDB's documented rules over DynamoDB Local "
+                        + "(testkit ConflictFaithfulDynamo), each transaction holding its items for its call plus the hold.",
+                "Correctness: users (fields and groups), groups and memberships equal the emulator's, the counters and the "
+                        + "last sync as the health Query reads them (directory item plus counter shards) exact, one marker and "
+                        + "one audit entry per event.")));
+        HotDirectoryBurst.Run one = r.oneDirectory();
+        report.target("hot", "one directory: first-try success", Report.num(100 * one.firstTryShare(), 1) + "%", ">= 95%",
+                one.firstTryShare() >= 0.95);
+        report.target("hot", "dead letters (one directory, spread)", one.deadLetters() + ", " + r.spread().deadLetters(), "0",
+                one.deadLetters() == 0 && r.spread().deadLetters() == 0);
+        report.target("hot", "one directory / spread over " + senders + " directories, deliveries/s", Report.num(r.ratio(), 2)
+                + " (" + Report.num(one.deliveriesPerSecond(), 0) + " / " + Report.num(r.spread().deliveriesPerSecond(), 0) + ")",
+                ">= 0.8", r.ratio() >= 0.8);
+        report.target("hot", "projection equals the emulator (one directory, spread)", one.differences().size() + ", "
+                + r.spread().differences().size() + " differences", "0", one.differences().isEmpty() && r.spread().differences().isEmpty());
     }
 
     // ------------------------------------------------------------------ cold start

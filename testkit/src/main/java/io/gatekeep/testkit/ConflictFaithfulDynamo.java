@@ -91,6 +91,7 @@ public final class ConflictFaithfulDynamo implements DynamoDbClient {
     private final AtomicLong writesRejected = new AtomicLong();
     private final AtomicLong readsCancelled = new AtomicLong();
     private final AtomicLong itemConflicts = new AtomicLong();
+    private final Map<String, AtomicLong> conflictsByKind = new ConcurrentHashMap<>();
 
     public ConflictFaithfulDynamo(DynamoDbClient delegate, Duration holdDelay) {
         this.delegate = delegate;
@@ -108,6 +109,25 @@ public final class ConflictFaithfulDynamo implements DynamoDbClient {
         return new Conflicts(transactionsCancelled.get(), writesRejected.get(), readsCancelled.get(), itemConflicts.get());
     }
 
+    /**
+     * Item-level conflicts by kind of item: each key attribute's value up to its first {@code #}, joined by
+     * {@code /} in key-name order (e.g. {@code ORG/DIR} for a directory item {@code ORG#o / DIR#d}; {@code *} for a
+     * value that starts with a digit, such as a time): where a burst collides.
+     */
+    public Map<String, Long> conflictsByKind() {
+        Map<String, Long> kinds = new java.util.TreeMap<>();
+        conflictsByKind.forEach((kind, n) -> kinds.put(kind, n.get()));
+        return kinds;
+    }
+
+    private void tally(ItemKey key) {
+        itemConflicts.incrementAndGet();
+        String kind = new java.util.TreeMap<>(key.key()).values().stream()
+                .map(v -> v.s() == null || v.s().isEmpty() || Character.isDigit(v.s().charAt(0)) ? "*" : v.s().split("#", 2)[0])
+                .reduce((a, b) -> a + "/" + b).orElse("?");
+        conflictsByKind.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+    }
+
     // ------------------------------------------------------------------ transactions
 
     @Override
@@ -117,7 +137,7 @@ public final class ConflictFaithfulDynamo implements DynamoDbClient {
             List<Boolean> conflicting = keys.stream().map(transactionHeld::containsKey).toList();
             if (conflicting.contains(true)) {
                 transactionsCancelled.incrementAndGet();
-                throw cancelled(conflicting);
+                throw cancelled(keys, conflicting);
             }
             keys.forEach(k -> transactionHeld.merge(k, 1, Integer::sum));
         }
@@ -139,18 +159,18 @@ public final class ConflictFaithfulDynamo implements DynamoDbClient {
             List<Boolean> conflicting = keys.stream().map(k -> transactionHeld.containsKey(k) || writeHeld.containsKey(k)).toList();
             if (conflicting.contains(true)) {
                 readsCancelled.incrementAndGet();
-                throw cancelled(conflicting);
+                throw cancelled(keys, conflicting);
             }
         }
         return delegate.transactGetItems(request);
     }
 
-    private TransactionCanceledException cancelled(List<Boolean> conflicting) {
+    private TransactionCanceledException cancelled(List<ItemKey> keys, List<Boolean> conflicting) {
         List<CancellationReason> reasons = new ArrayList<>();
         List<String> codes = new ArrayList<>();
-        for (boolean conflict : conflicting) {
-            if (conflict) {
-                itemConflicts.incrementAndGet();
+        for (int i = 0; i < conflicting.size(); i++) {
+            if (conflicting.get(i)) {
+                tally(keys.get(i));
                 reasons.add(CancellationReason.builder().code("TransactionConflict").message("Transaction is ongoing for the item").build());
                 codes.add("TransactionConflict");
             } else {
@@ -189,7 +209,7 @@ public final class ConflictFaithfulDynamo implements DynamoDbClient {
         synchronized (this) {
             if (transactionHeld.containsKey(key)) {
                 writesRejected.incrementAndGet();
-                itemConflicts.incrementAndGet();
+                tally(key);
                 String message = "Operation was rejected because there is an ongoing transaction for the item.";
                 throw (TransactionConflictException) TransactionConflictException.builder().message(message).statusCode(400)
                         .awsErrorDetails(AwsErrorDetails.builder().errorCode("TransactionConflictException").errorMessage(message)

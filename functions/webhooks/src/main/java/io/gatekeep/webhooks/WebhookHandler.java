@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -57,12 +58,23 @@ public final class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEven
         this.deadLetters = new DeadLetters(dynamo, config.tableName(), clock);
     }
 
+    /**
+     * What the function keeps of its remaining time after the projection gives up retrying conflicts:
+     * enough to write the dead letter and answer before Lambda's timeout.
+     */
+    static final Duration RESERVE = Duration.ofSeconds(1);
+
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return HttpFunction.run(event, context, this::receive);
+        return HttpFunction.run(event, context, request -> receive(request, timeLeft(context)));
     }
 
-    private APIGatewayV2HTTPResponse receive(HttpRequest request) {
+    private static Duration timeLeft(Context context) {
+        return context == null ? Duration.ofSeconds(10)
+                : Duration.ofMillis(context.getRemainingTimeInMillis()).minus(RESERVE);
+    }
+
+    private APIGatewayV2HTTPResponse receive(HttpRequest request, Duration timeLeft) {
         String body = request.body() == null ? "" : request.body();
         byte[] raw = body.getBytes(StandardCharsets.UTF_8);
         if (raw.length > HttpRequest.MAX_BODY_BYTES) {
@@ -79,7 +91,7 @@ public final class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEven
 
         ApplyOutcome outcome;
         try {
-            outcome = projection.apply(event);
+            outcome = projection.apply(event, timeLeft);
         } catch (RuntimeException failure) {
             keepForReplay(body, event, failure);
             throw new ApiException(503, "store_unavailable", "The event could not be stored; WorkOS will deliver it again.");

@@ -80,7 +80,7 @@ class StoreFailureTest {
     }
 
     @Test
-    void aConflictingTransactionIsTriedOnceMore() {
+    void aConflictingTransactionIsTriedAgainAfterABackoffUntilItPasses() {
         fault.conflictNext(1);
         webhooks.calls.reset();
         var response = webhooks.deliver(user("dsync.user.created", "ev_conflict_1", "directory_user_c", 1, "Cy"));
@@ -89,13 +89,32 @@ class StoreFailureTest {
         assertEquals(List.of("TransactWriteItems", "TransactWriteItems"), webhooks.calls.operations());
         assertEquals(1, WebhookFixture.n(webhooks.item(Keys.orgPk(ORG), Keys.directorySk(DIR)), "userCount"));
 
-        // still in conflict the second time: 503, and WorkOS's retry applies it
-        fault.conflictNext(2);
+        // a conflict is no reason to give up: five in a row, and the sixth attempt applies it, no 503, no dead letter
+        fault.conflictNext(5);
+        webhooks.calls.reset();
         String body = user("dsync.user.created", "ev_conflict_2", "directory_user_d", 2, "Di").json();
-        assertEquals(503, webhooks.deliver(body).status());
-        assertNull(webhooks.item(Keys.eventPk("ev_conflict_2"), Keys.EVENT_SK));
         assertEquals("applied", webhooks.deliver(body).text("status"));
+        assertEquals(6, webhooks.calls.count("TransactWriteItems"));
         assertEquals(2, WebhookFixture.n(webhooks.item(Keys.orgPk(ORG), Keys.directorySk(DIR)), "userCount"));
+        assertEquals(List.of(), new DeadLetters(webhooks.dynamo, webhooks.table, Clock.systemUTC()).all());
+    }
+
+    @Test
+    void conflictsThatOutlastTheFunctionsTimeAreA503AndADeadLetter() {
+        // LocalContext gives the function its remaining time; conflicts are retried until about a second before it
+        fault.conflictNext(100_000);
+        String body = user("dsync.user.created", "ev_conflict_3", "directory_user_e", 1, "Ed").json();
+        var handler = new WebhookHandler(WebhookFixture.config(webhooks.table, WebhookFixture.SECRET), webhooks.dynamo, Clock.systemUTC());
+        long started = System.nanoTime();
+        var response = handler.handleRequest(WebhookFixture.request(body, WebhookFixture.sign(body)),
+                new io.gatekeep.testkit.LocalContext("webhooks", 2_500, 1024));
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        fault.off();
+        assertEquals(503, response.getStatusCode(), response.getBody());
+        assertTrue(tookMillis >= 1_000 && tookMillis < 2_500, "retried until the deadline, not past it: " + tookMillis + " ms");
+        assertNull(webhooks.item(Keys.eventPk("ev_conflict_3"), Keys.EVENT_SK));
+        assertEquals(1, new DeadLetters(webhooks.dynamo, webhooks.table, Clock.systemUTC()).all().size());
+        assertEquals("applied", webhooks.deliver(body).text("status"));
     }
 
     @Test

@@ -51,6 +51,7 @@ final class StoreFault implements ExecutionInterceptor {
 
     StoreFault off() {
         failNext.set(0);
+        conflictNext.set(0);
         failFraction = 0;
         return this;
     }

@@ -19,7 +19,9 @@ import java.util.Optional;
 /**
  * Everything the dashboard and the portal-link gates know about one organization, read with one
  * Query of its partition (a second page only if the partition passes 1 MB). Tombstones are
- * read but left out: a deleted object is not part of the organization any more.
+ * read but left out: a deleted object is not part of the organization any more. A directory's
+ * counters are the sum of its item and its counter shards ({@code DIRCOUNT#}, written when the
+ * directory is hot: see the projection's DirectoryShards), its last sync the latest of them.
  */
 public record OrganizationView(
         Organization organization,
@@ -90,6 +92,19 @@ public record OrganizationView(
         public boolean linked() {
             return "linked".equals(state);
         }
+
+        /**
+         * This directory with the counters of a shard added (users, groups, users per role) and the later
+         * of the two last syncs: a hot directory's counts are spread over its item and its counter shards.
+         */
+        Directory plusCounters(Directory shard) {
+            Map<String, Long> roles = new java.util.TreeMap<>(roleCounts);
+            shard.roleCounts.forEach((role, n) -> roles.merge(role, n, Long::sum));
+            String sync = lastSyncAt == null || (shard.lastSyncAt != null && shard.lastSyncAt.compareTo(lastSyncAt) > 0)
+                    ? shard.lastSyncAt : lastSyncAt;
+            return new Directory(id, name, directoryType, state, domain, createdAt, updatedAt, sync,
+                    userCount + shard.userCount, groupCount + shard.groupCount, roles);
+        }
     }
 
     /**
@@ -112,6 +127,7 @@ public record OrganizationView(
         List<Domain> domains = new ArrayList<>();
         List<Connection> connections = new ArrayList<>();
         List<Directory> directories = new ArrayList<>();
+        Map<String, Directory> shards = new java.util.HashMap<>(); // a hot directory's counter shards, summed
         RoleMapping roleMapping = RoleMapping.NONE;
         List<AttentionItem> attention = new ArrayList<>();
         String attentionDueAt = null;
@@ -154,6 +170,11 @@ public record OrganizationView(
                             Attr.str(item, "connectionType"), Attr.str(item, "state"), Attr.str(item, "createdAt"),
                             Attr.str(item, "updatedAt"), Attr.str(item, "certificateExpiresAt"),
                             Attr.flag(item, "certificateRenewalRequired"), ConnectionSignIns.fromItem(item)));
+                } else if (sk.startsWith(Keys.DIRECTORY_SHARD_PREFIX)) {
+                    String id = Keys.directoryOfShard(sk);
+                    Directory counted = new Directory(id, null, null, null, null, null, null, Attr.str(item, "lastSyncAt"),
+                            Attr.num(item, "userCount", 0), Attr.num(item, "groupCount", 0), roleCounts(item));
+                    shards.merge(id, counted, Directory::plusCounters);
                 } else if (sk.startsWith(Keys.DIRECTORY_PREFIX)) {
                     if (Attr.str(item, "state") == null) {
                         continue; // counters arrived before the directory itself: not a directory yet
@@ -168,6 +189,9 @@ public record OrganizationView(
         } while (startKey != null);
         if (organization == null) {
             return Optional.empty();
+        }
+        if (!shards.isEmpty()) {
+            directories.replaceAll(d -> shards.containsKey(d.id()) ? d.plusCounters(shards.get(d.id())) : d);
         }
         Comparator<Connection> byCreated = Comparator.comparing(c -> c.createdAt() == null ? "" : c.createdAt());
         connections.sort(byCreated.thenComparing(Connection::id));

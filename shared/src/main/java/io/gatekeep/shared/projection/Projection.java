@@ -96,6 +96,7 @@ public final class Projection {
     private static final String GROUP = "group";
     private static final String MAPPING = "mapping";
     private static final String JOB = "job";
+    private static final String SHARD = "shard";
 
     private static final String UPDATED_AT = "updatedAt";
     private static final String DELETED = "deleted";
@@ -174,6 +175,7 @@ public final class Projection {
     private final String table;
     private final Clock clock;
     private final Transactions transactions;
+    private final DirectoryShards shards = new DirectoryShards();
     /** Directory -> organization, from the directory index: it never changes, so it is read once. */
     private final Map<String, String> directoryOrganizations = new ConcurrentHashMap<>();
     private final SignIns signIns;
@@ -193,6 +195,18 @@ public final class Projection {
      * take it (nothing was written; try again later).
      */
     public ApplyOutcome apply(WorkOsEvent event) {
+        return transactions.within(Transactions.DEFAULT_TIME, () -> applyNow(event));
+    }
+
+    /**
+     * The same, retrying transactions that met another one ({@code TransactionConflict}, e.g. a burst on
+     * one directory) for {@code timeLeft} at most: a webhook gives its Lambda's remaining time.
+     */
+    public ApplyOutcome apply(WorkOsEvent event, Duration timeLeft) {
+        return transactions.within(timeLeft, () -> applyNow(event));
+    }
+
+    private ApplyOutcome applyNow(WorkOsEvent event) {
         Event e = new Event(event, event.createdAt() != null ? event.createdAt() : clock.instant());
         JsonNode data = event.data();
         Instant at = e.at();
@@ -508,14 +522,33 @@ public final class Projection {
             Map<String, Long> roleCounts = object.kind() == Kind.USER ? userLifecycle(item, object, decision, seen) : Map.of();
             plan.add(OBJECT, item.toTransactItem());
             if (object.kind().counted()) {
-                ItemUpdate directory = directoryUpdate(org, object.directoryId(), object.kind().counter, decision.delta,
-                        syncAt, directorySeen, exactDirectory, roleCounts);
+                int shard = exactDirectory ? shards.choose(org, known.conflicted(DIRECTORY)) : 0;
+                ItemUpdate directory = directoryItem(org, object.directoryId(), shard);
+                directoryUpdate(directory, object.directoryId(), shard, object.kind().counter, decision.delta,
+                        syncAt, directorySeen, exactDirectory, roleCounts, plan);
+                if (decision.tombstone() && object.kind() == Kind.GROUP) {
+                    // hot memberships check their directory's shard, not the group item: every shard learns it
+                    for (int k = 1; k <= DirectoryShards.COUNT; k++) {
+                        ItemUpdate other = k == shard ? directory : directoryItem(org, object.directoryId(), k);
+                        other.addToSet(DirectoryShards.DEAD_GROUPS, object.id());
+                        if (k != shard) {
+                            plan.add(SHARD, other.toTransactItem());
+                        }
+                    }
+                }
                 if (directory.writes() || directory.conditional()) {
                     plan.add(DIRECTORY, directory.toTransactItem());
                 }
             }
             if (object.kind() == Kind.DIRECTORY) {
                 plan.add(INDEX, indexPut(object.directoryId(), org));
+            }
+            if (decision.tombstone() && object.kind() == Kind.DIRECTORY) {
+                // its counter shards are tombstoned with it: their "not deleted" condition is what hot writers check
+                for (int k = 1; k <= DirectoryShards.COUNT; k++) {
+                    plan.add(SHARD, directoryItem(org, object.directoryId(), k).set(DELETED, Attr.bool(true))
+                            .set(Keys.TTL, Attr.n(expiry(TOMBSTONE_TTL))).toTransactItem());
+                }
             }
             // WorkOS drops a deleted group's memberships, and a deleted directory's users, without an
             // event per user: the role job takes them out of the users' groups and the listing.
@@ -596,6 +629,11 @@ public final class Projection {
         return update;
     }
 
+    /** The directory's item ({@code shard} 0) or one of its counter shards ({@link DirectoryShards}). */
+    private ItemUpdate directoryItem(String organizationId, String directoryId, int shard) {
+        return new ItemUpdate(table, Keys.orgPk(organizationId), Keys.directoryShardSk(directoryId, shard));
+    }
+
     /**
      * A connection remembers when it last became active ({@link ConnectionSignIns#ACTIVE_SINCE}: the
      * version of the first active write after a non-active one), so that health counts only the
@@ -615,14 +653,15 @@ public final class Projection {
     }
 
     /**
-     * The directory item's share of a user or group change: the counter on a real transition and
-     * the last sync time, on the condition that the directory was not deleted. {@code exact} false:
-     * the item was not known when planning (counter only, no condition).
+     * The directory's share of a user or group change, on its item or a counter shard: the counter on a
+     * real transition and the last sync time, on the condition that the directory was not deleted.
+     * {@code exact} false: the item was not known when planning (counter only, no condition). On a
+     * shard, a last sync that some shard already holds as late or later is not written (lastSyncAt is
+     * the maximum over the shards), which keeps most events of a burst off a condition that would fail.
      */
-    private ItemUpdate directoryUpdate(String organizationId, String directoryId, String counter, int delta,
-                                       Instant syncAt, Map<String, AttributeValue> seen, boolean exact,
-                                       Map<String, Long> roleCounts) {
-        ItemUpdate update = new ItemUpdate(table, Keys.orgPk(organizationId), Keys.directorySk(directoryId));
+    private void directoryUpdate(ItemUpdate update, String directoryId, int shard, String counter, int delta,
+                                 Instant syncAt, Map<String, AttributeValue> seen, boolean exact,
+                                 Map<String, Long> roleCounts, Plan<Effect> plan) {
         if (delta != 0) {
             update.add(counter, delta);
         }
@@ -632,25 +671,32 @@ public final class Projection {
             }
         });
         if (!exact) {
-            return update;
+            return;
         }
         update.when("attribute_not_exists(" + update.name(DELETED) + ")");
-        if (syncAt != null) {
-            advanceSync(update, syncAt, seen);
+        if (syncAt == null) {
+            return;
         }
-        return update;
+        String sync = Times.iso(syncAt);
+        if (seen != null) {
+            shards.syncStored(directoryId, Attr.str(seen, LAST_SYNC_AT));
+        }
+        if ((shard == 0 || !shards.syncAlreadyAtLeast(directoryId, sync)) && advanceSync(update, syncAt, seen)) {
+            plan.onCommit(() -> shards.syncStored(directoryId, sync));
+        }
     }
 
     /** lastSyncAt only moves forward: SET when the stored one is older (as assumed, or as seen). */
-    private static void advanceSync(ItemUpdate update, Instant syncAt, Map<String, AttributeValue> seen) {
+    private static boolean advanceSync(ItemUpdate update, Instant syncAt, Map<String, AttributeValue> seen) {
         String sync = Times.iso(syncAt);
         String stored = seen == null ? null : Attr.str(seen, LAST_SYNC_AT);
         if (stored != null && stored.compareTo(sync) >= 0) {
-            return;
+            return false;
         }
         String name = update.name(LAST_SYNC_AT);
         String value = update.value(Attr.s(sync));
         update.setTo(LAST_SYNC_AT, value).when("attribute_not_exists(" + name + ") OR " + name + " < " + value);
+        return true;
     }
 
     /**
@@ -723,12 +769,16 @@ public final class Projection {
                         : memberName + " = " + update.value(Attr.bool(true)));
             }
             plan.add(MEMBERSHIP, update.toTransactItem());
-            Map<String, Long> roleCounts = userShare(plan, organizationId, c, known);
+            // hot: the directory's share, the group check and the mapping check all move to shard k
+            int shard = organizationId != null && exactDirectory ? shards.choose(organizationId,
+                    known.conflicted(DIRECTORY) || known.conflicted(GROUP) || known.conflicted(MAPPING)) : 0;
+            ItemUpdate directory = organizationId == null ? null : directoryItem(organizationId, c.directoryId(), shard);
+            Map<String, Long> roleCounts = userShare(plan, organizationId, c, known, shard, directory);
             if (organizationId != null) {
                 boolean sync = event != null && exactDirectory;
-                if (sync || !roleCounts.isEmpty()) {
-                    ItemUpdate directory = directoryUpdate(organizationId, c.directoryId(), null, 0,
-                            sync ? event.at() : null, directorySeen, exactDirectory, roleCounts);
+                if (sync || !roleCounts.isEmpty() || shard != 0) {
+                    directoryUpdate(directory, c.directoryId(), shard, null, 0,
+                            sync ? event.at() : null, directorySeen, exactDirectory, roleCounts, plan);
                     if (directory.writes() || directory.conditional()) {
                         plan.add(DIRECTORY, directory.toTransactItem());
                     }
@@ -754,15 +804,20 @@ public final class Projection {
      * and the third transaction is written from it (its {@code rev} unchanged). A deleted group joins
      * no user's groups (the group item's condition); a deleted user's item is left alone when known.
      */
-    private Map<String, Long> userShare(Plan<Effect> plan, String organizationId, MembershipChange c, Known known) {
+    private Map<String, Long> userShare(Plan<Effect> plan, String organizationId, MembershipChange c, Known known,
+                                        int shard, ItemUpdate directory) {
         Map<String, AttributeValue> groupSeen = known.get(GROUP);
         Map<String, AttributeValue> userSeen = known.get(USER);
-        if ((c.member() && groupSeen != null && Attr.flag(groupSeen, DELETED))
-                || (userSeen != null && Attr.flag(userSeen, DELETED))) {
+        Map<String, AttributeValue> directorySeen = known.get(DIRECTORY);
+        boolean groupDeleted = (groupSeen != null && Attr.flag(groupSeen, DELETED))
+                || (directorySeen != null && Attr.strList(directorySeen, DirectoryShards.DEAD_GROUPS).contains(c.groupId()));
+        if ((c.member() && groupDeleted) || (userSeen != null && Attr.flag(userSeen, DELETED))) {
             return Map.of();
         }
         ItemUpdate user = UserRoles.membershipChange(table, c.directoryId(), c.userId(), c.groupId(), c.member());
-        if (c.member()) {
+        if (c.member() && shard != 0) {
+            directory.when("NOT contains(" + directory.name(DirectoryShards.DEAD_GROUPS) + ", " + directory.value(Attr.s(c.groupId())) + ")");
+        } else if (c.member()) {
             plan.add(GROUP, UserRoles.groupNotDeleted(table, c.directoryId(), c.groupId()));
         }
         Map<String, AttributeValue> mappingSeen = known.get(MAPPING);
@@ -770,7 +825,7 @@ public final class Projection {
         if (organizationId == null || mapping == null || !mapping.maps(c.groupId())) {
             plan.add(USER, user.toTransactItem());
             if (organizationId != null) { // without it the mapping cannot be found: the next re-derivation decides
-                plan.add(MAPPING, UserRoles.notMapped(table, organizationId, c.groupId()));
+                plan.add(MAPPING, UserRoles.notMapped(table, organizationId, c.groupId(), shard));
             }
             return Map.of();
         }
@@ -809,7 +864,7 @@ public final class Projection {
             }
         }
         plan.add(USER, user.toTransactItem());
-        plan.add(MAPPING, UserRoles.mappingIs(table, organizationId, mapping.version()));
+        plan.add(MAPPING, UserRoles.mappingIs(table, organizationId, mapping.version(), shard));
         return counts;
     }
 
@@ -852,16 +907,12 @@ public final class Projection {
 
     @SafeVarargs
     final List<Map<String, AttributeValue>> read(Map<String, AttributeValue>... keys) {
-        try {
-            return dynamo.transactGetItems(b -> b.transactItems(Arrays.stream(keys)
-                            .map(key -> TransactGetItem.builder().get(Get.builder().tableName(table).key(key).build()).build())
-                            .toList()))
-                    .responses().stream()
-                    .map(r -> r != null && r.hasItem() ? r.item() : Map.<String, AttributeValue>of())
-                    .toList();
-        } catch (SdkException e) {
-            throw new StoreUnavailableException("DynamoDB failed: " + e.getClass().getSimpleName(), e);
-        }
+        return transactions.read(() -> dynamo.transactGetItems(b -> b.transactItems(Arrays.stream(keys)
+                        .map(key -> TransactGetItem.builder().get(Get.builder().tableName(table).key(key).build()).build())
+                        .toList()))
+                .responses().stream()
+                .map(r -> r != null && r.hasItem() ? r.item() : Map.<String, AttributeValue>of())
+                .toList());
     }
 
     private long expiry(Duration lifetime) {

@@ -56,25 +56,33 @@ public final class RoleMappings {
      * Replaces the mapping of an existing organization, with its audit entry and the queued
      * re-derivation of the organization's users ({@link RoleJobs}), in one TransactWriteItems:
      * the mapping item (version +1), a check that the organization exists and is not deleted, the
-     * audit entry, the job item. Throws {@link OrganizationNotFound}.
+     * audit entry, the job item, and the mapping's copies ({@code ROLEMAP#{orgId} / COPY#{k}}, which
+     * memberships of a hot directory check instead of the mapping item: {@link DirectoryShards}).
+     * Throws {@link OrganizationNotFound}.
      */
     public void save(String organizationId, List<RoleMapping.Entry> mappings, String defaultRole, AuditEntry audit) {
         RoleMapping mapping = new RoleMapping(mappings, defaultRole, 0);
         Instant now = clock.instant();
-        ItemUpdate item = new ItemUpdate(table, Keys.orgPk(organizationId), Keys.ROLE_MAP_SK);
-        item.set(RoleMapping.MAPPINGS, mapping.mappingsValue())
-                .set(RoleMapping.DEFAULT, Attr.s(defaultRole))
-                .set(RoleMapping.GROUP_ROLES, mapping.groupRolesValue())
-                .set("updatedAt", Attr.s(Times.iso(now)))
-                .set("updatedBy", Attr.s(audit.actor()))
-                .add(RoleMapping.VERSION, 1);
+        List<TransactWriteItem> copies = new java.util.ArrayList<>();
+        // the mapping item (copy 0) and the copies that hot memberships check (DirectoryShards), all alike
+        for (int k = 0; k <= DirectoryShards.COUNT; k++) {
+            ItemUpdate copy = UserRoles.mappingCopy(table, organizationId, k);
+            copy.set(RoleMapping.MAPPINGS, mapping.mappingsValue())
+                    .set(RoleMapping.DEFAULT, Attr.s(defaultRole))
+                    .set(RoleMapping.GROUP_ROLES, mapping.groupRolesValue())
+                    .set("updatedAt", Attr.s(Times.iso(now)))
+                    .set("updatedBy", Attr.s(audit.actor()))
+                    .add(RoleMapping.VERSION, 1);
+            copies.add(copy.toTransactItem());
+        }
         TransactWriteItem organization = TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
                 .tableName(table).key(Attr.key(Keys.orgPk(organizationId), Keys.ORG_SK))
                 .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(deleted) OR deleted = :false)")
                 .expressionAttributeValues(Map.of(":false", Attr.bool(false))).build()).build();
-        List<TransactWriteItem> items = List.of(item.toTransactItem(), organization,
+        List<TransactWriteItem> items = new java.util.ArrayList<>(List.of(copies.get(0), organization,
                 TransactWriteItem.builder().put(Put.builder().tableName(table).item(audit.toItem()).build()).build(),
-                RoleJobs.enqueueItem(table, organizationId, null, null, now));
+                RoleJobs.enqueueItem(table, organizationId, null, null, now)));
+        items.addAll(copies.subList(1, copies.size()));
         for (int attempt = 1; ; attempt++) {
             try {
                 dynamo.transactWriteItems(r -> r.transactItems(items));

@@ -106,17 +106,32 @@ final class UserRoles {
      * so it conflicts with no other group's change of the mapping.
      */
     static TransactWriteItem notMapped(String table, String organizationId, String groupId) {
-        ItemUpdate check = new ItemUpdate(table, Keys.orgPk(organizationId), Keys.ROLE_MAP_SK);
+        return notMapped(table, organizationId, groupId, 0);
+    }
+
+    /** The same check on copy {@code k} of the mapping (0: the mapping item; see {@link DirectoryShards}). */
+    static TransactWriteItem notMapped(String table, String organizationId, String groupId, int k) {
+        ItemUpdate check = mappingCopy(table, organizationId, k);
         check.when("attribute_not_exists(" + check.name(RoleMapping.GROUP_ROLES) + "." + check.name(groupId) + ")");
         return check.toTransactItem();
     }
 
     /** The mapping item's check that the mapping is the one a role was computed with. */
     static TransactWriteItem mappingIs(String table, String organizationId, long version) {
-        ItemUpdate check = new ItemUpdate(table, Keys.orgPk(organizationId), Keys.ROLE_MAP_SK);
+        return mappingIs(table, organizationId, version, 0);
+    }
+
+    static TransactWriteItem mappingIs(String table, String organizationId, long version, int k) {
+        ItemUpdate check = mappingCopy(table, organizationId, k);
         String v = check.name(RoleMapping.VERSION);
         check.when(version == 0 ? "attribute_not_exists(" + v + ")" : v + " = " + check.value(Attr.n(version)));
         return check.toTransactItem();
+    }
+
+    /** Copy {@code k} of the organization's role mapping (0: the mapping item itself). */
+    static ItemUpdate mappingCopy(String table, String organizationId, int k) {
+        var key = Keys.roleMapCopyKey(organizationId, k);
+        return new ItemUpdate(table, Attr.str(key, Keys.PK), Attr.str(key, Keys.SK));
     }
 
     /** The group item's check that the group is not deleted (a group not seen yet is not deleted). */

@@ -1,5 +1,9 @@
 package io.gatekeep.shared.table;
 
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.util.Map;
+
 /**
  * The single table's keys. One place names every item so that the access patterns stay visible;
  * shared/README.md has the table of patterns, keys and the functions that use them.
@@ -10,6 +14,7 @@ package io.gatekeep.shared.table;
  * domain                ORG#{orgId}             DOMAIN#{domainId}
  * connection            ORG#{orgId}             CONN#{connectionId}
  * directory             ORG#{orgId}             DIR#{directoryId}      (also holds userCount, groupCount)
+ * directory counter     ORG#{orgId}             DIRCOUNT#{directoryId}#{k} (k = 1..32: counter shards of a hot directory)
  * directory index       DIR#{directoryId}       META                   (orgId: finds the org of group-membership events)
  * directory user        DIR#{directoryId}       USER#{userId}
  * directory group       DIR#{directoryId}       GROUP#{groupId}
@@ -19,6 +24,7 @@ package io.gatekeep.shared.table;
  * sign-in failures      ORG#{orgId}             SIGNINFAIL#{connectionId}#{hour} (count per clock hour, ttl 2 days)
  * attention clock       ORG#{orgId}             ATTNDUE                (gsi1: ATTNDUE / {dueAt}#{orgId}: when time alone changes its items)
  * notice (outbox)       OUTBOX                  {occurredAt}#{noticeId} (until delivered to EventBridge and SES)
+ * role mapping copy     ROLEMAP#{orgId}         COPY#{k}               (k = 1..32: what hot memberships check)
  * role job              ROLEJOB                 {orgId}                (users to re-derive: mapping changed, group or directory deleted)
  * organization member   ORGMEMBER#{orgId}       USER#{userId}          (WorkOS membership: role; sign-ins waiting for it)
  * processed event       EVENT#{eventId}         EVENT                  (ttl: after WorkOS's retry window)
@@ -67,6 +73,8 @@ public final class Keys {
     public static final String USER_PREFIX = "USER#";
     public static final String GROUP_PREFIX = "GROUP#";
     public static final String MEMBER_PREFIX = "MEMBER#";
+    /** A directory's counter shard, in its organization's partition (not a {@code DIR#} item: readers of directories skip it). */
+    public static final String DIRECTORY_SHARD_PREFIX = "DIRCOUNT#";
 
     private Keys() {}
 
@@ -89,6 +97,21 @@ public final class Keys {
 
     public static String directorySk(String directoryId) {
         return DIRECTORY_PREFIX + directoryId;
+    }
+
+    /** Counter shard {@code k} of a directory; shard 0 is the directory item itself. */
+    public static String directoryShardSk(String directoryId, int k) {
+        return k == 0 ? directorySk(directoryId) : DIRECTORY_SHARD_PREFIX + directoryId + "#" + k;
+    }
+
+    /** The directory of a counter shard's sort key ({@code DIRCOUNT#{directoryId}#{k}}). */
+    public static String directoryOfShard(String shardSk) {
+        return shardSk.substring(DIRECTORY_SHARD_PREFIX.length(), shardSk.lastIndexOf('#'));
+    }
+
+    /** Copy {@code k} of the organization's role mapping (k >= 1), in a partition of its own; copy 0 is the mapping item. */
+    public static Map<String, AttributeValue> roleMapCopyKey(String orgId, int k) {
+        return k == 0 ? Attr.key(orgPk(orgId), ROLE_MAP_SK) : Attr.key("ROLEMAP#" + orgId, "COPY#" + k);
     }
 
     public static String directoryPk(String directoryId) {

@@ -1,0 +1,190 @@
+package io.gatekeep.bench;
+
+import io.gatekeep.emulator.DomainSpec;
+import io.gatekeep.emulator.EmulatorControl;
+import io.gatekeep.emulator.Snapshot;
+import io.gatekeep.emulator.StoredEvent;
+import io.gatekeep.shared.projection.DeadLetters;
+import io.gatekeep.shared.projection.Projection;
+import io.gatekeep.shared.projection.WorkOsEvent;
+import io.gatekeep.testkit.ConflictFaithfulDynamo;
+import io.gatekeep.testkit.LocalContext;
+import io.gatekeep.testkit.RequestCounter;
+import io.gatekeep.webhooks.WebhookHandler;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A directory's first sync as WorkOS pushes it: users, groups and group memberships of {@code users}
+ * directory users, shuffled, 10% of them delivered twice, from {@code senders} concurrent senders (each its
+ * own webhook handler, as Lambda instances are), through {@link ConflictFaithfulDynamo} (DynamoDB Local with
+ * DynamoDB's transaction conflicts). Run twice in one run: all on one directory, then the same number of
+ * events spread over {@code senders} directories. A delivery answered 503 goes to the back of the queue (WorkOS
+ * delivers it again later). Afterwards the projection is compared with the emulator's state ({@link BurstCheck}).
+ */
+public final class HotDirectoryBurst {
+    /** One burst: deliveries (events and their duplicates), how they were answered, and what DynamoDB saw. */
+    public record Run(String layout, int directories, int events, int deliveries, int firstTry, int answered503,
+                      int deadLetters, double seconds, int transactions, ConflictFaithfulDynamo.Conflicts conflicts,
+                      java.util.Map<String, Long> conflictsByKind, List<String> differences) {
+        public double firstTryShare() {
+            return (double) firstTry / deliveries;
+        }
+
+        public double deliveriesPerSecond() {
+            return deliveries / seconds;
+        }
+    }
+
+    public record Result(Run oneDirectory, Run spread) {
+        public double ratio() {
+            return oneDirectory.deliveriesPerSecond() / spread.deliveriesPerSecond();
+        }
+    }
+
+    private final BenchWorld world;
+    private final int users;
+    private final int senders;
+    private final Duration hold;
+    private final long seed;
+    private final PrintStream console;
+
+    public HotDirectoryBurst(BenchWorld world, int users, int senders, Duration hold, long seed, PrintStream console) {
+        this.world = world;
+        this.users = users;
+        this.senders = senders;
+        this.hold = hold;
+        this.seed = seed;
+        this.console = console;
+    }
+
+    public Result run() throws Exception {
+        Run one = burst(1);
+        Run spread = burst(senders);
+        return new Result(one, spread);
+    }
+
+    private Run burst(int directories) throws Exception {
+        EmulatorControl workos = world.emulator().control();
+        Random random = new Random(seed + directories);
+        int before = workos.events().size();
+        String tag = "burst" + directories + "x" + world.nextId("o").substring(10);
+        Snapshot.Organization org = workos.createOrganization("Burst " + tag, DomainSpec.verified(tag + ".example"));
+        List<String> directoryIds = new ArrayList<>();
+        for (int d = 0; d < directories; d++) {
+            directoryIds.add(workos.createDirectory(org.id(), "okta scim v2.0", "Burst directory " + d, "linked").id());
+        }
+        int syncStart = workos.events().size();
+        for (int d = 0; d < directories; d++) {
+            sync(workos, directoryIds.get(d), users / directories + (d < users % directories ? 1 : 0), random);
+        }
+        List<StoredEvent> all = workos.events();
+        List<StoredEvent> setup = all.subList(before, syncStart);
+        List<StoredEvent> syncEvents = all.subList(syncStart, all.size());
+
+        String table = world.local().createTable();
+        try (DynamoDbClient seeder = world.client()) {
+            Projection projection = new Projection(seeder, table, Clock.systemUTC());
+            setup.stream().sorted(Comparator.comparing(StoredEvent::createdAt))
+                    .forEach(e -> projection.apply(WorkOsEvent.parse(e.json())));
+        }
+        List<String> deliveries = new ArrayList<>();
+        for (StoredEvent e : syncEvents) {
+            deliveries.add(e.json());
+        }
+        for (int i = 0, n = syncEvents.size() / 10; i < n; i++) { // 10% delivered twice
+            deliveries.add(syncEvents.get(random.nextInt(syncEvents.size())).json());
+        }
+        Collections.shuffle(deliveries, random);
+        console.printf("  hot directory: %,d users on %d director%s: %,d events, %,d deliveries, %d senders, hold %d ms%n",
+                users, directories, directories == 1 ? "y" : "ies", syncEvents.size(), deliveries.size(), senders, hold.toMillis());
+
+        RequestCounter calls = new RequestCounter();
+        DynamoDbClient client = world.client(calls);
+        ConflictFaithfulDynamo dynamo = new ConflictFaithfulDynamo(client, hold);
+        ConcurrentLinkedDeque<String[]> queue = new ConcurrentLinkedDeque<>(); // {body, "first"|"again"}
+        deliveries.forEach(body -> queue.add(new String[] {body, "first"}));
+        AtomicInteger firstTry = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        AtomicReference<String> unexpected = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(senders);
+        PrintStream realOut = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream())); // the handlers' log lines
+        long began = System.nanoTime();
+        try {
+            for (int s = 0; s < senders; s++) {
+                WebhookHandler handler = new WebhookHandler(world.config(table), dynamo, Clock.systemUTC());
+                Thread sender = new Thread(() -> {
+                    try {
+                        String[] next;
+                        while ((next = queue.pollFirst()) != null) {
+                            int status = handler.handleRequest(world.webhook(next[0]).event(), LocalContext.of("webhooks")).getStatusCode();
+                            if (status == 200) {
+                                if (next[1].equals("first")) {
+                                    firstTry.incrementAndGet();
+                                }
+                            } else if (status == 503) {
+                                refused.incrementAndGet();
+                                queue.addLast(new String[] {next[0], "again"});
+                            } else {
+                                unexpected.compareAndSet(null, "a delivery was answered " + status);
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        unexpected.compareAndSet(null, e.toString());
+                    } finally {
+                        done.countDown();
+                    }
+                }, "burst-sender-" + s);
+                sender.setDaemon(true);
+                sender.start();
+            }
+            done.await();
+        } finally {
+            System.setOut(realOut);
+        }
+        double seconds = (System.nanoTime() - began) / 1e9;
+        if (unexpected.get() != null) {
+            throw new IllegalStateException(unexpected.get());
+        }
+        int transactions = calls.count("TransactWriteItems");
+        int deadLetters = new DeadLetters(client, table, Clock.systemUTC()).all().size();
+        List<String> differences = BurstCheck.differences(client, table, workos.snapshot(), org.id(), all.subList(before, all.size()));
+        client.close();
+        return new Run(directories == 1 ? "one directory" : directories + " directories", directories, syncEvents.size(),
+                deliveries.size(), firstTry.get(), refused.get(), deadLetters, seconds, transactions, dynamo.conflicts(),
+                dynamo.conflictsByKind(), differences);
+    }
+
+    /**
+     * A directory's initial sync in the emulator: its users, one group per 250 users (at least 2), every
+     * user in one group and half of them in a second one.
+     */
+    private static void sync(EmulatorControl workos, String directoryId, int n, Random random) {
+        List<Snapshot.User> created = workos.addUsers(directoryId, n);
+        List<String> groups = new ArrayList<>();
+        for (int g = 0, count = Math.max(2, n / 250); g < count; g++) {
+            groups.add(workos.createGroup(directoryId, "Team " + g).id());
+        }
+        for (Snapshot.User user : created) {
+            int first = random.nextInt(groups.size());
+            workos.addUserToGroup(groups.get(first), user.id());
+            if (random.nextBoolean()) {
+                workos.addUserToGroup(groups.get((first + 1 + random.nextInt(groups.size() - 1)) % groups.size()), user.id());
+            }
+        }
+    }
+}
