@@ -13,10 +13,15 @@ import io.gatekeep.portallinks.PortalLinksHandler;
 import io.gatekeep.providers.ProvidersHandler;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.config.Config;
+import io.gatekeep.shared.table.Attr;
+import io.gatekeep.shared.table.Keys;
+import io.gatekeep.testkit.ConflictFaithfulDynamo;
 import io.gatekeep.testkit.LocalContext;
 import io.gatekeep.testkit.RequestCounter;
 import io.gatekeep.webhooks.WebhookHandler;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -108,6 +113,7 @@ public final class RequestCounts {
         count("webhook: worst path (no organization_id)", webhooks,
                 world.webhook(world.userEvent("dsync.user.created", dir, null, world.nextId("directory_user"), world.nextInstant())),
                 200, 2, 2, "TransactGetItems (directory index + item), then one transaction");
+        hotDirectory(clock, dir);
 
         String admin = world.nextId("user");
         count("webhook: membership (organization_membership.created)", webhooks,
@@ -182,6 +188,51 @@ public final class RequestCounts {
                 "GetItem (state) + the Events API page's BatchGetItem (markers) + UpdateItem (cursor) + Query (gsi1: organizations)"
                         + " + Query (the organization's partition) + a refresh + UpdateItem (state)"));
         withWorkOsCalls(workos.apiRequests());
+    }
+
+    /**
+     * A conflict on the directory item (another transaction holds it: ConflictFaithfulDynamo over the same
+     * client), then the same writer's next event: both on its counter shard (DirectoryShards).
+     */
+    private void hotDirectory(Clock clock, String dir) {
+        ConflictFaithfulDynamo faithful = new ConflictFaithfulDynamo(client, Duration.ofSeconds(3));
+        var webhooks = new WebhookHandler(world.config(), faithful, clock);
+        DynamoDbClient otherClient = world.client(); // the holder is another instance: its calls are not counted here
+        faithful.otherClient(otherClient).describeTable(r -> r.tableName(world.table())); // key schema known before counting
+        Thread holder = new Thread(() -> faithful.otherClient(otherClient).transactWriteItems(r -> r.transactItems(TransactWriteItem.builder()
+                .conditionCheck(ConditionCheck.builder().tableName(world.table())
+                        .key(Attr.key(Keys.orgPk(world.organizationId()), Keys.directorySk(dir)))
+                        .conditionExpression("attribute_exists(pk)").build()).build())), "holder");
+        holder.start();
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (faithful.itemsHeld() == 0 && System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+        long cancelled = faithful.conflicts().transactionsCancelled();
+        count("webhook: a conflict on the directory item (burst)", webhooks,
+                world.webhook(world.userCreated(dir, world.nextId("directory_user"), world.nextInstant())), 200, 2, 2,
+                "cancelled (TransactionConflict: another transaction holds the directory item), then, after a backoff, "
+                        + "one transaction on this writer's counter shard");
+        counts.set(counts.size() - 1, withCancelled(counts.getLast(), faithful.conflicts().transactionsCancelled() - cancelled));
+        count("webhook: the next event of that writer (burst, on its shard)", webhooks,
+                world.webhook(world.userCreated(dir, world.nextId("directory_user"), world.nextInstant())), 200, 1, 1,
+                "one TransactWriteItems: marker + user + counter shard + audit entry");
+        try {
+            holder.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        otherClient.close();
+    }
+
+    /** A count with the calls that ConflictFaithfulDynamo cancelled before they reached DynamoDB Local (they are requests in AWS). */
+    private static Count withCancelled(Count c, long cancelled) {
+        List<String> calls = new ArrayList<>();
+        for (long i = 0; i < cancelled; i++) {
+            calls.add("TransactWriteItems (cancelled)");
+        }
+        calls.addAll(c.calls());
+        return new Count(c.operation(), calls.size(), calls, c.min(), c.budget(), c.note());
     }
 
     private String count(String operation, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler, HttpCall call,

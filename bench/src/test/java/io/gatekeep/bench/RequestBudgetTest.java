@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * budget fails here, not only in a benchmark nobody runs. Budgets: health 1, audit later page 1 (first
  * page GetItem + Query by design), settings 1, webhook common path 1, duplicate 1, worst paths 2, portal
  * link 2, providers 0; sign-ins: a failure 1, a success 2 (its role is read first), a membership 1 (2 when a
- * sign-in waited for its role).
+ * sign-in waited for its role); in a burst, a conflict on the directory item 2 (the cancelled call, then the
+ * one on the writer's counter shard), and that writer's next event 1 (it stays on its shard).
  */
 class RequestBudgetTest {
     static BenchWorld world;
@@ -113,5 +114,12 @@ class RequestBudgetTest {
         assertBudget("sweep run: one organization refreshed", RequestCounts.SWEEP_BUDGET, null);
         assertTrue(counts.get("sweep run: one organization refreshed").note().endsWith("WorkOS: [GET /events, GET /organizations/"
                 + world.organizationId() + ", GET /connections, GET /directories]"), counts.get("sweep run: one organization refreshed").note());
+    }
+
+    @Test
+    void inABurstAConflictCostsOneCallAndTheWriterThenStaysOnItsShard() {
+        assertBudget("webhook: a conflict on the directory item (burst)", 2,
+                List.of("TransactWriteItems (cancelled)", "TransactWriteItems"));
+        assertBudget("webhook: the next event of that writer (burst, on its shard)", 1, List.of("TransactWriteItems"));
     }
 }

@@ -81,21 +81,51 @@ import java.util.function.Supplier;
 public final class ConflictFaithfulDynamo implements DynamoDbClient {
     private record ItemKey(String table, Map<String, AttributeValue> key) {}
 
+    /** The service's side: what is in flight, and what was refused (shared by every client of one DynamoDB). */
+    private static final class Service {
+        final Map<String, List<String>> keySchemas = new ConcurrentHashMap<>();
+        /** Items of in-flight transactions (TransactWriteItems) and of in-flight single and batch writes. */
+        final Map<ItemKey, Integer> transactionHeld = new HashMap<>();
+        final Map<ItemKey, Integer> writeHeld = new HashMap<>();
+        final AtomicLong transactionsCancelled = new AtomicLong();
+        final AtomicLong writesRejected = new AtomicLong();
+        final AtomicLong readsCancelled = new AtomicLong();
+        final AtomicLong itemConflicts = new AtomicLong();
+        final Map<String, AtomicLong> conflictsByKind = new ConcurrentHashMap<>();
+    }
+
     private final DynamoDbClient delegate;
     private final Duration holdDelay;
-    private final Map<String, List<String>> keySchemas = new ConcurrentHashMap<>();
-    /** Items of in-flight transactions (TransactWriteItems) and of in-flight single and batch writes. */
-    private final Map<ItemKey, Integer> transactionHeld = new HashMap<>();
-    private final Map<ItemKey, Integer> writeHeld = new HashMap<>();
-    private final AtomicLong transactionsCancelled = new AtomicLong();
-    private final AtomicLong writesRejected = new AtomicLong();
-    private final AtomicLong readsCancelled = new AtomicLong();
-    private final AtomicLong itemConflicts = new AtomicLong();
-    private final Map<String, AtomicLong> conflictsByKind = new ConcurrentHashMap<>();
+    private final Service service;
+    private final Map<ItemKey, Integer> transactionHeld;
+    private final Map<ItemKey, Integer> writeHeld;
+    private final AtomicLong transactionsCancelled;
+    private final AtomicLong writesRejected;
+    private final AtomicLong readsCancelled;
+    private final AtomicLong itemConflicts;
 
     public ConflictFaithfulDynamo(DynamoDbClient delegate, Duration holdDelay) {
+        this(delegate, holdDelay, new Service());
+    }
+
+    private ConflictFaithfulDynamo(DynamoDbClient delegate, Duration holdDelay, Service service) {
         this.delegate = delegate;
         this.holdDelay = holdDelay;
+        this.service = service;
+        this.transactionHeld = service.transactionHeld;
+        this.writeHeld = service.writeHeld;
+        this.transactionsCancelled = service.transactionsCancelled;
+        this.writesRejected = service.writesRejected;
+        this.readsCancelled = service.readsCancelled;
+        this.itemConflicts = service.itemConflicts;
+    }
+
+    /**
+     * Another client of the same DynamoDB (as another Lambda instance has its own): its requests meet this
+     * one's in-flight transactions and the other way round; the conflict counts are shared.
+     */
+    public ConflictFaithfulDynamo otherClient(DynamoDbClient otherDelegate) {
+        return new ConflictFaithfulDynamo(otherDelegate, holdDelay, service);
     }
 
     public ConflictFaithfulDynamo(DynamoDbClient delegate) {
@@ -109,6 +139,13 @@ public final class ConflictFaithfulDynamo implements DynamoDbClient {
         return new Conflicts(transactionsCancelled.get(), writesRejected.get(), readsCancelled.get(), itemConflicts.get());
     }
 
+    /** Items held right now by in-flight transactions. */
+    public int itemsHeld() {
+        synchronized (service) {
+            return transactionHeld.size();
+        }
+    }
+
     /**
      * Item-level conflicts by kind of item: each key attribute's value up to its first {@code #}, joined by
      * {@code /} in key-name order (e.g. {@code ORG/DIR} for a directory item {@code ORG#o / DIR#d}; {@code *} for a
@@ -116,7 +153,7 @@ public final class ConflictFaithfulDynamo implements DynamoDbClient {
      */
     public Map<String, Long> conflictsByKind() {
         Map<String, Long> kinds = new java.util.TreeMap<>();
-        conflictsByKind.forEach((kind, n) -> kinds.put(kind, n.get()));
+        service.conflictsByKind.forEach((kind, n) -> kinds.put(kind, n.get()));
         return kinds;
     }
 
@@ -125,7 +162,7 @@ public final class ConflictFaithfulDynamo implements DynamoDbClient {
         String kind = new java.util.TreeMap<>(key.key()).values().stream()
                 .map(v -> v.s() == null || v.s().isEmpty() || Character.isDigit(v.s().charAt(0)) ? "*" : v.s().split("#", 2)[0])
                 .reduce((a, b) -> a + "/" + b).orElse("?");
-        conflictsByKind.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+        service.conflictsByKind.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
     }
 
     // ------------------------------------------------------------------ transactions
@@ -133,7 +170,7 @@ public final class ConflictFaithfulDynamo implements DynamoDbClient {
     @Override
     public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
         List<ItemKey> keys = request.transactItems().stream().map(this::keyOf).toList();
-        synchronized (this) {
+        synchronized (service) {
             List<Boolean> conflicting = keys.stream().map(transactionHeld::containsKey).toList();
             if (conflicting.contains(true)) {
                 transactionsCancelled.incrementAndGet();
@@ -155,7 +192,7 @@ public final class ConflictFaithfulDynamo implements DynamoDbClient {
         for (TransactGetItem item : request.transactItems()) {
             keys.add(new ItemKey(item.get().tableName(), item.get().key()));
         }
-        synchronized (this) {
+        synchronized (service) {
             List<Boolean> conflicting = keys.stream().map(k -> transactionHeld.containsKey(k) || writeHeld.containsKey(k)).toList();
             if (conflicting.contains(true)) {
                 readsCancelled.incrementAndGet();
@@ -206,7 +243,7 @@ public final class ConflictFaithfulDynamo implements DynamoDbClient {
     }
 
     private <T> T singleWrite(ItemKey key, Supplier<T> call) {
-        synchronized (this) {
+        synchronized (service) {
             if (transactionHeld.containsKey(key)) {
                 writesRejected.incrementAndGet();
                 tally(key);
@@ -234,7 +271,7 @@ public final class ConflictFaithfulDynamo implements DynamoDbClient {
                 keys.add(new ItemKey(table, w.putRequest() != null ? keyOf(table, w.putRequest().item()) : w.deleteRequest().key()));
             }
         });
-        synchronized (this) {
+        synchronized (service) {
             keys.forEach(k -> writeHeld.merge(k, 1, Integer::sum));
         }
         try {
@@ -244,8 +281,10 @@ public final class ConflictFaithfulDynamo implements DynamoDbClient {
         }
     }
 
-    private synchronized void release(Map<ItemKey, Integer> held, List<ItemKey> keys) {
-        keys.forEach(k -> held.computeIfPresent(k, (key, n) -> n == 1 ? null : n - 1));
+    private void release(Map<ItemKey, Integer> held, List<ItemKey> keys) {
+        synchronized (service) {
+            keys.forEach(k -> held.computeIfPresent(k, (key, n) -> n == 1 ? null : n - 1));
+        }
     }
 
     // ------------------------------------------------------------------ keys
@@ -265,7 +304,7 @@ public final class ConflictFaithfulDynamo implements DynamoDbClient {
 
     /** The key attributes of a whole item, from the table's key schema (read once per table). */
     private Map<String, AttributeValue> keyOf(String table, Map<String, AttributeValue> item) {
-        List<String> names = keySchemas.computeIfAbsent(table, t -> delegate.describeTable(r -> r.tableName(t)).table()
+        List<String> names = service.keySchemas.computeIfAbsent(table, t -> delegate.describeTable(r -> r.tableName(t)).table()
                 .keySchema().stream().map(KeySchemaElement::attributeName).toList());
         Map<String, AttributeValue> key = new HashMap<>();
         for (String name : names) {
@@ -309,7 +348,10 @@ public final class ConflictFaithfulDynamo implements DynamoDbClient {
 
     @Override
     public DescribeTableResponse describeTable(DescribeTableRequest request) {
-        return delegate.describeTable(request);
+        DescribeTableResponse response = delegate.describeTable(request);
+        service.keySchemas.putIfAbsent(request.tableName(),
+                response.table().keySchema().stream().map(KeySchemaElement::attributeName).toList());
+        return response;
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.projection.RoleJobs;
+import io.gatekeep.shared.projection.RoleMappings;
 import io.gatekeep.shared.table.Dynamo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +21,9 @@ import java.util.regex.Pattern;
  * The role-jobs function: every minute (an EventBridge schedule) it runs the queued directory-role
  * re-derivations ({@link RoleJobs}: mapping changes the PUT did not finish, deleted groups, deleted
  * directories) until 30 s before its deadline. Invoked with {@code {"organizationId": "org_..."}} it
- * first queues a walk of that organization (once after deploying: its existing users get listed and
- * their roles derived). Answers what it did; a run that failed leaves its job queued.
+ * first writes the copies of its role mapping that hot memberships check (a mapping saved before they
+ * existed has none) and queues a walk of that organization (once after deploying: its existing users get
+ * listed and their roles derived). Answers what it did; a run that failed leaves its job queued.
  */
 public final class RoleJobsHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     static final long MARGIN_MS = 30_000;
@@ -29,6 +31,7 @@ public final class RoleJobsHandler implements RequestHandler<Map<String, Object>
     private static final Logger LOG = LoggerFactory.getLogger(RoleJobsHandler.class);
 
     private final RoleJobs jobs;
+    private final RoleMappings mappings;
 
     public RoleJobsHandler() {
         this(Config.fromEnvironment());
@@ -41,6 +44,7 @@ public final class RoleJobsHandler implements RequestHandler<Map<String, Object>
 
     public RoleJobsHandler(Config config, DynamoDbClient dynamo, Clock clock) {
         this.jobs = new RoleJobs(dynamo, config.tableName(), clock);
+        this.mappings = new RoleMappings(dynamo, config.tableName(), clock);
     }
 
     @Override
@@ -60,6 +64,7 @@ public final class RoleJobsHandler implements RequestHandler<Map<String, Object>
                 report.put("message", "\"organizationId\" must be an organization id (org_...).");
                 return report;
             }
+            report.put("mappingCopied", mappings.writeCopies(id)); // a mapping saved before its copies existed
             jobs.enqueue(id);
         }
         long budget = context == null ? 60_000 : Math.max(0, context.getRemainingTimeInMillis() - MARGIN_MS);

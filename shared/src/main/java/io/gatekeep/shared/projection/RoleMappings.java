@@ -6,6 +6,7 @@ import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -47,6 +48,36 @@ public final class RoleMappings {
             var item = dynamo.getItem(r -> r.tableName(table).key(Attr.key(Keys.orgPk(organizationId), Keys.ROLE_MAP_SK))
                     .consistentRead(true)).item();
             return RoleMapping.fromItem(item);
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("DynamoDB failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * Writes the mapping's copies ({@link DirectoryShards}) from the mapping item, for a mapping saved before
+     * copies existed: role-jobs invoked with {@code {"organizationId"}} once after deploying does it. One
+     * GetItem and, when there is a mapping, one TransactWriteItems (the copies, on the condition that the
+     * mapping is still that version: a concurrent save writes them itself). False: no mapping, nothing to copy.
+     */
+    public boolean writeCopies(String organizationId) {
+        try {
+            Map<String, AttributeValue> mapping = dynamo.getItem(r -> r.tableName(table)
+                    .key(Attr.key(Keys.orgPk(organizationId), Keys.ROLE_MAP_SK)).consistentRead(true)).item();
+            if (mapping == null || mapping.isEmpty()) {
+                return false;
+            }
+            ItemUpdate same = UserRoles.mappingCopy(table, organizationId, 0);
+            same.when(same.name(RoleMapping.VERSION) + " = " + same.value(Attr.n(Attr.num(mapping, RoleMapping.VERSION, 0))));
+            List<TransactWriteItem> items = new java.util.ArrayList<>(List.of(same.toTransactItem()));
+            for (int k = 1; k <= DirectoryShards.COUNT; k++) {
+                Map<String, AttributeValue> copy = new java.util.HashMap<>(mapping);
+                copy.putAll(Keys.roleMapCopyKey(organizationId, k));
+                items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(copy).build()).build());
+            }
+            dynamo.transactWriteItems(r -> r.transactItems(items));
+            return true;
+        } catch (TransactionCanceledException changedMeanwhile) {
+            return true; // a save (which writes the copies) or a conflicting write came first: run it again to be sure
         } catch (SdkException e) {
             throw new StoreUnavailableException("DynamoDB failed: " + e.getClass().getSimpleName(), e);
         }
