@@ -22,7 +22,7 @@ import java.util.Set;
  * broken measurement or a forbidden HTTP client in a jar makes the exit status 1.
  *
  * <pre>
- * --only=cold,warm,counts,throughput,reconcile   (default: all)
+ * --only=cold,warm,counts,throughput,hot,reconcile   (default: all)
  * --requests=10000 --portal-requests=2000        warm latency samples per handler
  * --cold-runs=5                                  fresh JVMs per function (the best run is reported, and the worst)
  * --functions=NoticesFunction,SweepFunction      cold start of these functions of template.yaml only (default: all)
