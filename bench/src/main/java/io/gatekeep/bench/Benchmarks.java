@@ -180,7 +180,7 @@ public final class Benchmarks {
     static void hot(BenchWorld world, Report report, int users, int senders, int holdMs, PrintStream console) {
         HotDirectoryBurst.Result r;
         try {
-            r = new HotDirectoryBurst(world, users, senders, java.time.Duration.ofMillis(holdMs), 20_261_204L, console).run();
+            r = new HotDirectoryBurst(world, users, senders, java.time.Duration.ofMillis(holdMs), 2, 20_261_204L, console).run();
         } catch (Exception e) {
             report.fail("hot", "hot directory", e.toString());
             return;
@@ -201,8 +201,13 @@ public final class Benchmarks {
                 "Users, groups (one per 250 users) and memberships (every user in one group, half in two), shuffled, 10% "
                         + "delivered twice; each sender is its own WebhookHandler (a Lambda instance); a 503 goes to the back "
                         + "of the queue (WorkOS retries). Spread = the same number of users over " + senders + " directories of "
-                        + "one organization, in the same run. Conflicts: DynamoDB's documented rules over DynamoDB Local "
+                        + "one organization, in the same run; the layouts ran as one, spread, spread, one (a fresh organization "
+                        + "and table each), and each row sums its two bursts. Conflicts: DynamoDB's documented rules over DynamoDB Local "
                         + "(testkit ConflictFaithfulDynamo), each transaction holding its items for its call plus the hold.",
+                "Bursts in the order they ran, deliveries/s: " + r.bursts().stream()
+                        .map(b -> b.layout() + " " + Report.num(b.deliveriesPerSecond(), 0)).collect(java.util.stream.Collectors.joining(", "))
+                        + "; item conflicts by kind of item, one directory " + r.oneDirectory().conflictsByKind() + ", spread "
+                        + r.spread().conflictsByKind() + ".",
                 "Correctness: users (fields and groups), groups and memberships equal the emulator's, the counters and the "
                         + "last sync as the health Query reads them (directory item plus counter shards) exact, one marker and "
                         + "one audit entry per event.")));

@@ -49,9 +49,44 @@ public final class HotDirectoryBurst {
         }
     }
 
-    public record Result(Run oneDirectory, Run spread) {
+    /** The bursts in the order they ran (one, spread, spread, one, ...). */
+    public record Result(List<Run> bursts) {
+        public Run oneDirectory() {
+            return sum(bursts.stream().filter(b -> b.directories() == 1).toList());
+        }
+
+        public Run spread() {
+            return sum(bursts.stream().filter(b -> b.directories() > 1).toList());
+        }
+
         public double ratio() {
-            return oneDirectory.deliveriesPerSecond() / spread.deliveriesPerSecond();
+            return oneDirectory().deliveriesPerSecond() / spread().deliveriesPerSecond();
+        }
+
+        private static Run sum(List<Run> runs) {
+            Run first = runs.get(0);
+            java.util.Map<String, Long> byKind = new java.util.TreeMap<>();
+            List<String> differences = new ArrayList<>();
+            int events = 0, deliveries = 0, firstTry = 0, answered503 = 0, deadLetters = 0, transactions = 0;
+            long cancelled = 0, rejected = 0, reads = 0, items = 0;
+            double seconds = 0;
+            for (Run r : runs) {
+                events += r.events();
+                deliveries += r.deliveries();
+                firstTry += r.firstTry();
+                answered503 += r.answered503();
+                deadLetters += r.deadLetters();
+                transactions += r.transactions();
+                seconds += r.seconds();
+                cancelled += r.conflicts().transactionsCancelled();
+                rejected += r.conflicts().writesRejected();
+                reads += r.conflicts().readsCancelled();
+                items += r.conflicts().itemConflicts();
+                r.conflictsByKind().forEach((kind, n) -> byKind.merge(kind, n, Long::sum));
+                differences.addAll(r.differences());
+            }
+            return new Run(first.layout(), first.directories(), events, deliveries, firstTry, answered503, deadLetters, seconds,
+                    transactions, new ConflictFaithfulDynamo.Conflicts(cancelled, rejected, reads, items), byKind, differences);
         }
     }
 
@@ -59,27 +94,33 @@ public final class HotDirectoryBurst {
     private final int users;
     private final int senders;
     private final Duration hold;
+    private final int pairs;
     private final long seed;
     private final PrintStream console;
 
-    public HotDirectoryBurst(BenchWorld world, int users, int senders, Duration hold, long seed, PrintStream console) {
+    public HotDirectoryBurst(BenchWorld world, int users, int senders, Duration hold, int pairs, long seed, PrintStream console) {
         this.world = world;
         this.users = users;
         this.senders = senders;
         this.hold = hold;
+        this.pairs = pairs;
         this.seed = seed;
         this.console = console;
     }
 
     public Result run() throws Exception {
-        Run one = burst(1);
-        Run spread = burst(senders);
-        return new Result(one, spread);
+        List<Run> bursts = new ArrayList<>();
+        for (int pair = 0; pair < pairs; pair++) {
+            for (int directories : pair % 2 == 0 ? List.of(1, senders) : List.of(senders, 1)) {
+                bursts.add(burst(directories, bursts.size()));
+            }
+        }
+        return new Result(bursts);
     }
 
-    private Run burst(int directories) throws Exception {
+    private Run burst(int directories, int round) throws Exception {
         EmulatorControl workos = world.emulator().control();
-        Random random = new Random(seed + directories);
+        Random random = new Random(seed + 31L * round + directories);
         int before = workos.events().size();
         String tag = "burst" + directories + "x" + world.nextId("o").substring(10);
         Snapshot.Organization org = workos.createOrganization("Burst " + tag, DomainSpec.verified(tag + ".example"));
@@ -95,7 +136,7 @@ public final class HotDirectoryBurst {
         List<StoredEvent> setup = all.subList(before, syncStart);
         List<StoredEvent> syncEvents = all.subList(syncStart, all.size());
 
-        String table = world.local().createTable();
+        String table = world.local().createTableWithoutStream(); // see there: DynamoDB Local's streams slow later writes
         try (DynamoDbClient seeder = world.client()) {
             Projection projection = new Projection(seeder, table, Clock.systemUTC());
             setup.stream().sorted(Comparator.comparing(StoredEvent::createdAt))
@@ -157,6 +198,8 @@ public final class HotDirectoryBurst {
             System.setOut(realOut);
         }
         double seconds = (System.nanoTime() - began) / 1e9;
+        console.printf("  hot directory: %,d deliveries in %.1f s (%.0f/s), load average %.2f%n",
+                deliveries.size(), seconds, deliveries.size() / seconds, Machine.load());
         if (unexpected.get() != null) {
             throw new IllegalStateException(unexpected.get());
         }

@@ -36,7 +36,7 @@ class HotDirectoryBurstTest {
     @Test
     void aFirstSyncFromSixteenSendersOnOneDirectoryEndsExactWithNoDeadLetter() throws Exception {
         int users = Integer.getInteger("burst.users", 160);
-        var result = new HotDirectoryBurst(world, users, 16, Duration.ofMillis(5), 18L, System.out).run();
+        var result = new HotDirectoryBurst(world, users, 16, Duration.ofMillis(5), 1, 18L, System.out).run();
         for (HotDirectoryBurst.Run run : List.of(result.oneDirectory(), result.spread())) {
             System.out.printf("hot directory (%s): %d deliveries, first try %.1f%%, %d answered 503, %d dead letters, "
                             + "%d transactions, %d cancelled by a conflict, %.0f deliveries/s%n", run.layout(), run.deliveries(),
