@@ -92,6 +92,15 @@ public final class LocalApiGateway implements AutoCloseable {
     }
 
     private volatile Unrouted unrouted;
+    private volatile IamAuthorizer iamAuthorizer;
+
+    /**
+     * Admits {@code AWS_IAM} routes (the back office's internal routes) for SigV4 requests of this local
+     * principal; without one, such routes answer 403 as API Gateway does for an unsigned request.
+     */
+    public void iamAuthorizer(IamAuthorizer iamAuthorizer) {
+        this.iamAuthorizer = iamAuthorizer;
+    }
 
     /** Serves what no template route matches with {@code unrouted}; the API's routes are always matched first. */
     public void serveUnrouted(Unrouted unrouted) {
@@ -173,7 +182,25 @@ public final class LocalApiGateway implements AutoCloseable {
         var function = functions.get(entry.function().logicalId()).orElseThrow();
         Map<String, String> headers = headers(exchange);
         Map<String, String> claims = null;
-        if (entry.route().authorized()) {
+        IamAuthorizer.Principal principal = null;
+        byte[] body = null;
+        if (entry.route().auth() == io.gatekeep.testkit.SamTemplate.Route.Auth.AWS_IAM) {
+            body = readBody(exchange);
+            if (body == null) {
+                return new Outcome(gatewayError(413, "payload_too_large", "The body is larger than 10 MiB."), "gateway");
+            }
+            IamAuthorizer iam = iamAuthorizer;
+            try {
+                if (iam == null) {
+                    throw new IamAuthorizer.Denied("no IAM principal is configured locally");
+                }
+                principal = iam.authorize(method, rawPath, exchange.getRequestURI().getRawQuery(), headers, body);
+            } catch (IamAuthorizer.Denied e) {
+                // API Gateway answers an unsigned or badly signed request to an AWS_IAM route with 403.
+                return new Outcome(gatewayError(403, "forbidden", "This route takes an AWS SigV4-signed request from an authorized IAM principal."),
+                        "IAM authorizer", e.getMessage());
+            }
+        } else if (entry.route().authorized()) {
             try {
                 claims = authorizer.authorize(headers.get("authorization"));
             } catch (JwtAuthorizer.Unauthorized e) {
@@ -186,11 +213,14 @@ public final class LocalApiGateway implements AutoCloseable {
             return new Outcome(gatewayError(501, "not_implemented",
                     function.name() + " is not available locally: " + function.unavailableReason()), function.name());
         }
-        byte[] body = readBody(exchange);
+        if (body == null) {
+            body = readBody(exchange);
+        }
         if (body == null) {
             return new Outcome(gatewayError(413, "payload_too_large", "The body is larger than 10 MiB."), "gateway");
         }
-        APIGatewayV2HTTPEvent event = event(exchange, method, rawPath, entry, match.get().pathParameters(), headers, body, claims);
+        APIGatewayV2HTTPEvent event = event(exchange, method, rawPath, entry, match.get().pathParameters(), headers, body, claims,
+                principal);
         long started = System.nanoTime();
         try {
             APIGatewayV2HTTPResponse response = functions.invokeHttp(function, event);
@@ -256,7 +286,7 @@ public final class LocalApiGateway implements AutoCloseable {
 
     private APIGatewayV2HTTPEvent event(HttpExchange exchange, String method, String rawPath, RouteTable.Entry entry,
                                         Map<String, String> pathParameters, Map<String, String> headers, byte[] body,
-                                        Map<String, String> claims) {
+                                        Map<String, String> claims, IamAuthorizer.Principal principal) {
         Instant now = clock.instant();
         String rawQuery = exchange.getRequestURI().getRawQuery();
         String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
@@ -300,6 +330,17 @@ public final class LocalApiGateway implements AutoCloseable {
                     .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
                             .withClaims(new LinkedHashMap<>(claims))
                             .withScopes(null)
+                            .build())
+                    .build());
+        }
+        if (principal != null) {
+            context.setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                    .withIam(APIGatewayV2HTTPEvent.RequestContext.IAM.builder()
+                            .withAccessKey(principal.accessKey())
+                            .withAccountId(principal.accountId())
+                            .withCallerId(principal.userId())
+                            .withUserArn(principal.userArn())
+                            .withUserId(principal.userId())
                             .build())
                     .build());
         }

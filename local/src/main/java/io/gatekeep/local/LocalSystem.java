@@ -89,6 +89,7 @@ public final class LocalSystem implements AutoCloseable {
     private List<DevToken> tokens = List.of();
     private List<String> templateProblems = List.of();
     private String webhookSecret;
+    private IamAuthorizer iamAuthorizer;
     private final List<String> warnings = new ArrayList<>();
 
     private LocalSystem(LocalSettings settings, PrintStream console) {
@@ -128,8 +129,12 @@ public final class LocalSystem implements AutoCloseable {
         state.putIfAbsent("seededAt", Long.toString(Instant.now().toEpochMilli()));
         state.putIfAbsent("webhookSecret", "whsec_local_" + hex(random, 24));
         state.putIfAbsent("cursorKey", hex(random, 32));
+        state.putIfAbsent("backOfficeAccessKeyId", "AKIALOCAL" + hex(random, 6).toUpperCase(java.util.Locale.ROOT));
+        state.putIfAbsent("backOfficeSecretAccessKey", hex(random, 20));
         save(propertiesFile, state);
         webhookSecret = state.getProperty("webhookSecret");
+        iamAuthorizer = new IamAuthorizer(new IamAuthorizer.Credentials(state.getProperty("backOfficeAccessKeyId"),
+                state.getProperty("backOfficeSecretAccessKey")), REGION, Clock.systemUTC());
 
         // 1. DynamoDB Local, with the template's table; its own log lines go to a file of the data directory.
         logs = LocalLogs.start(data);
@@ -189,6 +194,7 @@ public final class LocalSystem implements AutoCloseable {
             }
         });
         running.add(gateway);
+        gateway.iamAuthorizer(iamAuthorizer); // AWS_IAM routes: SigV4 with the local back office's key
         gateway.serveUnrouted(new LocalWeb(settings.projectRoot().resolve("web"), demoOrganizations(), emulator.control())); // web/ at "/"
         gateway.start();
         emulator.control().registerWebhook(webhookUrl().toString(), webhookSecret);
@@ -283,7 +289,7 @@ public final class LocalSystem implements AutoCloseable {
                     // Acme is the "fully set up" demo: its IT contact and an SSO plan, kept by the product
                     // (not WorkOS), set the way an operator onboards an existing organization.
                     String onboard = io.gatekeep.shared.Json.write(Map.of("action", "onboard", "organizationId", org.getValue(),
-                            "itContacts", List.of("it@acme.com"), "sso", true, "actor", "local runner"));
+                            "itContacts", List.of("it@acme.com"), "sso", true, "directorySync", true, "actor", "local runner"));
                     var onboarded = io.gatekeep.shared.Json.parse(new String(
                             functions.invokeJson(operator.get(), onboard.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8));
                     if (onboarded.has("error")) {
@@ -434,6 +440,14 @@ public final class LocalSystem implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * The local back office's IAM key (kept in the data directory's runner.properties): the AWS_IAM
+     * routes admit requests SigV4-signed with it, as API Gateway admits the vendor's IAM principals.
+     */
+    public IamAuthorizer.Credentials backOfficeCredentials() {
+        return iamAuthorizer.credentials();
+    }
+
     /** Prints where everything is, the demo world, a dev token per organization and role, and a first call. */
     public void printBanner(PrintStream out) {
         out.println();
@@ -450,12 +464,19 @@ public final class LocalSystem implements AutoCloseable {
                 settings.dataDir().resolve(RUNNER_PROPERTIES));
         out.printf("  Data             %s (kept between runs; --clean or GATEKEEP_CLEAN=1 starts over)%n", settings.dataDir());
         out.printf("  Logs             DynamoDB Local's in %s; the functions' here%n", logs.dynamoLog());
+        out.printf("  Back office      AWS_IAM routes take SigV4 (service %s, region %s) with access key %s;%n"
+                        + "                   its secret is backOfficeSecretAccessKey in %s%n", IamAuthorizer.SERVICE, REGION,
+                iamAuthorizer.credentials().accessKeyId(), settings.dataDir().resolve(RUNNER_PROPERTIES));
         out.println();
         out.println("Routes:");
         for (var entry : routes.entries()) {
             var f = functions.get(entry.function().logicalId()).orElseThrow();
             out.printf("  %-7s %-52s %s%s%n", entry.route().method(), entry.route().path(), f.name(),
-                    (entry.route().authorized() ? "" : " (no JWT)") + (f.available() ? "" : "  [501: not available]"));
+                    switch (entry.route().auth()) {
+                        case JWT -> "";
+                        case AWS_IAM -> " (AWS_IAM: SigV4 with the back-office key)";
+                        case NONE -> " (no JWT)";
+                    } + (f.available() ? "" : "  [501: not available]"));
         }
         for (var f : functions.all()) {
             if (f.function().routes().isEmpty()) {

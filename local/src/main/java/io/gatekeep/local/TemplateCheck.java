@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
 public final class TemplateCheck {
     /** The webhook route: WorkOS cannot send a JWT, its signature is the authentication. */
     public static final String WEBHOOK_PATH = "/webhooks/workos";
+    /** The back office's routes: AWS_IAM only (the vendor's principals), never the tenant's JWT. */
+    public static final String INTERNAL_PREFIX = "/internal/";
 
     private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY");
     /** The API contract beside the template: its routes and the template's must be the same. */
@@ -47,7 +49,8 @@ public final class TemplateCheck {
     private final Map<String, Object> resources;
     private final List<String> problems = new ArrayList<>();
     /** Every HTTP route of the template ({@code PUT /organizations/{organizationId}/plan}) -> behind the JWT authorizer. */
-    private final Map<String, Boolean> templateRoutes = new LinkedHashMap<>();
+    /** Each route and how API Gateway admits it: JWT, AWS_IAM or NONE. */
+    private final Map<String, String> templateRoutes = new LinkedHashMap<>();
     private String tableId;
 
     private TemplateCheck(Map<String, Object> document, Path projectRoot) {
@@ -304,11 +307,20 @@ public final class TemplateCheck {
         }
         String authorizer = String.valueOf(map(props.get("Auth")).getOrDefault("Authorizer", defaultAuthorizer(api)));
         boolean jwt = isJwtAuthorizer(api, authorizer);
-        templateRoutes.put(m.toUpperCase(Locale.ROOT) + " " + p, jwt);
+        templateRoutes.put(m.toUpperCase(Locale.ROOT) + " " + p, jwt ? "JWT" : "AWS_IAM".equals(authorizer) ? "AWS_IAM" : "NONE");
         if (p.equals(WEBHOOK_PATH)) {
             if (!"NONE".equals(authorizer)) {
                 problems.add(where + " (" + WEBHOOK_PATH + ") must set Auth.Authorizer NONE: WorkOS signs webhooks, it sends no JWT");
             }
+        } else if (p.startsWith(INTERNAL_PREFIX)) {
+            if (!"AWS_IAM".equals(authorizer)) {
+                problems.add(where + " (" + m + " " + p + ") is an internal route: it must set Auth.Authorizer AWS_IAM, "
+                        + "so that only the vendor's IAM principals reach it (a tenant's JWT must not)");
+            } else if (!Boolean.TRUE.equals(map(map(map(resources.get(api)).get("Properties")).get("Auth")).get("EnableIamAuthorizer"))) {
+                problems.add(where + " uses AWS_IAM, but HttpApi " + api + " does not set Auth.EnableIamAuthorizer: true");
+            }
+        } else if ("AWS_IAM".equals(authorizer)) {
+            problems.add(where + " (" + m + " " + p + ") uses AWS_IAM outside " + INTERNAL_PREFIX + ": tenant routes take the JWT");
         } else if (!jwt) {
             problems.add(where + " (" + m + " " + p + ") is not behind the JWT authorizer");
         }
@@ -332,24 +344,25 @@ public final class TemplateCheck {
             problems.add("no " + CONTRACT + " beside the template: the HTTP API's contract must be documented");
             return;
         }
-        boolean securedByDefault = !list(contract.get("security")).isEmpty();
-        Map<String, Boolean> documented = new LinkedHashMap<>();
+        Map<String, Object> schemes = map(map(contract.get("components")).get("securitySchemes"));
+        String byDefault = authentication(contract.get("security"), schemes);
+        Map<String, String> documented = new LinkedHashMap<>();
         for (var path : map(contract.get("paths")).entrySet()) {
             for (var operation : map(path.getValue()).entrySet()) {
                 if (OPENAPI_METHODS.contains(operation.getKey())) {
                     Object security = map(operation.getValue()).get("security");
                     documented.put(operation.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey(),
-                            security == null ? securedByDefault : !list(security).isEmpty());
+                            security == null ? byDefault : authentication(security, schemes));
                 }
             }
         }
         for (var route : templateRoutes.entrySet()) {
-            Boolean secured = documented.get(route.getKey());
-            if (secured == null) {
+            String auth = documented.get(route.getKey());
+            if (auth == null) {
                 problems.add("route " + route.getKey() + " is not documented in " + CONTRACT);
-            } else if (secured != route.getValue()) {
-                problems.add("route " + route.getKey() + (route.getValue() ? " is behind the JWT authorizer but " + CONTRACT
-                        + " documents no security for it" : " has no JWT authorizer but " + CONTRACT + " documents a bearer token for it"));
+            } else if (!auth.equals(route.getValue())) {
+                problems.add("route " + route.getKey() + " takes " + describeAuth(route.getValue()) + " in the template but "
+                        + CONTRACT + " documents " + describeAuth(auth));
             }
         }
         for (String route : documented.keySet()) {
@@ -357,6 +370,33 @@ public final class TemplateCheck {
                 problems.add("route " + route + " is documented in " + CONTRACT + " but no function serves it");
             }
         }
+    }
+
+    /**
+     * What an OpenAPI security requirement stands for: NONE (empty), AWS_IAM (a scheme marked
+     * {@code x-amazon-apigateway-authtype: awsSigv4}, API Gateway's own marker for SigV4), else JWT.
+     */
+    private static String authentication(Object security, Map<String, Object> schemes) {
+        List<?> requirements = list(security);
+        if (requirements.isEmpty()) {
+            return "NONE";
+        }
+        for (Object requirement : requirements) {
+            for (String name : map(requirement).keySet()) {
+                if ("awsSigv4".equals(map(schemes.get(name)).get("x-amazon-apigateway-authtype"))) {
+                    return "AWS_IAM";
+                }
+            }
+        }
+        return "JWT";
+    }
+
+    private static String describeAuth(String auth) {
+        return switch (auth) {
+            case "JWT" -> "a bearer token (the JWT authorizer)";
+            case "AWS_IAM" -> "AWS SigV4 (AWS_IAM)";
+            default -> "no authentication";
+        };
     }
 
     private String defaultAuthorizer(String api) {

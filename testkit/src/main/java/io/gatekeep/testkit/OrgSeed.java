@@ -1,5 +1,6 @@
 package io.gatekeep.testkit;
 
+import io.gatekeep.shared.org.Entitlements;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -24,20 +25,38 @@ public final class OrgSeed {
         this.table = table;
     }
 
-    /** An organization with every gate open: SSO in the plan, a verified domain, one IT contact. */
+    /** An organization with every gate open: SSO and Directory Sync in the plan, a verified domain, one IT contact. */
     public OrgSeed ready(String orgId) {
         return organization(orgId, List.of("it@acme.test"), true).domain(orgId, "org_domain_1", "acme.test", "verified");
     }
 
-    public OrgSeed organization(String orgId, List<String> itContacts, boolean planSso) {
+    /** {@code plan}: SSO and Directory Sync both in the plan (true) or neither (false). */
+    public OrgSeed organization(String orgId, List<String> itContacts, boolean plan) {
+        return organization(orgId, itContacts, new Entitlements(plan, plan));
+    }
+
+    public OrgSeed organization(String orgId, List<String> itContacts, Entitlements plan) {
+        Map<String, AttributeValue> item = organizationItem(orgId, itContacts);
+        item.put(Entitlements.SSO, Attr.bool(plan.sso()));
+        item.put(Entitlements.DIRECTORY_SYNC, Attr.bool(plan.directorySync()));
+        return put(item);
+    }
+
+    /** An organization item as written before entitlements: one {@code planSso} flag (a deployed table has these). */
+    public OrgSeed legacyOrganization(String orgId, List<String> itContacts, boolean planSso) {
+        Map<String, AttributeValue> item = organizationItem(orgId, itContacts);
+        item.put(Entitlements.LEGACY_PLAN_SSO, Attr.bool(planSso));
+        return put(item);
+    }
+
+    private Map<String, AttributeValue> organizationItem(String orgId, List<String> itContacts) {
         Map<String, AttributeValue> item = base(Keys.orgPk(orgId), Keys.ORG_SK);
         item.put("name", Attr.s("Acme"));
         item.put("itContacts", Attr.strings(itContacts));
-        item.put("planSso", Attr.bool(planSso));
         item.put("eventsCursor", Attr.s("event_01HCURSOR"));
         item.put("createdAt", Attr.s("2026-01-01T00:00:00.000Z"));
         item.put("updatedAt", Attr.s("2026-01-01T00:00:00.000Z"));
-        return put(item);
+        return item;
     }
 
     /** A deleted organization: the tombstone the webhooks leave. */
@@ -45,7 +64,8 @@ public final class OrgSeed {
         Map<String, AttributeValue> item = base(Keys.orgPk(orgId), Keys.ORG_SK);
         item.put("name", Attr.s("Gone"));
         item.put("itContacts", Attr.strings(List.of("it@gone.test")));
-        item.put("planSso", Attr.bool(true));
+        item.put(Entitlements.SSO, Attr.bool(true));
+        item.put(Entitlements.DIRECTORY_SYNC, Attr.bool(true));
         item.put("updatedAt", Attr.s("2026-02-01T00:00:00.000Z"));
         item.put("deleted", Attr.bool(true));
         item.put(Keys.TTL, Attr.n(1_900_000_000L));

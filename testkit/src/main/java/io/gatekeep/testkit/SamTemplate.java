@@ -22,7 +22,19 @@ import java.util.Map;
 public record SamTemplate(Map<String, Object> document, List<Function> functions, Map<String, Object> tableProperties,
                           String tableLogicalId) {
 
-    public record Route(String eventName, String method, String path, boolean authorized) {}
+    /**
+     * {@code auth}: how API Gateway admits a request before the function runs: the JWT authorizer (the
+     * default), {@code AWS_IAM} (SigV4 by an IAM principal: the back office's internal routes), or
+     * {@code NONE} (the webhook, which is authenticated by its signature).
+     */
+    public record Route(String eventName, String method, String path, Auth auth) {
+        public enum Auth { JWT, AWS_IAM, NONE }
+
+        /** Behind the JWT authorizer (a bearer token is checked). */
+        public boolean authorized() {
+            return auth == Auth.JWT;
+        }
+    }
 
     public record Function(String logicalId, String codeUri, String handler, Map<String, Object> properties,
                            List<Route> routes) {
@@ -62,9 +74,11 @@ public record SamTemplate(Map<String, Object> document, List<Function> functions
                     }
                     var ep = (Map<String, Object>) event.getOrDefault("Properties", Map.of());
                     var auth = (Map<String, Object>) ep.get("Auth");
-                    boolean authorized = auth == null || !"NONE".equals(auth.get("Authorizer"));
+                    Object authorizer = auth == null ? null : auth.get("Authorizer");
+                    Route.Auth kind = "NONE".equals(authorizer) ? Route.Auth.NONE
+                            : "AWS_IAM".equals(authorizer) ? Route.Auth.AWS_IAM : Route.Auth.JWT;
                     routes.add(new Route(ev.getKey(), String.valueOf(ep.get("Method")).toUpperCase(),
-                            String.valueOf(ep.get("Path")), authorized));
+                            String.valueOf(ep.get("Path")), kind));
                 }
                 functions.add(new Function(entry.getKey(), (String) props.get("CodeUri"), (String) props.get("Handler"),
                         props, List.copyOf(routes)));

@@ -7,6 +7,7 @@ import io.gatekeep.shared.guide.Guide;
 import io.gatekeep.shared.guide.NextStep;
 import io.gatekeep.shared.guide.NextSteps;
 import io.gatekeep.shared.org.ConnectionSignIns;
+import io.gatekeep.shared.org.Entitlements.Entitlement;
 import io.gatekeep.shared.org.OrganizationView;
 import io.gatekeep.shared.org.OrganizationView.Connection;
 import io.gatekeep.shared.org.OrganizationView.Directory;
@@ -86,11 +87,14 @@ public record IdentityHealth(
     /**
      * {@code roles}: live directory users per product role (role mappings), highest privilege first,
      * from the directories' role counters and the mapping's default role: never from the users.
+     * {@code setupAction} and {@code blockers} as for SSO, for the {@code dsync} portal link.
      */
     public record DirectorySync(String syncStatus, String lastSync, Summary primaryDirectory,
-                                int totalDirectories, long users, long groups, Map<String, Long> roles, NextStep nextStep) {}
+                                int totalDirectories, long users, long groups, Map<String, Long> roles, NextStep nextStep,
+                                String setupAction, List<String> blockers) {}
 
-    public record Plan(boolean sso) {}
+    /** What the vendor's plan includes (read-only here: operators and the back office set it). */
+    public record Plan(boolean sso, boolean directorySync) {}
 
     /** The SSO status and its badge: the product's words, from the primary connection's state. */
     enum SsoStatus {
@@ -136,7 +140,7 @@ public record IdentityHealth(
                         primaryConnection.connectionType(), primaryConnection.state()),
                 view.connections().size(),
                 view.ssoSetupAction().wireName(),
-                blockers(view),
+                blockers(view, Entitlement.SSO),
                 certificate(primaryConnection, now),
                 ssoStep,
                 proofs,
@@ -154,10 +158,12 @@ public record IdentityHealth(
                 view.directories().stream().mapToLong(Directory::userCount).sum(),
                 view.directories().stream().mapToLong(Directory::groupCount).sum(),
                 view.roleCounts(),
-                nextSteps.directorySync());
+                nextSteps.directorySync(),
+                view.directorySyncSetupAction().wireName(),
+                blockers(view, Entitlement.DIRECTORY_SYNC));
 
         return new IdentityHealth(organization.id(), domains(view), sso, directorySync,
-                organization.itContacts().size(), new Plan(organization.planSso()),
+                organization.itContacts().size(), new Plan(organization.entitlements().sso(), organization.entitlements().directorySync()),
                 view.openAttention().stream().map(Notice::itemJson).toList(), Times.iso(now),
                 organization.checkedAt());
     }
@@ -210,10 +216,11 @@ public record IdentityHealth(
     }
 
     /**
-     * What stops SSO setup, in the order a person must clear them: verify a domain, add an IT
-     * contact, get SSO into the plan. The same facts the portal-link gates check.
+     * What stops SSO (or Directory Sync) setup, in the order a person must clear them: verify a
+     * domain, add an IT contact, have the product in the plan. The same facts the portal-link gates
+     * of the {@code sso} (or {@code dsync}) intent check.
      */
-    private static List<String> blockers(OrganizationView view) {
+    private static List<String> blockers(OrganizationView view, Entitlement entitlement) {
         List<String> blockers = new ArrayList<>(3);
         if (!view.hasVerifiedDomain()) {
             blockers.add("domain_verification_required");
@@ -221,8 +228,8 @@ public record IdentityHealth(
         if (!view.hasItContact()) {
             blockers.add("it_contact_required");
         }
-        if (!view.organization().planSso()) {
-            blockers.add("plan_excludes_sso");
+        if (!view.organization().entitlements().includes(entitlement)) {
+            blockers.add(entitlement.errorCode());
         }
         return List.copyOf(blockers);
     }

@@ -112,8 +112,11 @@ class IdentityHealthHandlerTest {
         assertEquals("domain_verification", sso.at("/nextStep/portalIntent").asText());
 
         JsonNode dsync = body.get("directorySync");
-        assertEquals(Set.of("syncStatus", "lastSync", "primaryDirectory", "totalDirectories", "users", "groups", "roles", "nextStep"),
-                fields(dsync));
+        assertEquals(Set.of("syncStatus", "lastSync", "primaryDirectory", "totalDirectories", "users", "groups", "roles", "nextStep",
+                "setupAction", "blockers"), fields(dsync));
+        assertEquals("configure", dsync.get("setupAction").asText());
+        assertEquals(List.of("domain_verification_required", "it_contact_required", "plan_excludes_directory_sync"),
+                texts(dsync.get("blockers")));
         assertEquals("{\"member\":0}", dsync.get("roles").toString(), "no mapping: every directory user is a member");
         assertTrue(dsync.get("nextStep").isNull(), "Directory Sync is optional: nothing is stuck without a directory");
         assertEquals("none", dsync.get("syncStatus").asText());
@@ -124,8 +127,9 @@ class IdentityHealthHandlerTest {
         assertEquals(0, dsync.get("groups").asLong());
 
         assertEquals(0, body.get("itContacts").asInt());
-        assertEquals(Set.of("sso"), fields(body.get("plan")));
+        assertEquals(Set.of("sso", "directorySync"), fields(body.get("plan")));
         assertFalse(body.at("/plan/sso").asBoolean());
+        assertFalse(body.at("/plan/directorySync").asBoolean());
         assertEquals("2026-06-01T12:00:00.000Z", body.get("asOf").asText());
     }
 
@@ -177,6 +181,29 @@ class IdentityHealthHandlerTest {
 
         seed.organization(org, List.of("it@acme.test"), true);
         assertEquals(List.of(), texts(ok(get(org, "admin")).at("/sso/blockers")));
+    }
+
+    @Test
+    void eachProductIsBlockedByItsOwnEntitlement() {
+        seed.domain(org, "org_domain_1", "acme.test", "verified");
+        seed.organization(org, List.of("it@acme.test"), new io.gatekeep.shared.org.Entitlements(false, true));
+        JsonNode dsyncOnly = ok(get(org, "admin"));
+        assertEquals(List.of("plan_excludes_sso"), texts(dsyncOnly.at("/sso/blockers")));
+        assertEquals(List.of(), texts(dsyncOnly.at("/directorySync/blockers")));
+        assertEquals("{\"sso\":false,\"directorySync\":true}", dsyncOnly.get("plan").toString());
+
+        seed.organization(org, List.of("it@acme.test"), new io.gatekeep.shared.org.Entitlements(true, false));
+        JsonNode ssoOnly = ok(get(org, "admin"));
+        assertEquals(List.of(), texts(ssoOnly.at("/sso/blockers")));
+        assertEquals(List.of("plan_excludes_directory_sync"), texts(ssoOnly.at("/directorySync/blockers")));
+    }
+
+    @Test
+    void anOrganizationWrittenBeforeEntitlementsReadsItsOldFlagAsBoth() {
+        seed.organization(org, List.of("it@acme.test"), true); // the old shape: planSso only
+        assertEquals("{\"sso\":true,\"directorySync\":true}", ok(get(org, "admin")).get("plan").toString());
+        seed.organization(org, List.of("it@acme.test"), false);
+        assertEquals("{\"sso\":false,\"directorySync\":false}", ok(get(org, "admin")).get("plan").toString());
 
         // An IT contact and the plan, but the only domain is pending: the domain comes first.
         String other = org + "_b";
@@ -218,7 +245,7 @@ class IdentityHealthHandlerTest {
         JsonNode active = ok(get(org, "admin")).get("sso");
         assertEquals("active", active.get("status").asText());
         assertEquals("Active", active.get("badge").asText());
-        assertEquals("none", active.get("setupAction").asText());
+        assertEquals("manage", active.get("setupAction").asText());
         assertEquals("active", active.at("/primaryConnection/state").asText());
         assertTrue(active.get("nextStep").isNull());
     }
@@ -245,7 +272,7 @@ class IdentityHealthHandlerTest {
         assertEquals("conn_active_older", sso.at("/primaryConnection/id").asText());
         assertEquals("Active", sso.get("badge").asText());
         assertEquals(3, sso.get("totalConnections").asInt());
-        assertEquals("none", sso.get("setupAction").asText());
+        assertEquals("manage", sso.get("setupAction").asText());
 
         // With none active, the oldest connection is primary and its state drives the badge.
         String other = org + "_b";
@@ -348,6 +375,7 @@ class IdentityHealthHandlerTest {
         assertEquals("Acme Okta SCIM", unlinked.at("/primaryDirectory/name").asText());
         assertEquals("okta scim v2.0", unlinked.at("/primaryDirectory/type").asText());
         assertEquals(1, unlinked.get("totalDirectories").asInt());
+        assertEquals("continue", unlinked.get("setupAction").asText());
 
         seed.directory(org, "directory_1", "Acme Okta SCIM", "okta scim v2.0", "validating", "2026-05-01T00:00:00.000Z", null, 0, 0);
         assertEquals("validating", ok(get(org, "admin")).at("/directorySync/syncStatus").asText());
@@ -358,6 +386,7 @@ class IdentityHealthHandlerTest {
         assertEquals("linked", linked.get("syncStatus").asText());
         assertEquals("linked", linked.at("/primaryDirectory/state").asText());
         assertEquals("2026-06-01T11:55:00.000Z", linked.get("lastSync").asText());
+        assertEquals("manage", linked.get("setupAction").asText(), "the same word a dsync portal link answers");
         assertEquals(42, linked.get("users").asLong());
         assertEquals(5, linked.get("groups").asLong());
     }
@@ -494,6 +523,14 @@ class IdentityHealthHandlerTest {
         seed.organization(org, List.of(), false);
         assertError(get(org, "viewer"), 403, "forbidden");
         assertError(get(org, null), 403, "forbidden");
+    }
+
+    /** Only the exact claim values grant a role: nothing is trimmed or case-folded into one. */
+    @ParameterizedTest
+    @ValueSource(strings = {"OWNER", "Member", " owner", "admin ", "owner\u0000", "\u001fadmin", "member\n", "ａdmin"})
+    void aRoleClaimThatIsNotExactlyARoleIsForbidden(String role) {
+        seed.organization(org, List.of(), false);
+        assertError(get(org, role), 403, "forbidden");
     }
 
     @Test

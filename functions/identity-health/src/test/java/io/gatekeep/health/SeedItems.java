@@ -29,6 +29,16 @@ final class SeedItems {
         this.table = table;
     }
 
+    /** The plan as the vendor set it: both entitlements. */
+    void organization(String orgId, List<String> itContacts, io.gatekeep.shared.org.Entitlements plan) {
+        organization(orgId, itContacts, false);
+        Map<String, AttributeValue> item = key(Keys.orgPk(orgId), Keys.ORG_SK);
+        dynamo.updateItem(r -> r.tableName(table).key(item)
+                .updateExpression("SET entitlementSso = :sso, entitlementDirectorySync = :ds REMOVE planSso")
+                .expressionAttributeValues(Map.of(":sso", Attr.bool(plan.sso()), ":ds", Attr.bool(plan.directorySync()))));
+    }
+
+    /** The organization item as written before entitlements (one planSso flag): most tests keep this old shape. */
     void organization(String orgId, List<String> itContacts, boolean planSso) {
         Map<String, AttributeValue> item = key(Keys.orgPk(orgId), Keys.ORG_SK);
         item.put("name", Attr.s("Org " + orgId));

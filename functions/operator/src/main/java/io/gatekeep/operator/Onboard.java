@@ -16,6 +16,7 @@ import com.workos.models.OrganizationDomain;
 import com.workos.models.OrganizationDomainData;
 import com.workos.types.OrganizationDomainDataState;
 import io.gatekeep.shared.Json;
+import io.gatekeep.shared.org.Entitlements;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -34,7 +35,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code {"action": "onboard", "organizationId"|"name", "domains": [...], "itContacts": [...], "sso": bool}}.
+ * {@code {"action": "onboard", "organizationId"|"name", "domains": [...], "itContacts": [...], "sso": bool,
+ * "directorySync": bool}}. The plan's two entitlements are set together when either is given (one left
+ * out is not included), as {@code set-plan} sets them.
  *
  * <p>By {@code name}: the organization is looked up in WorkOS first (list with {@code search}, exact
  * name, ignoring case) and created only when none exists, with its domains as {@code pending}
@@ -46,7 +49,8 @@ import java.util.Set;
  * everything in place and reports {@code created: false} with nothing changed.
  */
 final class Onboard {
-    static final Set<String> FIELDS = Set.of("action", "organizationId", "name", "domains", "itContacts", "sso", "actor");
+    static final Set<String> FIELDS = Set.of("action", "organizationId", "name", "domains", "itContacts", "sso", "directorySync",
+            "actor");
     private static final int MAX_DOMAINS = 20;
 
     private final Env env;
@@ -66,6 +70,9 @@ final class Onboard {
         List<String> domains = in.domains("domains", MAX_DOMAINS);
         List<String> itContacts = in.emails("itContacts", 10);
         Boolean sso = in.bool("sso");
+        Boolean directorySync = in.bool("directorySync");
+        Entitlements plan = sso == null && directorySync == null ? null
+                : new Entitlements(Boolean.TRUE.equals(sso), Boolean.TRUE.equals(directorySync));
         String actor = in.actor();
 
         WorkOS workos = env.workos().get();
@@ -87,7 +94,7 @@ final class Onboard {
 
         ObjectNode wire = WorkOsWire.tree(organization);
         Counts stored = new Projector(env).storeOrganization(wire);
-        boolean settingsChanged = storeSettings(organization.getId(), itContacts, sso);
+        boolean settingsChanged = storeSettings(organization.getId(), itContacts, plan);
 
         ObjectNode report = Json.object();
         report.put("action", "onboard");
@@ -109,8 +116,10 @@ final class Onboard {
         if (itContacts != null) {
             report.put("itContacts", itContacts.size());
         }
-        if (sso != null) {
-            report.put("planSso", sso);
+        if (plan != null) {
+            ObjectNode planNode = report.putObject("plan");
+            planNode.put("sso", plan.sso());
+            planNode.put("directorySync", plan.directorySync());
         }
         boolean changed = created || !added.isEmpty() || stored.changed() || settingsChanged;
         report.put("changed", changed);
@@ -202,28 +211,37 @@ final class Onboard {
      * IT contacts and plan, only those given, on the organization item; false when they already hold
      * these values (the condition fails and nothing is written).
      */
-    private boolean storeSettings(String organizationId, List<String> itContacts, Boolean sso) {
-        if (itContacts == null && sso == null) {
+    private boolean storeSettings(String organizationId, List<String> itContacts, Entitlements plan) {
+        if (itContacts == null && plan == null) {
             return false;
         }
         List<String> sets = new ArrayList<>();
         List<String> differs = new ArrayList<>();
+        String remove = "";
         Map<String, AttributeValue> values = new HashMap<>();
+        Map<String, String> names = new HashMap<>();
         if (itContacts != null) {
             sets.add("itContacts = :contacts");
             differs.add("attribute_not_exists(itContacts) OR itContacts <> :contacts");
             values.put(":contacts", Attr.strings(itContacts));
         }
-        if (sso != null) {
-            sets.add("planSso = :sso");
-            differs.add("attribute_not_exists(planSso) OR planSso <> :sso");
-            values.put(":sso", Attr.bool(sso));
+        if (plan != null) {
+            // the plan's attributes, the old single flag removed (see Entitlements)
+            sets.add("#entitlementSso = :entitlementSso, #entitlementDirectorySync = :entitlementDirectorySync");
+            differs.add("attribute_not_exists(#entitlementSso) OR #entitlementSso <> :entitlementSso"
+                    + " OR attribute_not_exists(#entitlementDirectorySync) OR #entitlementDirectorySync <> :entitlementDirectorySync"
+                    + " OR attribute_exists(#planSso)");
+            values.putAll(plan.values());
+            names.putAll(plan.names());
+            remove = " REMOVE #planSso";
         }
+        String update = "SET " + String.join(", ", sets) + remove;
         try {
             env.dynamo().updateItem(r -> r.tableName(env.table())
                     .key(Attr.key(Keys.orgPk(organizationId), Keys.ORG_SK))
-                    .updateExpression("SET " + String.join(", ", sets))
+                    .updateExpression(update)
                     .conditionExpression("attribute_exists(pk) AND (" + String.join(" OR ", differs) + ")")
+                    .expressionAttributeNames(names.isEmpty() ? null : names)
                     .expressionAttributeValues(values));
             return true;
         } catch (ConditionalCheckFailedException unchanged) {

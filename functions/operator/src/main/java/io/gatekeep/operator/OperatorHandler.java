@@ -27,8 +27,8 @@ import java.time.Clock;
 
 /**
  * The operator function: one JSON event in (console "Test", {@code aws lambda invoke},
- * {@code sam remote invoke}), one JSON report out. {@code action} picks onboard, reconcile or
- * replay. A bad event (unknown action, missing or malformed field, unknown organization) is
+ * {@code sam remote invoke}), one JSON report out. {@code action} picks onboard, reconcile,
+ * replay or set-plan. A bad event (unknown action, missing or malformed field, unknown organization) is
  * answered {@code {"error", "message"}} with nothing written; a failure of our own storage is a
  * Lambda error, so that the function's error alarm fires.
  */
@@ -78,15 +78,16 @@ public final class OperatorHandler implements RequestStreamHandler {
             JsonNode actionNode = event.isObject() ? event.get("action") : null;
             action = actionNode != null && actionNode.isTextual() ? actionNode.asText() : null;
             if (action == null) {
-                throw OperatorError.invalid("\"action\" is required: onboard, reconcile or replay.");
+                throw OperatorError.invalid("\"action\" is required: onboard, reconcile, replay or set-plan.");
             }
             MDC.put("operator_action", action);
             ObjectNode report = switch (action) {
                 case "onboard" -> new Onboard(env).run(event, context);
                 case "reconcile" -> new Reconcile(env).run(event, context);
                 case "replay" -> new Replay(env).run(event, context);
+                case "set-plan" -> new SetPlan(env).run(event, context);
                 default -> throw new OperatorError("unknown_action",
-                        "Unknown action \"" + action + "\"; use onboard, reconcile or replay.");
+                        "Unknown action \"" + action + "\"; use onboard, reconcile, replay or set-plan.");
             };
             LOG.info("operator {} done: {}", action, summary(report));
             return report;

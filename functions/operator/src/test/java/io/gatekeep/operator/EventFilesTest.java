@@ -33,6 +33,7 @@ class EventFilesTest {
             "operator-reconcile.json,        organization_not_found",
             "operator-reconcile-resume.json, organization_not_found",
             "operator-replay.json,           organization_not_found",
+            "operator-set-plan.json,         organization_not_found",
     })
     void theExamplesAreValidEvents(String file, String expected) {
         assertTrue(ProjectFiles.events().resolve(file).toFile().isFile(), file);

@@ -6,6 +6,7 @@ import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.emulator.Snapshot;
 import io.gatekeep.shared.Times;
 import io.gatekeep.shared.audit.AuditEntry;
+import io.gatekeep.shared.org.Entitlements;
 import io.gatekeep.shared.org.OrganizationView;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
@@ -56,7 +57,8 @@ class OnboardTest {
         assertEquals(Times.iso(inWorkOs.createdAt()), Attr.str(item, "createdAt"));
         assertEquals(Times.iso(inWorkOs.updatedAt()), Attr.str(item, "updatedAt"));
         assertEquals(List.of("it@acme.test"), Attr.strList(item, "itContacts"));
-        assertTrue(Attr.flag(item, "planSso"));
+        assertEquals(new Entitlements(true, true), Entitlements.fromItem(item));
+        assertFalse(item.containsKey(Entitlements.LEGACY_PLAN_SSO));
         OrganizationView view = OrganizationView.load(fx.dynamo, fx.table, organizationId).orElseThrow();
         assertEquals(1, view.domains().size());
         assertEquals("pending", view.domains().get(0).state());
@@ -105,7 +107,7 @@ class OnboardTest {
         OrganizationView view = OrganizationView.load(fx.dynamo, fx.table, globex.id()).orElseThrow();
         assertTrue(view.hasVerifiedDomain(), "the domain gate opens: WorkOS verified globex.test");
         assertEquals(List.of("a@globex.test", "b@globex.test"), view.organization().itContacts());
-        assertFalse(view.organization().planSso());
+        assertEquals(Entitlements.NONE, view.organization().entitlements(), "sso false, directorySync left out: neither");
         assertEquals("alice@ops.example", audit(globex.id()).get(0).actor());
 
         JsonNode changedContacts = fx.invoke("""
@@ -114,7 +116,7 @@ class OnboardTest {
         assertTrue(changedContacts.path("settingsChanged").asBoolean(), changedContacts.toString());
         assertEquals(List.of("c@globex.test"),
                 OrganizationView.load(fx.dynamo, fx.table, globex.id()).orElseThrow().organization().itContacts());
-        assertFalse(OrganizationView.load(fx.dynamo, fx.table, globex.id()).orElseThrow().organization().planSso(),
+        assertEquals(Entitlements.NONE, OrganizationView.load(fx.dynamo, fx.table, globex.id()).orElseThrow().organization().entitlements(),
                 "a setting left out is left as it is");
     }
 

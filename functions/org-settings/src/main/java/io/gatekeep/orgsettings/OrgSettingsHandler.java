@@ -29,9 +29,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code PUT /organizations/{organizationId}/it-contacts} and {@code PUT .../plan}: the settings the
- * portal-link gates read, kept on the organization item ({@code itContacts}, L of S;
- * {@code planSso}, BOOL).
+ * {@code PUT /organizations/{organizationId}/it-contacts}: the setting the portal-link gates read that
+ * the organization keeps itself, on the organization item ({@code itContacts}, L of S). The plan is
+ * not the tenant's: no tenant route changes it ({@link EntitlementsHandler} is the back office's).
  *
  * <p>Checks, in the same order as the portal-link gates: 401 {@code unauthenticated}, 400
  * {@code organization_required}, 400 {@code invalid_request} naming the field, 403 {@code forbidden}
@@ -44,9 +44,7 @@ import java.util.Map;
  */
 public final class OrgSettingsHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     public static final String IT_CONTACTS_ROUTE = "PUT /organizations/{organizationId}/it-contacts";
-    public static final String PLAN_ROUTE = "PUT /organizations/{organizationId}/plan";
     public static final String AUDIT_IT_CONTACTS = "settings.it_contacts_updated";
-    public static final String AUDIT_PLAN = "settings.plan_updated";
 
     static final String EXISTING_ORGANIZATION =
             "attribute_exists(pk) AND (attribute_not_exists(deleted) OR deleted = :false)";
@@ -77,31 +75,19 @@ public final class OrgSettingsHandler implements RequestHandler<APIGatewayV2HTTP
 
     public record ItContactsBody(String organizationId, List<String> emails) {}
 
-    public record PlanBody(String organizationId, boolean sso) {}
-
     private APIGatewayV2HTTPResponse handle(HttpRequest request) {
         String route = request.routeKey();
-        if (!IT_CONTACTS_ROUTE.equals(route) && !PLAN_ROUTE.equals(route)) {
+        if (!IT_CONTACTS_ROUTE.equals(route)) {
             throw ApiException.noSuchRoute();
         }
         Caller caller = Caller.of(request);                            // 401
         String organizationId = caller.organizationIn(request);       // 400 organization_required
         JsonNode body = request.jsonBody();                            // 400 invalid_request
-        if (IT_CONTACTS_ROUTE.equals(route)) {
-            List<String> emails = ItContacts.parse(body);              // 400 invalid_request naming the field
-            authorize(request, caller, organizationId);                // 403, 404 for an impossible id
-            write(request, caller, organizationId, "itContacts", Attr.strings(emails), AUDIT_IT_CONTACTS,
-                    "IT contacts set to: " + String.join(", ", emails) + ".");
-            return HttpResponses.ok(new ItContactsBody(organizationId, emails));
-        }
-        JsonNode sso = body.get("sso");
-        if (sso == null || !sso.isBoolean()) {
-            throw ApiException.invalidRequest("sso must be true or false.");
-        }
-        authorize(request, caller, organizationId);
-        write(request, caller, organizationId, "planSso", Attr.bool(sso.booleanValue()), AUDIT_PLAN,
-                "Plan updated: Single Sign-On " + (sso.booleanValue() ? "included." : "not included."));
-        return HttpResponses.ok(new PlanBody(organizationId, sso.booleanValue()));
+        List<String> emails = ItContacts.parse(body);                  // 400 invalid_request naming the field
+        authorize(request, caller, organizationId);                    // 403, 404 for an impossible id
+        write(request, caller, organizationId, "itContacts", Attr.strings(emails), AUDIT_IT_CONTACTS,
+                "IT contacts set to: " + String.join(", ", emails) + ".");
+        return HttpResponses.ok(new ItContactsBody(organizationId, emails));
     }
 
     private static void authorize(HttpRequest request, Caller caller, String organizationId) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.audit.AuditEntry;
 import io.gatekeep.shared.config.Config;
+import io.gatekeep.shared.org.Entitlements;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
 import io.gatekeep.testkit.ApiContract;
@@ -36,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** PUT it-contacts and PUT plan through full API Gateway events against DynamoDB Local. */
+/** PUT it-contacts (and the old tenant plan route, gone) through full API Gateway events against DynamoDB Local. */
 class OrgSettingsHandlerTest {
     private static final Instant NOW = Instant.parse("2026-11-23T19:00:00Z");
     private static final AtomicInteger ORGS = new AtomicInteger();
@@ -75,11 +76,6 @@ class OrgSettingsHandlerTest {
     private ApiEvents.Builder itContacts(String body) {
         return ApiEvents.load("it-contacts.json").organization(orgId)
                 .caller("user_admin", orgId, "admin", "ada@acme.test").requestId("req-it-1").body(body);
-    }
-
-    private ApiEvents.Builder plan(String body) {
-        return ApiEvents.load("plan.json").organization(orgId)
-                .caller("user_admin", orgId, "admin", "ada@acme.test").requestId("req-plan-1").body(body);
     }
 
     private static JsonNode json(APIGatewayV2HTTPResponse response) {
@@ -125,7 +121,7 @@ class OrgSettingsHandlerTest {
         assertEquals("Acme", Attr.str(item, "name"));
         assertEquals("2026-01-01T00:00:00.000Z", Attr.str(item, "updatedAt"));
         assertEquals("event_01HCURSOR", Attr.str(item, "eventsCursor"));
-        assertTrue(Attr.flag(item, "planSso"));
+        assertEquals(new Entitlements(true, true), Entitlements.fromItem(item));
 
         List<AuditEntry> audit = auditEntries();
         assertEquals(1, audit.size());
@@ -205,58 +201,46 @@ class OrgSettingsHandlerTest {
         assertFalse(ItContacts.validEmail(email), email);
     }
 
-    // ------------------------------------------------------------------ plan
+    // ------------------------------------------------------------------ the plan is not the tenant's
 
-    @Test
-    void planIsStoredWithItsAuditEntryAndOtherAttributesSurvive() {
+    /** The route the page's "Include SSO in the plan" button used: gone from the function, with nothing written. */
+    @ParameterizedTest
+    @ValueSource(strings = {"owner", "admin"})
+    void theOldPlanRouteIsNotServedAndChangesNothing(String role) {
         seed.organization(orgId, List.of("it@acme.test"), false);
         counter.reset();
-
-        var on = call(plan("{\"sso\": true}").build());
-        assertEquals(200, on.getStatusCode(), on.getBody());
-        assertEquals(orgId, json(on).get("organizationId").asText());
-        assertTrue(json(on).get("sso").asBoolean());
-        assertEquals(List.of("TransactWriteItems"), counter.operations());
-        assertTrue(Attr.flag(orgItem(), "planSso"));
-        assertTrue(orgItem().get("planSso").bool() != null, "planSso is a BOOL");
-
-        var off = call(plan("{\"sso\": false}").build());
-        assertEquals(200, off.getStatusCode(), off.getBody());
-        assertFalse(json(off).get("sso").asBoolean());
-        Map<String, AttributeValue> item = orgItem();
-        assertEquals(Boolean.FALSE, item.get("planSso").bool());
-        assertEquals(List.of("it@acme.test"), Attr.strList(item, "itContacts"));
-        assertEquals("Acme", Attr.str(item, "name"));
-        assertEquals("2026-01-01T00:00:00.000Z", Attr.str(item, "updatedAt"));
-
-        List<AuditEntry> audit = auditEntries();
-        assertEquals(2, audit.size());
-        assertTrue(audit.stream().allMatch(e -> e.type().equals(OrgSettingsHandler.AUDIT_PLAN)
-                && e.actor().equals("ada@acme.test") && e.requestId().equals("req-plan-1")));
-        assertEquals(1, audit.stream().filter(e -> e.summary().contains("not included")).count());
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"{}", "{\"sso\": null}", "{\"sso\": \"true\"}", "{\"sso\": 1}", "{\"sso\": {}}", "{\"plan\": true}"})
-    void badPlanBodiesAre400InvalidRequestNamingTheField(String body) {
-        seed.organization(orgId, List.of(), true);
-        counter.reset();
-        var response = call(plan(body).build());
-        assertError(response, 400, "invalid_request");
-        assertTrue(json(response).get("message").asText().startsWith("sso "), response.getBody());
+        APIGatewayV2HTTPEvent event = itContacts("{\"sso\": true, \"directorySync\": true}")
+                .caller("user_x", orgId, role, "x@acme.test").build();
+        event.setRouteKey("PUT /organizations/{organizationId}/plan");
+        event.setRawPath("/organizations/" + orgId + "/plan");
+        assertError(call(event), 404, "not_found");
         assertEquals(0, counter.total());
-        assertTrue(Attr.flag(orgItem(), "planSso"));
+        assertFalse(Attr.flag(orgItem(), Entitlements.SSO));
+        assertFalse(Attr.flag(orgItem(), Entitlements.DIRECTORY_SYNC));
+        assertEquals(0, auditEntries().size());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"it-contacts.json", "plan.json"})
-    void malformedOrMissingJsonIsInvalidRequest(String file) {
-        seed.organization(orgId, List.of(), true);
-        for (String body : new String[] {"{not json", "[]", "", "{\"sso\": true, \"sso\": false}"}) {
-            var response = call(ApiEvents.load(file).organization(orgId)
+    @Test
+    void itContactsNeverTouchThePlan() {
+        seed.organization(orgId, List.of("it@acme.test"), false);
+        var response = call(itContacts("{\"emails\": [\"a@acme.test\"], \"sso\": true, \"directorySync\": true}").build());
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        assertEquals(new Entitlements(false, false), Entitlements.fromItem(orgItem()));
+    }
+
+    @Test
+    void malformedOrMissingJsonIsInvalidRequestAndWritesNothing() {
+        seed.organization(orgId, List.of("keep@acme.test"), true);
+        counter.reset();
+        for (String body : new String[] {"{not json", "[]", "", "\"x\"", "null", "{\"emails\": [\"a@acme.test\"], \"emails\": [\"b@acme.test\"]}",
+                "{\"emails\": [\"a@acme.test\"]}garbage", "{\"emails\": [\"a@acme.test\"]} {\"emails\": [\"x@evil.example\"]}",
+                "{\"emails\": [\"a@acme.test\"]}}"}) {
+            var response = call(ApiEvents.load("it-contacts.json").organization(orgId)
                     .caller("user_admin", orgId, "admin", "ada@acme.test").body(body).build());
             assertError(response, 400, "invalid_request");
         }
+        assertEquals(0, counter.total());
+        assertEquals(List.of("keep@acme.test"), Attr.strList(orgItem(), "itContacts"));
     }
 
     // ------------------------------------------------------------------ who may change settings
@@ -269,6 +253,7 @@ class OrgSettingsHandlerTest {
                 Arguments.of(" admin", 403),
                 Arguments.of("owner\u0000", 403),
                 Arguments.of("\u001fadmin", 403),
+                Arguments.of("OWNER", 403),
                 Arguments.of("member", 403),
                 Arguments.of("billing", 403),
                 Arguments.of(null, 403));
@@ -279,19 +264,14 @@ class OrgSettingsHandlerTest {
     void onlyOwnersAndAdminsMayChangeSettings(String role, int status) {
         seed.organization(orgId, List.of("keep@acme.test"), false);
         var contacts = call(itContacts("{\"emails\": [\"new@acme.test\"]}").caller("user_x", orgId, role, "x@acme.test").build());
-        var plan = call(plan("{\"sso\": true}").caller("user_x", orgId, role, "x@acme.test").build());
         assertEquals(status, contacts.getStatusCode(), contacts.getBody());
-        assertEquals(status, plan.getStatusCode(), plan.getBody());
         if (status == 403) {
             assertError(contacts, 403, "forbidden");
-            assertError(plan, 403, "forbidden");
             assertEquals(List.of("keep@acme.test"), Attr.strList(orgItem(), "itContacts"));
-            assertFalse(Attr.flag(orgItem(), "planSso"));
             assertEquals(0, auditEntries().size());
         } else {
             assertEquals(List.of("new@acme.test"), Attr.strList(orgItem(), "itContacts"));
-            assertTrue(Attr.flag(orgItem(), "planSso"));
-            assertEquals(2, auditEntries().size());
+            assertEquals(1, auditEntries().size());
         }
     }
 
@@ -310,16 +290,16 @@ class OrgSettingsHandlerTest {
     void noClaimsIs401() {
         seed.organization(orgId, List.of(), false);
         assertError(call(itContacts("{\"emails\": [\"a@acme.test\"]}").claims(null).build()), 401, "unauthenticated");
-        assertError(call(plan("{\"sso\": true}").claims(null).build()), 401, "unauthenticated");
-        assertError(call(plan("{\"sso\": true}").claims(Map.of("org_id", orgId, "role", "admin")).build()), 401, "unauthenticated");
+        assertError(call(itContacts("{\"emails\": [\"a@acme.test\"]}").claims(Map.of("org_id", orgId, "role", "admin")).build()),
+                401, "unauthenticated");
     }
 
     @Test
     void noOrganizationInThePathOrTheSessionIsOrganizationRequired() {
-        var noPath = call(plan("{\"sso\": true}").pathParameter("organizationId", null).build());
+        var noPath = call(itContacts("{\"emails\": [\"a@acme.test\"]}").pathParameter("organizationId", null).build());
         assertError(noPath, 400, "organization_required");
         assertEquals("Select an organization before continuing.", json(noPath).get("message").asText());
-        var noSession = call(plan("{\"sso\": true}").caller("user_admin", null, "admin", "ada@acme.test").build());
+        var noSession = call(itContacts("{\"emails\": [\"a@acme.test\"]}").caller("user_admin", null, "admin", "ada@acme.test").build());
         assertError(noSession, 400, "organization_required");
     }
 
@@ -331,10 +311,10 @@ class OrgSettingsHandlerTest {
         assertEquals(0, auditEntries().size(), "no audit entry without its change");
 
         seed.deletedOrganization(orgId);
-        assertError(call(plan("{\"sso\": false}").build()), 404, "organization_not_found");
+        assertError(call(itContacts("{\"emails\": [\"a@acme.test\"]}").build()), 404, "organization_not_found");
         assertError(call(itContacts("{\"emails\": [\"a@acme.test\"]}").build()), 404, "organization_not_found");
         Map<String, AttributeValue> tombstone = orgItem();
-        assertTrue(Attr.flag(tombstone, "planSso"), "the tombstone is left as it was");
+        assertTrue(Attr.flag(tombstone, Entitlements.SSO), "the tombstone is left as it was");
         assertEquals(List.of("it@gone.test"), Attr.strList(tombstone, "itContacts"));
         assertEquals(0, auditEntries().size());
     }
@@ -342,22 +322,22 @@ class OrgSettingsHandlerTest {
     @Test
     void checksComeInTheContractsOrder() {
         // 401 before everything
-        assertError(call(plan("{not json").claims(null).pathParameter("organizationId", null).build()), 401, "unauthenticated");
+        assertError(call(itContacts("{not json").claims(null).pathParameter("organizationId", null).build()), 401, "unauthenticated");
         // organization_required before a bad body
-        assertError(call(plan("{not json").pathParameter("organizationId", null).build()), 400, "organization_required");
+        assertError(call(itContacts("{not json").pathParameter("organizationId", null).build()), 400, "organization_required");
         // a bad body before forbidden (member, and another organization)
-        assertError(call(plan("{\"sso\": 1}").caller("u", orgId, "member", null).build()), 400, "invalid_request");
+        assertError(call(itContacts("{\"emails\": 1}").caller("u", orgId, "member", null).build()), 400, "invalid_request");
         assertError(call(itContacts("{\"emails\": []}").caller("u", "org_other", "owner", null).build()), 400, "invalid_request");
         // forbidden before organization_not_found (the organization does not exist)
-        assertError(call(plan("{\"sso\": true}").caller("u", orgId, "member", null).build()), 403, "forbidden");
-        assertError(call(plan("{\"sso\": true}").caller("u", "org_other", "owner", null).build()), 403, "forbidden");
+        assertError(call(itContacts("{\"emails\": [\"a@acme.test\"]}").caller("u", orgId, "member", null).build()), 403, "forbidden");
+        assertError(call(itContacts("{\"emails\": [\"a@acme.test\"]}").caller("u", "org_other", "owner", null).build()), 403, "forbidden");
         // then 404
-        assertError(call(plan("{\"sso\": true}").build()), 404, "organization_not_found");
+        assertError(call(itContacts("{\"emails\": [\"a@acme.test\"]}").build()), 404, "organization_not_found");
     }
 
     @Test
     void anotherRouteIs404NotFound() {
-        APIGatewayV2HTTPEvent event = plan("{\"sso\": true}").build();
+        APIGatewayV2HTTPEvent event = itContacts("{\"emails\": [\"a@acme.test\"]}").build();
         event.setRouteKey("PUT /organizations/{organizationId}/name");
         assertError(call(event), 404, "not_found");
     }

@@ -1,10 +1,11 @@
 package io.gatekeep.portallinks;
 
 import com.workos.types.GenerateLinkIntent;
+import io.gatekeep.shared.org.Entitlements.Entitlement;
 import io.gatekeep.shared.org.OrganizationView;
+import io.gatekeep.shared.org.OrganizationView.SetupAction;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -13,43 +14,46 @@ import java.util.stream.Collectors;
  * table the contract's gate list is read against; PortalLinksHandlerTest checks it row by row.
  *
  * <pre>
- * intent               SDK intent          plan must include SSO  verified domain  IT contact  action counts
- * sso                  SSO                 yes                    yes              yes         connections
- * dsync                Dsync               yes                    yes              yes         directories
- * domain_verification  DomainVerification  no                     no (*)           yes         domains
- * audit_logs           AuditLogs           no                     no               yes         nothing (**)
- * log_streams          LogStreams          no                     no               yes         nothing (**)
- * certificate_renewal  CertificateRenewal  yes                    no               yes         connections
+ * intent               SDK intent          plan must include  verified domain  IT contact  action from
+ * sso                  SSO                 sso                yes              yes         connections
+ * dsync                Dsync               directorySync      yes              yes         directories
+ * domain_verification  DomainVerification  nothing (*)        no (*)           yes         domains
+ * audit_logs           AuditLogs           nothing (**)       no               yes         nothing (***)
+ * log_streams          LogStreams          nothing (**)       no               yes         nothing (***)
+ * certificate_renewal  CertificateRenewal  sso                no               yes         connections
  * </pre>
- * (*) domain_verification is how the domain gate is opened, so it must stay reachable while it is closed.
- * (**) the backend keeps no projection of audit-log or log-stream setup: the portal is always "configure".
+ * (*) domain_verification is how the domain gate is opened (the prerequisite of both products), so it
+ *     must stay reachable while the gate is closed and whatever the plan holds.
+ * (**) the plan knows two products, SSO and Directory Sync; audit logs and log streams are the
+ *     organization's own records, not either product, so no entitlement gates them.
+ * (***) the backend keeps no projection of audit-log or log-stream setup: the portal is always "configure".
  *
  * The IT-contact gate applies to every intent: the contract states it without an intent condition,
  * and every link carries the IT contacts' emails.
  */
 public enum Intent {
-    SSO("sso", GenerateLinkIntent.SSO, true, true, true, SetupObjects.CONNECTIONS),
-    DSYNC("dsync", GenerateLinkIntent.Dsync, true, true, true, SetupObjects.DIRECTORIES),
-    DOMAIN_VERIFICATION("domain_verification", GenerateLinkIntent.DomainVerification, false, false, true, SetupObjects.DOMAINS),
-    AUDIT_LOGS("audit_logs", GenerateLinkIntent.AuditLogs, false, false, true, SetupObjects.NONE),
-    LOG_STREAMS("log_streams", GenerateLinkIntent.LogStreams, false, false, true, SetupObjects.NONE),
-    CERTIFICATE_RENEWAL("certificate_renewal", GenerateLinkIntent.CertificateRenewal, true, false, true, SetupObjects.CONNECTIONS);
+    SSO("sso", GenerateLinkIntent.SSO, Entitlement.SSO, true, true, SetupObjects.CONNECTIONS),
+    DSYNC("dsync", GenerateLinkIntent.Dsync, Entitlement.DIRECTORY_SYNC, true, true, SetupObjects.DIRECTORIES),
+    DOMAIN_VERIFICATION("domain_verification", GenerateLinkIntent.DomainVerification, null, false, true, SetupObjects.DOMAINS),
+    AUDIT_LOGS("audit_logs", GenerateLinkIntent.AuditLogs, null, false, true, SetupObjects.NONE),
+    LOG_STREAMS("log_streams", GenerateLinkIntent.LogStreams, null, false, true, SetupObjects.NONE),
+    CERTIFICATE_RENEWAL("certificate_renewal", GenerateLinkIntent.CertificateRenewal, Entitlement.SSO, false, true, SetupObjects.CONNECTIONS);
 
-    /** What an intent sets up, i.e. what decides between "configure" and "continue". */
+    /** What an intent sets up, i.e. what decides between "configure", "continue" and "manage". */
     enum SetupObjects { CONNECTIONS, DIRECTORIES, DOMAINS, NONE }
 
     private final String wireName;
     private final GenerateLinkIntent sdkIntent;
-    private final boolean requiresSsoPlan;
+    private final Entitlement entitlement;
     private final boolean requiresVerifiedDomain;
     private final boolean requiresItContact;
     private final SetupObjects setupObjects;
 
-    Intent(String wireName, GenerateLinkIntent sdkIntent, boolean requiresSsoPlan, boolean requiresVerifiedDomain,
+    Intent(String wireName, GenerateLinkIntent sdkIntent, Entitlement entitlement, boolean requiresVerifiedDomain,
            boolean requiresItContact, SetupObjects setupObjects) {
         this.wireName = wireName;
         this.sdkIntent = sdkIntent;
-        this.requiresSsoPlan = requiresSsoPlan;
+        this.entitlement = entitlement;
         this.requiresVerifiedDomain = requiresVerifiedDomain;
         this.requiresItContact = requiresItContact;
         this.setupObjects = setupObjects;
@@ -63,8 +67,9 @@ public enum Intent {
         return sdkIntent;
     }
 
-    public boolean requiresSsoPlan() {
-        return requiresSsoPlan;
+    /** The entitlement the plan must include for this intent, if any. */
+    public Optional<Entitlement> entitlement() {
+        return Optional.ofNullable(entitlement);
     }
 
     public boolean requiresVerifiedDomain() {
@@ -89,27 +94,18 @@ public enum Intent {
     }
 
     /**
-     * The button's words: "configure" ("Configure SSO") when nothing of what this intent sets up
-     * exists yet, "continue" ("Continue SSO setup") as soon as one exists, whatever its state: the
-     * portal reopens where the admin left off. sso and certificate_renewal count the connections,
-     * dsync the directories, domain_verification the domains; intents whose setup the backend does
-     * not project are always "configure".
+     * The button's words, the same answer health gives ({@code sso.setupAction},
+     * {@code directorySync.setupAction}): "configure" ("Configure SSO") when nothing of what this
+     * intent sets up exists yet, "continue" ("Continue SSO setup") while it exists but is not live,
+     * "manage" once it is (an active connection, a linked directory, a verified domain). Intents whose
+     * setup the backend does not project are always "configure".
      */
-    public Action action(OrganizationView view) {
-        boolean started = switch (setupObjects) {
-            case CONNECTIONS -> !view.connections().isEmpty();
-            case DIRECTORIES -> !view.directories().isEmpty();
-            case DOMAINS -> !view.domains().isEmpty();
-            case NONE -> false;
+    public SetupAction action(OrganizationView view) {
+        return switch (setupObjects) {
+            case CONNECTIONS -> view.ssoSetupAction();
+            case DIRECTORIES -> view.directorySyncSetupAction();
+            case DOMAINS -> view.domainSetupAction();
+            case NONE -> SetupAction.CONFIGURE;
         };
-        return started ? Action.CONTINUE : Action.CONFIGURE;
-    }
-
-    public enum Action {
-        CONFIGURE, CONTINUE;
-
-        public String wireName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
     }
 }

@@ -43,7 +43,8 @@ import java.util.UUID;
  *   <li>400 {@code organization_required}: no organization in the path or in the session;</li>
  *   <li>400 {@code invalid_request} / {@code invalid_intent} / {@code invalid_url}: the body;</li>
  *   <li>403 {@code forbidden}: the session is on another organization, or not an owner/admin;</li>
- *   <li>403 {@code plan_excludes_sso}, 404 {@code organization_not_found},
+ *   <li>403 {@code plan_excludes_sso} / {@code plan_excludes_directory_sync} (the entitlement the intent
+ *       needs, see {@link Intent}), 404 {@code organization_not_found},
  *       409 {@code domain_verification_required}, 409 {@code it_contact_required}: from one Query;</li>
  *   <li>429 {@code rate_limited} / 502 {@code workos_unavailable}: WorkOS's answer.</li>
  * </ol>
@@ -122,9 +123,9 @@ public final class PortalLinksHandler implements RequestHandler<APIGatewayV2HTTP
             throw ApiException.organizationNotFound();
         }
         OrganizationView view = found.get();
-        if (intent.requiresSsoPlan() && !view.organization().planSso()) {
-            throw new ApiException(403, "plan_excludes_sso",
-                    "Single Sign-On isn't included in your organization's plan. Contact your account manager or support to add it.");
+        var excluded = intent.entitlement().filter(e -> !view.organization().entitlements().includes(e));
+        if (excluded.isPresent()) {
+            throw new ApiException(403, excluded.get().errorCode(), excluded.get().message());
         }
         if (intent.requiresVerifiedDomain() && !view.hasVerifiedDomain()) {
             throw ApiException.conflict("domain_verification_required",
@@ -140,7 +141,7 @@ public final class PortalLinksHandler implements RequestHandler<APIGatewayV2HTTP
     private APIGatewayV2HTTPResponse issue(HttpRequest request, Caller caller, OrganizationView view, LinkRequest body) {
         String organizationId = view.organization().id();
         Intent intent = body.intent();
-        Intent.Action action = intent.action(view);
+        OrganizationView.SetupAction action = intent.action(view);
         WorkOS client = workos(); // a configuration or SSM failure is ours: 500, not a WorkOS failure
         String link;
         try {

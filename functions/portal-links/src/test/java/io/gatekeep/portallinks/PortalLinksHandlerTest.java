@@ -11,6 +11,7 @@ import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
 import io.gatekeep.testkit.ApiContract;
+import io.gatekeep.shared.org.Entitlements;
 import io.gatekeep.testkit.ApiEvents;
 import io.gatekeep.testkit.LocalContext;
 import io.gatekeep.testkit.LocalDynamo;
@@ -156,7 +157,7 @@ class PortalLinksHandlerTest {
 
     /** The gates that need the organization's data; the others refuse before any read. */
     private static final List<String> DATA_GATES = List.of(
-            "plan_excludes_sso", "organization_not_found", "domain_verification_required", "it_contact_required");
+            "plan_excludes_sso", "plan_excludes_directory_sync", "organization_not_found", "domain_verification_required", "it_contact_required");
 
     /**
      * A gate that refuses: WorkOS is never called, nothing is written, and the reads are exactly
@@ -298,16 +299,16 @@ class PortalLinksHandlerTest {
     // ------------------------------------------------------------------ the intent table, row by row
 
     /** The contract's table, written out independently of the Intent enum. */
-    record Row(String intent, boolean needsSsoPlan, boolean needsVerifiedDomain, boolean needsItContact) {}
+    record Row(String intent, String entitlement, boolean needsVerifiedDomain, boolean needsItContact) {}
 
     static Stream<Row> contractRows() {
         return Stream.of(
-                new Row("sso", true, true, true),
-                new Row("dsync", true, true, true),
-                new Row("domain_verification", false, false, true),
-                new Row("audit_logs", false, false, true),
-                new Row("log_streams", false, false, true),
-                new Row("certificate_renewal", true, false, true));
+                new Row("sso", "sso", true, true),
+                new Row("dsync", "directorySync", true, true),
+                new Row("domain_verification", null, false, true),
+                new Row("audit_logs", null, false, true),
+                new Row("log_streams", null, false, true),
+                new Row("certificate_renewal", "sso", false, true));
     }
 
     @ParameterizedTest
@@ -316,7 +317,10 @@ class PortalLinksHandlerTest {
         Intent intent = Intent.of(row.intent()).orElseThrow();
         assertEquals(row.intent(), intent.wireName());
         assertEquals(row.intent(), intent.sdkIntent().getValue(), "the SDK sends this intent on the wire");
-        assertEquals(row.needsSsoPlan(), intent.requiresSsoPlan());
+        assertEquals(row.entitlement(), intent.entitlement().map(e -> switch (e) {
+            case SSO -> "sso";
+            case DIRECTORY_SYNC -> "directorySync";
+        }).orElse(null));
         assertEquals(row.needsVerifiedDomain(), intent.requiresVerifiedDomain());
         assertEquals(row.needsItContact(), intent.requiresItContact());
         assertEquals(6, Intent.values().length);
@@ -340,10 +344,42 @@ class PortalLinksHandlerTest {
     @ParameterizedTest
     @MethodSource("contractRows")
     void aPlanWithoutSsoClosesExactlyTheIntentsThatNeedIt(Row row) {
-        seed.organization(orgId, List.of("it@acme.test"), false).domain(orgId, "d1", "acme.test", "verified");
+        seed.organization(orgId, List.of("it@acme.test"), new Entitlements(false, true)).domain(orgId, "d1", "acme.test", "verified");
         var response = call(post(intentBody(row.intent())).build());
-        if (row.needsSsoPlan()) {
+        if ("sso".equals(row.entitlement())) {
             assertRefusedBeforeWorkOs(response, 403, "plan_excludes_sso");
+            assertEquals("SSO isn't enabled for your organisation's plan yet. Contact your account manager or support.",
+                    json(response).get("message").asText());
+        } else {
+            assertEquals(201, response.getStatusCode(), response.getBody());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("contractRows")
+    void aPlanWithoutDirectorySyncClosesExactlyDsync(Row row) {
+        seed.organization(orgId, List.of("it@acme.test"), new Entitlements(true, false)).domain(orgId, "d1", "acme.test", "verified");
+        var response = call(post(intentBody(row.intent())).build());
+        if ("directorySync".equals(row.entitlement())) {
+            assertRefusedBeforeWorkOs(response, 403, "plan_excludes_directory_sync");
+        } else {
+            assertEquals(201, response.getStatusCode(), response.getBody());
+        }
+    }
+
+    /** A deployed table's organizations carry the old single flag: it stood for SSO and Directory Sync alike. */
+    @ParameterizedTest
+    @MethodSource("contractRows")
+    void anOrganizationWrittenBeforeEntitlementsKeepsWhatItsOldFlagGave(Row row) {
+        seed.legacyOrganization(orgId, List.of("it@acme.test"), true).domain(orgId, "d1", "acme.test", "verified");
+        assertEquals(201, call(post(intentBody(row.intent())).build()).getStatusCode());
+        tap.clear();
+        counter.reset();
+        inspect.deleteItem(r -> r.tableName(table).key(Attr.key(Keys.auditPk(orgId), auditEntries().get(0).sortKey())));
+        seed.legacyOrganization(orgId, List.of("it@acme.test"), false);
+        var response = call(post(intentBody(row.intent())).build());
+        if (row.entitlement() != null) {
+            assertRefusedBeforeWorkOs(response, 403, row.entitlement().equals("sso") ? "plan_excludes_sso" : "plan_excludes_directory_sync");
         } else {
             assertEquals(201, response.getStatusCode(), response.getBody());
         }
@@ -389,26 +425,29 @@ class PortalLinksHandlerTest {
                 // intent, what exists besides a ready organization, expected action
                 Arguments.of("sso", "nothing", "configure"),
                 Arguments.of("sso", "draft connection", "continue"),
-                Arguments.of("sso", "active connection", "continue"),
+                Arguments.of("sso", "active connection", "manage"),
                 Arguments.of("sso", "directory", "configure"),
                 Arguments.of("dsync", "nothing", "configure"),
                 Arguments.of("dsync", "active connection", "configure"),
                 Arguments.of("dsync", "directory", "continue"),
-                Arguments.of("certificate_renewal", "active connection", "continue"),
+                Arguments.of("dsync", "linked directory", "manage"),
+                Arguments.of("certificate_renewal", "active connection", "manage"),
+                Arguments.of("certificate_renewal", "draft connection", "continue"),
                 Arguments.of("certificate_renewal", "nothing", "configure"),
-                Arguments.of("domain_verification", "nothing", "continue"), // the ready org has a verified domain
+                Arguments.of("domain_verification", "nothing", "manage"), // the ready org has a verified domain
                 Arguments.of("audit_logs", "active connection", "configure"),
                 Arguments.of("log_streams", "directory", "configure"));
     }
 
     @ParameterizedTest
     @MethodSource("actions")
-    void actionIsConfigureUntilSomethingOfTheIntentsSetupExists(String intent, String existing, String action) {
+    void actionIsConfigureThenContinueThenManageWhenTheIntentsSetupIsComplete(String intent, String existing, String action) {
         seed.ready(orgId);
         switch (existing) {
             case "draft connection" -> seed.connection(orgId, "conn_1", "draft");
             case "active connection" -> seed.connection(orgId, "conn_1", "active");
             case "directory" -> seed.directory(orgId, "directory_1", "validating");
+            case "linked directory" -> seed.directory(orgId, "directory_1", "linked");
             default -> { }
         }
         var response = call(post(intentBody(intent)).build());
@@ -622,7 +661,8 @@ class PortalLinksHandlerTest {
 
         // Known organization with every data gate closed: plan, then domain, then IT contact.
         seed.organization(orgId, List.of(), false).domain(orgId, "d1", "acme.test", "pending");
-        assertRefusedBeforeWorkOs(call(post(intentBody("dsync")).build()), 403, "plan_excludes_sso");
+        assertRefusedBeforeWorkOs(call(post(intentBody("dsync")).build()), 403, "plan_excludes_directory_sync");
+        assertRefusedBeforeWorkOs(call(post(intentBody("sso")).build()), 403, "plan_excludes_sso");
         seed.organization(orgId, List.of(), true);
         assertRefusedBeforeWorkOs(call(post(intentBody("sso")).build()), 409, "domain_verification_required");
         assertRefusedBeforeWorkOs(call(post(intentBody("certificate_renewal")).build()), 409, "it_contact_required");

@@ -48,12 +48,15 @@ public record OrganizationView(
         this(organization, domains, connections, directories, RoleMapping.NONE);
     }
 
-    /** {@code checkedAt}: when WorkOS's state of the organization was last confirmed (a refresh, the sweep, a reconcile). */
-    public record Organization(String id, String name, List<String> itContacts, boolean planSso,
+    /**
+     * {@code entitlements}: what the vendor's plan includes (old items' single flag read as both, see {@link Entitlements});
+     * {@code checkedAt}: when WorkOS's state of the organization was last confirmed (a refresh, the sweep, a reconcile).
+     */
+    public record Organization(String id, String name, List<String> itContacts, Entitlements entitlements,
                                String createdAt, String updatedAt, String eventsCursor, String checkedAt) {
-        public Organization(String id, String name, List<String> itContacts, boolean planSso,
+        public Organization(String id, String name, List<String> itContacts, Entitlements entitlements,
                             String createdAt, String updatedAt, String eventsCursor) {
-            this(id, name, itContacts, planSso, createdAt, updatedAt, eventsCursor, null);
+            this(id, name, itContacts, entitlements, createdAt, updatedAt, eventsCursor, null);
         }
     }
 
@@ -149,7 +152,7 @@ public record OrganizationView(
                     roleMapping = RoleMapping.fromItem(item);
                 } else if (sk.equals(Keys.ORG_SK)) {
                     organization = new Organization(organizationId, Attr.str(item, "name"),
-                            Attr.strList(item, "itContacts"), Attr.flag(item, "planSso"),
+                            Attr.strList(item, "itContacts"), Entitlements.fromItem(item),
                             Attr.str(item, "createdAt"), Attr.str(item, "updatedAt"), Attr.str(item, "eventsCursor"),
                             Attr.str(item, "checkedAt"));
                 } else if (sk.startsWith(Keys.ATTENTION_PREFIX)) {
@@ -260,16 +263,37 @@ public record OrganizationView(
                 .or(() -> directories.stream().findFirst());
     }
 
-    /** "Configure SSO" when no connection exists, "Continue SSO setup" when one exists but none is active. */
+    /**
+     * Where SSO setup stands, the one answer health ({@code setupAction}) and portal links
+     * ({@code action}) give: "Configure SSO" when no connection exists, "Continue SSO setup" when one
+     * exists but none is active, {@code manage} once one is active.
+     */
     public SetupAction ssoSetupAction() {
         if (connections.isEmpty()) {
             return SetupAction.CONFIGURE;
         }
-        return connections.stream().anyMatch(Connection::active) ? SetupAction.NONE : SetupAction.CONTINUE;
+        return connections.stream().anyMatch(Connection::active) ? SetupAction.MANAGE : SetupAction.CONTINUE;
     }
 
+    /** Directory Sync likewise: configure (no directory), continue (none linked yet), manage (one is linked). */
+    public SetupAction directorySyncSetupAction() {
+        if (directories.isEmpty()) {
+            return SetupAction.CONFIGURE;
+        }
+        return directories.stream().anyMatch(Directory::linked) ? SetupAction.MANAGE : SetupAction.CONTINUE;
+    }
+
+    /** Domains likewise: configure (none), continue (none verified yet), manage (one is verified). */
+    public SetupAction domainSetupAction() {
+        if (domains.isEmpty()) {
+            return SetupAction.CONFIGURE;
+        }
+        return hasVerifiedDomain() ? SetupAction.MANAGE : SetupAction.CONTINUE;
+    }
+
+    /** {@code manage}: that setup is complete; the portal opens to look after it, not to set it up. */
     public enum SetupAction {
-        CONFIGURE, CONTINUE, NONE;
+        CONFIGURE, CONTINUE, MANAGE;
 
         public String wireName() {
             return name().toLowerCase(java.util.Locale.ROOT);

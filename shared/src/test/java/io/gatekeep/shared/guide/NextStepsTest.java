@@ -63,7 +63,7 @@ class NextStepsTest {
     }
 
     private static OrganizationView view(boolean verified, List<Connection> connections, List<Directory> directories) {
-        var organization = new Organization("org_1", "Acme", List.of("it@acme.test"), true, ago(Duration.ofDays(30)),
+        var organization = new Organization("org_1", "Acme", List.of("it@acme.test"), new io.gatekeep.shared.org.Entitlements(true, true), ago(Duration.ofDays(30)),
                 ago(Duration.ofDays(30)), null);
         var domain = new Domain("org_domain_1", "acme.test", verified ? "verified" : "pending", "dns", ago(Duration.ofDays(30)));
         return new OrganizationView(organization, List.of(domain), connections, directories);
