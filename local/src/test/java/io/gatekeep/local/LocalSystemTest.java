@@ -155,6 +155,7 @@ class LocalSystemTest {
         // Fully set up: the operator's onboard gave it an IT contact and an SSO plan, so nothing blocks setup.
         assertEquals(1, body.get("itContacts").asInt());
         assertTrue(body.get("plan").get("sso").asBoolean());
+        assertTrue(body.get("plan").get("directorySync").asBoolean());
         assertEquals(0, body.get("sso").get("blockers").size(), body.toString());
         assertEquals(system.demoLoad().events(), system.demoLoad().accepted(), system.demoLoad().toString());
         assertTrue(system.demoLoad().events() > 300, "the whole demo world: " + system.demoLoad());
@@ -250,6 +251,51 @@ class LocalSystemTest {
         assertTrue(system.emulator().control().awaitDeliveries(java.time.Duration.ofSeconds(20)));
     }
 
+    static HttpResponse<String> putEntitlements(String organizationId, String body, java.util.Map<String, String> headers)
+            throws Exception {
+        var builder = HttpRequest.newBuilder(URI.create(system.apiUrl() + "/internal/organizations/" + organizationId + "/entitlements"))
+                .PUT(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach((name, value) -> {
+            if (!io.gatekeep.testkit.SigV4.RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                builder.header(name, value);
+            }
+        });
+        return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The AWS_IAM route: a SigV4 signature with the local back-office key admits it; a tenant's token does not. */
+    @Test
+    void theBackOfficeRouteTakesSigV4NotATenantToken() throws Exception {
+        String initech = system.demo().initechOrganizationId();
+        String body = "{\"sso\":true,\"directorySync\":false}";
+        var key = system.backOfficeCredentials();
+        URI uri = URI.create(system.apiUrl() + "/internal/organizations/" + initech + "/entitlements");
+
+        var owner = putEntitlements(initech, body, java.util.Map.of("Authorization", "Bearer " + system.token("Initech", "owner").token()));
+        assertEquals(403, owner.statusCode(), owner.body());
+        assertEquals("forbidden", json(owner).get("error").asText());
+        assertEquals(403, putEntitlements(initech, body, java.util.Map.of()).statusCode());
+        var wrongKey = io.gatekeep.testkit.SigV4.headers("PUT", uri, body, key.accessKeyId(), "not-the-secret", LocalSystem.REGION,
+                java.time.Instant.now());
+        assertEquals(403, putEntitlements(initech, body, wrongKey).statusCode());
+        var health = json(get(system, "/organizations/" + initech + "/identity-health", "Bearer " + system.token("Initech", "owner").token()));
+        assertFalse(health.at("/plan/sso").asBoolean(), "nothing changed");
+
+        var signed = io.gatekeep.testkit.SigV4.headers("PUT", uri, body, key.accessKeyId(), key.secretAccessKey(), LocalSystem.REGION,
+                java.time.Instant.now());
+        var ok = putEntitlements(initech, body, signed);
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals("{\"organizationId\":\"" + initech + "\",\"sso\":true,\"directorySync\":false}", ok.body());
+        health = json(get(system, "/organizations/" + initech + "/identity-health", "Bearer " + system.token("Initech", "owner").token()));
+        assertEquals("{\"sso\":true,\"directorySync\":false}", health.get("plan").toString());
+
+        // The tenant route of old is gone: no route, whatever the role.
+        var oldRoute = HTTP.send(HttpRequest.newBuilder(URI.create(system.apiUrl() + "/organizations/" + initech + "/plan"))
+                .header("Authorization", "Bearer " + system.token("Initech", "owner").token())
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"sso\":false}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, oldRoute.statusCode());
+    }
+
     @Test
     void globexIsMidSetupAndEachOrganizationSeesOnlyItself() throws Exception {
         String globex = system.demo().globexOrganizationId();
@@ -302,6 +348,7 @@ class LocalSystemTest {
 
     @Test
     void everyTemplateRouteIsServedAndOnlyTheWebhookGoesWithoutAToken() throws Exception {
+        // (AWS_IAM routes without a signature: 403, as API Gateway answers an unsigned request to them.)
         for (var entry : system.routes().entries()) {
             String path = entry.route().path().replace("{organizationId}", system.demo().acmeOrganizationId());
             var response = HTTP.send(HttpRequest.newBuilder(URI.create(system.apiUrl() + path))
@@ -312,6 +359,9 @@ class LocalSystemTest {
                 assertNotEquals(401, response.statusCode(), "WorkOS sends no JWT");
                 assertEquals(400, response.statusCode(), response.body());
                 assertEquals("invalid_signature", error, "the webhook function checked the (missing) signature");
+            } else if (entry.route().path().startsWith(TemplateCheck.INTERNAL_PREFIX)) {
+                assertEquals(403, response.statusCode(), entry.routeKey());
+                assertEquals("forbidden", error);
             } else {
                 assertEquals(401, response.statusCode(), entry.routeKey());
                 assertEquals("unauthenticated", error);
