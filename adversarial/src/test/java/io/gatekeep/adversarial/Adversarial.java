@@ -14,6 +14,7 @@ import io.gatekeep.local.LocalSettings;
 import io.gatekeep.local.LocalSystem;
 import io.gatekeep.shared.Json;
 import io.gatekeep.testkit.ProjectFiles;
+import io.gatekeep.testkit.SigV4;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 
@@ -80,6 +81,7 @@ final class Adversarial {
         remember(cursorKey);
         remember(system.emulator().apiKey());
         remember(signingKey.getPrivateExponent().toString()); // the private key never appears either
+        remember(system.backOfficeCredentials().secretAccessKey());
     }
 
     static synchronized Adversarial get() throws Exception {
@@ -93,12 +95,15 @@ final class Adversarial {
         return instance;
     }
 
-    /** Acme's IT contact and SSO plan, set the way an owner sets them, so that its admins can open the Admin Portal. */
+    /**
+     * Acme's IT contact, set the way an owner sets it, and its plan (SSO and Directory Sync), set the way the
+     * vendor's back office sets it, so that its admins can open the Admin Portal.
+     */
     private void prepareAcme() throws Exception {
         String owner = token(acme(), "owner");
         assertEquals(200, send("PUT", "/organizations/" + acme() + "/it-contacts", owner,
                 "{\"emails\":[\"it@acme.com\"]}").status());
-        assertEquals(200, send("PUT", "/organizations/" + acme() + "/plan", owner, "{\"sso\":true}").status());
+        assertEquals(200, setPlan(acme(), true, true).status());
         assertTrue(system.demoLoad().accepted() == system.demoLoad().events(), "the demo world did not load: " + system.demoLoad());
     }
 
@@ -245,6 +250,32 @@ final class Adversarial {
             }
         }
         return response;
+    }
+
+    /** The back office's AWS_IAM route: SigV4 with the runner's local back-office key, by the AWS SDK's signer. */
+    Response backOffice(String method, String pathAndQuery, String body) throws Exception {
+        var key = system.backOfficeCredentials();
+        Map<String, String> headers = new TreeMap<>();
+        SigV4.headers(method, URI.create(system.apiUrl() + pathAndQuery), body, key.accessKeyId(), key.secretAccessKey(),
+                LocalSystem.REGION, Instant.now()).forEach((name, value) -> {
+                    // send() adds the Content-Type (application/json, as signed) itself
+                    String lower = name.toLowerCase(java.util.Locale.ROOT);
+                    if (!SigV4.RESTRICTED.contains(lower) && !lower.equals("content-type")) {
+                        headers.put(name, value);
+                    }
+                });
+        return send(method, pathAndQuery, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sets an organization's plan through the back office's route. */
+    Response setPlan(String organizationId, boolean sso, boolean directorySync) throws Exception {
+        return backOffice("PUT", "/internal/organizations/" + organizationId + "/entitlements",
+                "{\"sso\":" + sso + ",\"directorySync\":" + directorySync + "}");
+    }
+
+    /** An operator event, invoked as the console does (the local runner's POST /_invoke/OperatorFunction). */
+    Response operator(String event) throws Exception {
+        return send("POST", "/_invoke/OperatorFunction", Map.of(), event.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A webhook delivery: the body signed now with the runner's secret, exactly as WorkOS signs it. */

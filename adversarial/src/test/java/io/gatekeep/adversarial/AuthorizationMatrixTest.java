@@ -74,8 +74,12 @@ class AuthorizationMatrixTest {
                         forbidden, Expected.ok(201), Expected.ok(201), forbidden, unauthenticated));
         m.put("PUT /organizations/{organizationId}/it-contacts",
                 jwtRoute("{\"emails\":[\"it@acme.com\"]}", forbidden, Expected.ok(200), Expected.ok(200), forbidden, unauthenticated));
-        m.put("PUT /organizations/{organizationId}/plan",
-                jwtRoute("{\"sso\":true}", forbidden, Expected.ok(200), Expected.ok(200), forbidden, unauthenticated));
+        // The plan is the vendor's: its only route takes AWS SigV4 (AWS_IAM), and API Gateway refuses every bearer token.
+        Map<CallerKind, Expected> backOffice = new LinkedHashMap<>();
+        for (CallerKind k : CallerKind.values()) {
+            backOffice.put(k, forbidden);
+        }
+        m.put("PUT /internal/organizations/{organizationId}/entitlements", new Row("{\"sso\":false,\"directorySync\":false}", backOffice));
         // Directory roles: owners and admins only, both the mapping and the user list.
         m.put("PUT /organizations/{organizationId}/role-mappings",
                 jwtRoute("{\"mappings\":[],\"defaultRole\":\"member\"}", forbidden, Expected.ok(200), Expected.ok(200), forbidden,
@@ -165,9 +169,9 @@ class AuthorizationMatrixTest {
         }
         var before = adv.scan();
         var link = adv.send("POST", "/organizations/" + globex + "/portal-links", acmeOwner, "{\"intent\":\"sso\"}");
-        var plan = adv.send("PUT", "/organizations/" + globex + "/plan", acmeOwner, "{\"sso\":false}");
+        var contacts = adv.send("PUT", "/organizations/" + globex + "/it-contacts", acmeOwner, "{\"emails\":[\"x@evil.example\"]}");
         assertEquals(403, link.status(), link.toString());
-        assertEquals(403, plan.status(), plan.toString());
+        assertEquals(403, contacts.status(), contacts.toString());
         assertEquals(before, adv.scan(), "a refused caller wrote nothing");
     }
 }

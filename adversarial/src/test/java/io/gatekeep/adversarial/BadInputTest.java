@@ -179,8 +179,6 @@ class BadInputTest {
                     "{\"emails\":[\"it@acme.com\\r\\nBcc: x@evil.example\"]}", "{\"emails\":[\"it@acme.com\",{}]}",
                     "{\"emails\":[\"it@acme.com\"],\"emails\":[\"x@acme.com\"]}", "{\"Emails\":[\"it@acme.com\"]}",
                     "{\"emails\":[\"it@acme.com\\u0000\"]}", "{\"emails\":[\"it@[127.0.0.1]\"]}", "{\"emails\":[\" it@acme.com\"]}"),
-            "/plan", List.of("{\"sso\":null}", "{\"sso\":\"true\"}", "{\"sso\":1}", "{\"sso\":0}", "{\"sso\":[]}", "{\"sso\":{}}",
-                    "{\"sso\":\"yes\"}", "{}", "{\"SSO\":true}", "{\"sso\":true,\"sso\":false}", "{\"sso\":[true]}"),
             "/portal-links", List.of("{\"intent\":null}", "{\"intent\":1}", "{\"intent\":\"SSO\"}", "{\"intent\":\"sso \"}",
                     "{\"intent\":\"\"}", "{\"intent\":\"unknown\"}", "{\"intent\":\"" + "s".repeat(10_000) + "\"}",
                     "{\"intent\":[\"sso\"]}", "{\"intent\":{\"a\":1}}", "{\"intent\":\"sso\",\"intent\":\"dsync\"}",
@@ -192,7 +190,7 @@ class BadInputTest {
                     url("http://LOCALHOST.evil.example/"), url("data:text/html,hi"),
                     "{\"intent\":\"sso\",\"successUrl\":\"http://evil.example/\"}", "{\"intent\":\"sso\",\"successUrl\":{}}"));
 
-    static final Map<String, List<String>> FIELDS = Map.of("/it-contacts", List.of("emails"), "/plan", List.of("sso"),
+    static final Map<String, List<String>> FIELDS = Map.of("/it-contacts", List.of("emails"),
             "/portal-links", List.of("intent", "returnUrl", "successUrl"));
 
     private static String url(String returnUrl) {
@@ -213,9 +211,13 @@ class BadInputTest {
                 cases.add(new Case(r.suffix() + " malformed #" + i++, r.method(), "/organizations/" + adv.acme() + r.suffix(), owner,
                         Map.of(), body));
             }
+            // The route's own valid body, made invalid only by what comes after it or by a repeated key.
+            for (String body : notOneDocument(r.body())) {
+                cases.add(Case.json(r.suffix() + " " + abbreviate(body), r.method(), "/organizations/" + adv.acme() + r.suffix(), owner, body));
+            }
         }
         // The routes whose fields this test knows: each field wrong in every way, then seeded random documents.
-        for (String route : List.of("/it-contacts", "/plan", "/portal-links")) {
+        for (String route : List.of("/it-contacts", "/portal-links")) {
             String path = "/organizations/" + adv.acme() + route;
             String method = route.equals("/portal-links") ? "POST" : "PUT";
             for (String body : INVALID_FIELDS.get(route)) {
@@ -282,6 +284,17 @@ class BadInputTest {
                     Map.of("WorkOS-Signature", Adversarial.signature(adv.webhookSecret, System.currentTimeMillis(), b)), body));
         }
         assertRefusedWithoutWrites(cases);
+    }
+
+    /**
+     * A valid body made invalid by strictness alone: trailing garbage, a second document (the attacker's),
+     * a stray closing bracket, a repeated key whose second value would win. Every one must be refused.
+     */
+    static List<String> notOneDocument(String valid) {
+        String firstKey = Json.parse(valid).fieldNames().next();
+        String repeated = "{\"" + firstKey + "\":" + Json.write(Json.parse(valid).get(firstKey)) + "," + valid.substring(1);
+        return List.of(valid + "garbage", valid + " " + valid, valid + "}", valid + "]", valid + "\n{}", valid + " null",
+                valid + "0", valid + "\"x\"", repeated, "[" + valid + "]");
     }
 
     private static boolean parses(String json) {

@@ -77,7 +77,7 @@ class LoadTest {
         admin = adv.token(org, "admin");
         member = adv.token(org, "member");
         assertEquals(200, adv.send("PUT", "/organizations/" + org + "/it-contacts", owner, "{\"emails\":[\"it@loadco.example\"]}").status());
-        assertEquals(200, adv.send("PUT", "/organizations/" + org + "/plan", owner, "{\"sso\":true}").status());
+        assertEquals(200, adv.setPlan(org, true, true).status());
     }
 
     @Test
@@ -123,9 +123,13 @@ class LoadTest {
                         "{\"intent\":\"" + intent + "\",\"returnUrl\":\"http://localhost/identity\"}", 201));
                 links++;
             } else if (pick < 78) {
-                String body = random.nextBoolean() ? "{\"sso\":true}" : "{\"emails\":[\"it@loadco.example\",\"sec" + i + "@loadco.example\"]}";
-                String route = body.contains("sso") ? "/plan" : "/it-contacts";
-                work.add(single(Kind.SETTINGS, "PUT", "/organizations/" + org + route, owner, body, 200));
+                if (random.nextBoolean()) { // the vendor's back office sets the plan (AWS_IAM) while the tenant works
+                    work.add(backOffice(Kind.SETTINGS, "/internal/organizations/" + org + "/entitlements",
+                            "{\"sso\":true,\"directorySync\":true}", 200));
+                } else {
+                    work.add(single(Kind.SETTINGS, "PUT", "/organizations/" + org + "/it-contacts", owner,
+                            "{\"emails\":[\"it@loadco.example\",\"sec" + i + "@loadco.example\"]}", 200));
+                }
                 settings++;
             } else {
                 work.add(single(Kind.PROVIDERS, "GET", "/providers" + (random.nextBoolean() ? "?type=saml" : ""), member, null, 200));
@@ -189,7 +193,7 @@ class LoadTest {
         assertEquals(eventIds.size(), userEvents, "audit entries of the user events " + audit);
         assertEquals(links, audit.getOrDefault("portal_link.issued", 0), "audit entries of issued links " + audit);
         long settingsOk = outcomes.stream().filter(o -> o.kind() == Kind.SETTINGS && o.status() == 200).count();
-        int settingsAudited = audit.getOrDefault("settings.it_contacts_updated", 0) + audit.getOrDefault("settings.plan_updated", 0);
+        int settingsAudited = audit.getOrDefault("settings.it_contacts_updated", 0) + audit.getOrDefault("plan.updated", 0);
         assertEquals(settingsOk + 2, settingsAudited, "audit entries of settings changes (+2 from the setup) " + audit);
         assertTrue(auditPages > 0 && settings > 0 && links > 0);
     }
@@ -201,6 +205,22 @@ class LoadTest {
                 var r = adv.send(method, path, token, body);
                 String error = r.status() == expected ? null : "expected " + expected + ", got " + r;
                 return List.of(new Outcome(kind, method + " " + path, r.status(), error));
+            }
+
+            @Override
+            public int requests() {
+                return 1;
+            }
+        };
+    }
+
+    private Work backOffice(Kind kind, String path, String body, int expected) {
+        return new Work() {
+            @Override
+            public List<Outcome> run() throws Exception {
+                var r = adv.backOffice("PUT", path, body);
+                String error = r.status() == expected ? null : "expected " + expected + ", got " + r;
+                return List.of(new Outcome(kind, "PUT " + path, r.status(), error));
             }
 
             @Override

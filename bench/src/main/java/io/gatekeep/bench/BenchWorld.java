@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * What every benchmark runs against, started once per run on loopback: DynamoDB Local (in memory)
  * with a table made from template.yaml, and the WorkOS emulator with one organization set up the way
  * the dashboard's happy path needs it (verified domain, active SAML connection, linked directory with
- * users, IT contacts, a plan with SSO), projected into the table from the emulator's own events.
+ * users, IT contacts, a plan with SSO and Directory Sync), projected into the table from the emulator's own events.
  */
 public final class BenchWorld implements AutoCloseable {
     public static final String REGION = LocalDynamo.REGION;
@@ -84,10 +84,10 @@ public final class BenchWorld implements AutoCloseable {
             world.project(client, control.events());
             client.updateItem(r -> r.tableName(table)
                     .key(Attr.key(Keys.orgPk(org.id()), Keys.ORG_SK))
-                    .updateExpression("SET itContacts = :contacts, planSso = :sso")
+                    .updateExpression("SET itContacts = :contacts, entitlementSso = :yes, entitlementDirectorySync = :yes")
                     .expressionAttributeValues(Map.of(
                             ":contacts", Attr.strings(List.of("it@benchco.example")),
-                            ":sso", Attr.bool(true))));
+                            ":yes", Attr.bool(true))));
         }
         return world;
     }
@@ -177,10 +177,6 @@ public final class BenchWorld implements AutoCloseable {
 
     public HttpCall auditFirstPage() {
         return orgCall("GET", "/organizations/{organizationId}/audit-events", null).withQuery("limit", "10");
-    }
-
-    public HttpCall plan(boolean sso) {
-        return orgCall("PUT", "/organizations/{organizationId}/plan", "{\"sso\":" + sso + "}");
     }
 
     public HttpCall itContacts() {

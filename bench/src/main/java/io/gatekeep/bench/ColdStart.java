@@ -250,7 +250,7 @@ public final class ColdStart {
                     call = world.portalLink("sso");
                     expected = "201";
                 }
-                case "OrgSettingsFunction" -> call = world.plan(true);
+                case "OrgSettingsFunction" -> call = world.itContacts();
                 case "WebhooksFunction" -> call = world.health(); // replaced by a freshly signed event per run
                 case "IdentityHealthFunction" -> call = world.health();
                 case "AuditEventsFunction" -> call = world.auditFirstPage();

@@ -85,7 +85,6 @@ public final class RequestCounts {
         }
         count("audit log, later page", audit, world.auditFirstPage().withQuery("cursor", cursor), 200, 1, 1,
                 "one Query: the signed cursor proves the organization");
-        count("settings: PUT plan", settings, world.plan(true), 200, 1, 1, "one TransactWriteItems (item + audit entry)");
         count("settings: PUT it-contacts", settings, world.itContacts(), 200, 1, 1, "one TransactWriteItems (item + audit entry)");
         count("portal link issued", portal, world.portalLink("sso"), 201, 2, 2, "Query (gates) + PutItem (audit entry)");
         count("providers", providers, world.providers(), 200, 0, 0, "a resource file; no table");

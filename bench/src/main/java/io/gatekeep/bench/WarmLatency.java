@@ -77,9 +77,9 @@ public final class WarmLatency {
             results.add(measure("audit-events", "GET audit-events (later page)", audit, () -> later, 200, requests, timer,
                     "one Query"));
 
-            HttpCall plan = world.plan(true);
-            results.add(measure("org-settings", "PUT plan", new OrgSettingsHandler(world.config(), client, clock),
-                    () -> plan, 200, requests, timer, "one TransactWriteItems"));
+            HttpCall itContacts = world.itContacts();
+            results.add(measure("org-settings", "PUT it-contacts", new OrgSettingsHandler(world.config(), client, clock),
+                    () -> itContacts, 200, requests, timer, "one TransactWriteItems"));
 
             HttpCall providers = world.providers();
             results.add(measure("providers", "GET providers", new ProvidersHandler(world.config(), client, clock),

@@ -63,7 +63,6 @@ class RequestBudgetTest {
 
     @Test
     void settingsAreOneTransaction() {
-        assertBudget("settings: PUT plan", 1, List.of("TransactWriteItems"));
         assertBudget("settings: PUT it-contacts", 1, List.of("TransactWriteItems"));
     }
 
