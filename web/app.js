@@ -3,8 +3,9 @@
 //   GET  /organizations/{id}/identity-health       connection health, sign-in tests, Directory Sync, checklist, next steps
 //   GET  /organizations/{id}/audit-events          the audit log, newest first, paged with nextCursor
 //   POST /organizations/{id}/portal-links          an Admin Portal link, opened at once in a new tab
-//   PUT  /organizations/{id}/it-contacts, /plan    the two checklist items the dashboard itself keeps
+//   PUT  /organizations/{id}/it-contacts           the checklist item the dashboard itself keeps
 //   GET, PUT /organizations/{id}/role-mappings, POST .../preview   "Roles from your directory" (roles.js)
+// The plan (health's plan.sso, plan.directorySync) is the vendor's: the page only shows it.
 // Where the signed-in person comes from is the one thing to replace in a product: see findSession() in session.js.
 // Every value from the API goes into the page as text (textContent), never as HTML.
 //
@@ -42,7 +43,6 @@ async function start() {
   $('audit-more').addEventListener('click', () => loadAudit('older', state.generation).catch(showError));
   $('live-toggle').addEventListener('click', toggleLiveUpdates);
   $('it-contact-form').addEventListener('submit', addItContact);
-  $('plan-enable').addEventListener('click', () => save('/plan', { sso: true }, 'Single Sign-On is now part of your plan.', $('plan-enable')));
   // After "Save roles": health (users per role) and the audit entry of the change; roles.js says what was saved.
   setUpRoles({ onSaved: () => Promise.all([loadHealth(state.generation), loadAudit('newest', state.generation)]) });
   for (const b of document.querySelectorAll('button[data-intent]')) {
@@ -299,7 +299,7 @@ async function save(suffix, body, done, origin) {
 
 /** The first control of an unfinished step, else the first usable setup button, else the checklist title. */
 function focusNextStep() {
-  const candidates = ['it-contact-email', 'portal-domain_verification', 'plan-enable', 'portal-sso', 'portal-dsync']
+  const candidates = ['it-contact-email', 'portal-domain_verification', 'portal-sso', 'portal-dsync']
     .map($).filter((c) => c && isShown(c));
   const usable = candidates.find((c) => c.getAttribute('aria-disabled') !== 'true');
   (usable ?? candidates[0] ?? $('checklist-title')).focus();

@@ -13,9 +13,17 @@ const BADGES = {
 const BLOCKERS = {
   it_contact_required: 'Add at least one IT contact before opening the Admin Portal.',
   domain_verification_required: 'Verify your domain: the dashboard requires a verified organization domain before SSO or SCIM can be configured.',
-  plan_excludes_sso: "Single Sign-On isn't included in your organization's plan.",
+  plan_excludes_sso: "SSO isn't enabled for your organisation's plan yet. Contact your Smart Core Connect account manager or support.",
+  plan_excludes_directory_sync: "Directory Sync isn't enabled for your organisation's plan yet. Contact your Smart Core Connect account manager or support.",
 };
 const BLOCKER_ORDER = Object.keys(BLOCKERS);
+
+// What stands in place of a section the plan excludes: the help centre's words ("Configure single sign-on",
+// "I don't see a Single Sign-On section at all."). The plan is the vendor's to change, never this page's.
+const NOT_IN_PLAN = {
+  sso: BLOCKERS.plan_excludes_sso,
+  directorySync: BLOCKERS.plan_excludes_directory_sync,
+};
 
 const NEEDS_IT_CONTACT = 'Add an IT contact first.';
 const NEEDS_CHECKLIST = 'Complete the setup checklist first.';
@@ -40,9 +48,13 @@ export function renderHealth(h) {
       : h.domains.pending.length ? `Waiting for verification: ${h.domains.pending.join(', ')}` : 'No domain added yet.');
   renderPortalButton('domain_verification', PORTAL_LABELS.domain_verification, setUp && !verified, hasContact ? '' : NEEDS_IT_CONTACT);
 
-  renderStep('step-plan', h.plan.sso,
-    h.plan.sso ? 'Your plan includes Single Sign-On.' : "Your plan doesn't include Single Sign-On yet.");
-  $('plan-enable').hidden = !setUp || h.plan.sso;
+  renderStep('step-plan', h.plan.sso, planText(h.plan));
+  setText($('plan-contact'), h.plan.sso ? '' : NOT_IN_PLAN.sso);
+  $('plan-contact').hidden = h.plan.sso;
+
+  // A section the plan excludes is hidden; the help centre's words take its place.
+  showIfInPlan('sso', h.plan.sso, NOT_IN_PLAN.sso);
+  showIfInPlan('dsync', h.plan.directorySync, NOT_IN_PLAN.directorySync);
 
   const codes = [...h.sso.blockers].sort((a, b) => rank(a) - rank(b));
   syncList($('blocker-list'), codes, (code) =>
@@ -73,11 +85,26 @@ export function renderHealth(h) {
   setText($('dsync-users'), Number(ds.users).toLocaleString('en-US'));
   setText($('dsync-groups'), Number(ds.groups).toLocaleString('en-US'));
   hint('dsync-next', ds.nextStep);
-  renderPortalButton('dsync', PORTAL_LABELS.dsync, setUp && ds.syncStatus !== 'linked', blocked ? NEEDS_CHECKLIST : '');
+  const dsBlocked = (ds.blockers ?? h.sso.blockers).length > 0;
+  renderPortalButton('dsync', PORTAL_LABELS.dsync, setUp && ds.syncStatus !== 'linked', dsBlocked ? NEEDS_CHECKLIST : '');
 
   for (const note of document.querySelectorAll('.member-note')) {
     note.hidden = setUp;
   }
+}
+
+/** The plan as the vendor set it, in words. */
+function planText(plan) {
+  const has = (included, name) => `${name} ${included ? 'included' : 'not included'}`;
+  return `Your plan: ${has(plan.sso, 'Single Sign-On')}, ${has(plan.directorySync, 'Directory Sync')}.`;
+}
+
+/** A section shown when the plan includes its product; otherwise hidden, with the account-manager words instead. */
+function showIfInPlan(id, included, words) {
+  $(id).hidden = !included;
+  const instead = $(`${id}-not-in-plan`);
+  setText(instead, included ? '' : words);
+  instead.hidden = included;
 }
 
 const rank = (code) => (BLOCKER_ORDER.includes(code) ? BLOCKER_ORDER.indexOf(code) : BLOCKER_ORDER.length);
@@ -209,8 +236,11 @@ export function describeChanges(before, after, added) {
   if (!before.itContacts && after.itContacts) {
     out.push('IT contact added.');
   }
-  if (!before.plan.sso && after.plan.sso) {
-    out.push('Single Sign-On is now part of your plan.');
+  if (before.plan.sso !== after.plan.sso) {
+    out.push(after.plan.sso ? 'Single Sign-On is now part of your plan.' : 'Single Sign-On is no longer part of your plan.');
+  }
+  if (before.plan.directorySync !== after.plan.directorySync) {
+    out.push(after.plan.directorySync ? 'Directory Sync is now part of your plan.' : 'Directory Sync is no longer part of your plan.');
   }
   if (!!before.sso.certificate?.renewalRequired !== !!after.sso.certificate?.renewalRequired) {
     out.push(after.sso.certificate?.renewalRequired ? 'The SAML certificate needs renewing.' : 'The SAML certificate no longer needs renewing.');

@@ -193,7 +193,7 @@ class LoadTest {
         assertEquals(eventIds.size(), userEvents, "audit entries of the user events " + audit);
         assertEquals(links, audit.getOrDefault("portal_link.issued", 0), "audit entries of issued links " + audit);
         long settingsOk = outcomes.stream().filter(o -> o.kind() == Kind.SETTINGS && o.status() == 200).count();
-        int settingsAudited = audit.getOrDefault("settings.it_contacts_updated", 0) + audit.getOrDefault("plan.updated", 0);
+        int settingsAudited = audit.getOrDefault("settings.it_contacts_updated", 0) + audit.getOrDefault("settings.plan_updated", 0);
         assertEquals(settingsOk + 2, settingsAudited, "audit entries of settings changes (+2 from the setup) " + audit);
         assertTrue(auditPages > 0 && settings > 0 && links > 0);
     }

@@ -352,22 +352,38 @@ class IdentityIntegrationsPageTest {
     @Order(6)
     void globexContinuesSsoSetupUntilTheBadgeIsActive() throws Exception {
         Page page = dashboard(demo.globexOrganizationId(), "admin");
-        page.waitForText("sso-badge", "Draft");
-        assertEquals("Globex Entra ID Azure SAML", page.text("sso-primary"));
-        assertEquals("1", page.text("sso-total"));
+        // No plan yet: both sections are hidden, and the help centre's words stand in their place (no button).
+        assertFalse(page.visible(testid("sso")));
+        assertFalse(page.visible(testid("dsync")));
+        assertEquals(SSO_NOT_IN_PLAN, page.text("sso-not-in-plan"));
+        assertEquals(DIRECTORY_SYNC_NOT_IN_PLAN, page.text("dsync-not-in-plan"));
+        assertTrue(page.text("step-plan").contains("Your plan: Single Sign-On not included, Directory Sync not included."));
+        assertEquals(List.of(), page.texts("[data-testid=step-plan] button"), "the plan is the vendor's: no button changes it");
+        assertEquals(SSO_NOT_IN_PLAN, page.text("plan-contact"));
         // In the order the gates enforce them: an IT contact opens the Admin Portal at all.
         assertEquals(List.of("it_contact_required", "domain_verification_required", "plan_excludes_sso"), blockers(page));
         assertEquals(List.of(
                 "Add at least one IT contact before opening the Admin Portal.",
                 "Verify your domain: the dashboard requires a verified organization domain before SSO or SCIM can be configured.",
-                "Single Sign-On isn't included in your organization's plan."), page.texts("#blocker-list li"));
+                SSO_NOT_IN_PLAN), page.texts("#blocker-list li"));
         assertEquals(List.of("step-it-contact", "step-domain", "step-plan"), page.attributes("#steps > li", "data-testid"));
+        Axe.check(page, "Globex without SSO or Directory Sync in its plan");
+
+        // The vendor's back office includes SSO (not Directory Sync): the SSO section appears, Directory Sync stays out.
+        vendorSetsPlan(page, demo.globexOrganizationId(), true, false);
+        page.waitForText("sso-badge", "Draft");
+        assertFalse(page.visible(testid("dsync")));
+        assertTrue(page.visible(testid("dsync-not-in-plan")));
+        assertFalse(page.visible(testid("sso-not-in-plan")));
+        assertFalse(page.visible(testid("plan-contact")));
+        assertTrue(page.text("step-plan").contains("Your plan: Single Sign-On included, Directory Sync not included."));
+        assertEquals("Globex Entra ID Azure SAML", page.text("sso-primary"));
+        assertEquals("1", page.text("sso-total"));
+        assertEquals(List.of("it_contact_required", "domain_verification_required"), blockers(page));
         assertTrue(page.text("step-domain").contains("Waiting for verification: globex.com"));
-        assertEquals(List.of("false", "false", "false"), page.attributes("#steps li", "data-done"));
+        assertEquals(List.of("false", "false", "true"), page.attributes("#steps li", "data-done"));
         assertTrue(disabled(page, "portal-sso"), "Continue SSO setup waits for the checklist");
         assertEquals("Continue SSO setup", page.text("portal-sso"));
-        assertEquals("Not configured", page.text("dsync-badge"));
-        assertEquals("Connect provider", page.text("portal-dsync"));
         // The troubleshooting guide's next step, as the API gives it.
         JsonNode health = apiGet("/organizations/" + demo.globexOrganizationId() + "/identity-health", "Globex", "admin");
         String problem = health.path("sso").path("nextStep").path("problem").asText();
@@ -383,8 +399,6 @@ class IdentityIntegrationsPageTest {
         screenshot(page, "identity-integrations-globex.png");
 
         addItContact(page, "it@globex.com");
-        assertEquals(List.of("domain_verification_required", "plan_excludes_sso"), blockers(page));
-        includeSsoInPlan(page);
         assertEquals(List.of("domain_verification_required"), blockers(page));
 
         page.click(testid("portal-domain_verification"));
@@ -412,12 +426,23 @@ class IdentityIntegrationsPageTest {
     @Order(7)
     void initechConfiguresSsoAndDirectorySyncFromNothing() throws Exception {
         Page page = dashboard(demo.initechOrganizationId(), "admin");
+        assertFalse(page.visible(testid("sso")), "no plan: no SSO section");
+        assertFalse(page.visible(testid("dsync")), "no plan: no Directory Sync section");
+        assertTrue(page.visible(testid("sso-not-in-plan")));
+        assertTrue(page.visible(testid("dsync-not-in-plan")));
+        assertEquals(List.of("it_contact_required", "domain_verification_required", "plan_excludes_sso"), blockers(page));
+        assertEquals(List.of(), page.texts("[data-testid=step-plan] button"), "the plan is the vendor's: no button changes it");
+
+        // The vendor's back office includes both: both sections appear, the account-manager words go.
+        vendorSetsPlan(page, demo.initechOrganizationId(), true, true);
+        assertFalse(page.visible(testid("sso-not-in-plan")));
+        assertFalse(page.visible(testid("dsync-not-in-plan")));
         page.waitForText("sso-badge", "Not configured");
         assertEquals("None", page.text("sso-primary"));
         assertEquals("0", page.text("sso-total"));
         assertEquals("Configure SSO", page.text("portal-sso"));
         assertTrue(disabled(page, "portal-sso"));
-        assertEquals(List.of("it_contact_required", "domain_verification_required", "plan_excludes_sso"), blockers(page));
+        assertEquals(List.of("it_contact_required", "domain_verification_required"), blockers(page));
         assertTrue(page.text("step-domain").contains("No domain added yet."));
         assertEquals("Not configured", page.text("dsync-status"));
         assertEquals("Never", page.text("dsync-last"));
@@ -434,7 +459,7 @@ class IdentityIntegrationsPageTest {
         // The keyboard walk: every control in reading order, the unavailable ones included.
         page.eval("document.querySelector('#org-picker').focus()");
         assertEquals(List.of("role-picker", "refresh", "it-contact-email", "it-contact-add", "portal-domain_verification",
-                "plan-enable", "a", "portal-sso", "portal-dsync", "audit-type"), page.tabTo("audit-type"));
+                "a", "portal-sso", "portal-dsync", "audit-type"), page.tabTo("audit-type"));
         page.press("Shift+Tab");
         page.press("Shift+Tab");
         assertEquals("portal-sso", page.focused(), "Shift+Tab goes back the same way");
@@ -462,12 +487,6 @@ class IdentityIntegrationsPageTest {
         page.waitFor("focus on the next step", () -> page.focused().equals("portal-domain_verification"));
         assertFalse(disabled(page, "portal-domain_verification"));
         assertTrue(page.text("step-it-contact").contains("1 IT contact on file."));
-
-        page.press("Tab");
-        assertEquals("plan-enable", page.focused());
-        page.press("Space");
-        page.waitForText("status", "Single Sign-On is now part of your plan.");
-        page.waitFor("focus back on the next thing to do", () -> page.focused().equals("portal-domain_verification"));
 
         page.press("Enter");
         Page domains = portalTab(page, "domain_verification");
@@ -624,7 +643,8 @@ class IdentityIntegrationsPageTest {
         page.waitForText("notice", "Select an organization before continuing.");
         page.select("#role-picker", role);
         page.select("#org-picker", organizationId);
-        page.waitFor("the dashboard", () -> page.visible(testid("dashboard")) && !page.text("sso-badge").isEmpty());
+        page.waitFor("the dashboard", () -> page.visible(testid("dashboard"))
+                && (!page.text("sso-badge").isEmpty() || page.visible(testid("sso-not-in-plan"))));
         page.waitForText("who", role);
         return page;
     }
@@ -644,14 +664,12 @@ class IdentityIntegrationsPageTest {
         return portal;
     }
 
-    /** Clears whatever is left of the checklist items the dashboard itself keeps (IT contact, plan). */
+    /** Clears the checklist item the dashboard itself keeps (IT contact); the plan is the vendor's (Acme's includes both). */
     void clearChecklist(Page page) {
         if (page.attributes(testid("step-it-contact"), "data-done").equals(List.of("false"))) {
             addItContact(page, "it@" + page.text("who").replaceAll(".*@([a-z]+\\.com).*", "$1"));
         }
-        if (page.attributes(testid("step-plan"), "data-done").equals(List.of("false"))) {
-            includeSsoInPlan(page);
-        }
+        assertEquals(List.of("true"), page.attributes(testid("step-plan"), "data-done"), "the demo's Acme has SSO in its plan");
     }
 
     void addItContact(Page page, String email) {
@@ -661,11 +679,29 @@ class IdentityIntegrationsPageTest {
         assertTrue(page.text("step-it-contact").contains("1 IT contact on file."));
     }
 
-    void includeSsoInPlan(Page page) {
-        page.click(testid("plan-enable"));
-        page.waitFor("SSO in the plan", () -> page.attributes(testid("step-plan"), "data-done").equals(List.of("true")));
-        assertTrue(page.text("step-plan").contains("Your plan includes Single Sign-On."));
+    /** The vendor's back office sets the plan (SigV4 on the AWS_IAM route, as in AWS); the page shows it after a refresh. */
+    void vendorSetsPlan(Page page, String organizationId, boolean sso, boolean directorySync) throws Exception {
+        String body = "{\"sso\":" + sso + ",\"directorySync\":" + directorySync + "}";
+        URI uri = URI.create(system.apiUrl() + "/internal/organizations/" + organizationId + "/entitlements");
+        var key = system.backOfficeCredentials();
+        var builder = HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofString(body));
+        io.gatekeep.testkit.SigV4.headers("PUT", uri, body, key.accessKeyId(), key.secretAccessKey(), LocalSystem.REGION, Instant.now())
+                .forEach((name, value) -> {
+                    if (!io.gatekeep.testkit.SigV4.RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                        builder.header(name, value);
+                    }
+                });
+        HttpResponse<String> response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        page.click(testid("refresh"));
+        page.waitFor("the plan on the page", () -> page.attributes(testid("step-plan"), "data-done").equals(List.of(String.valueOf(sso)))
+                && page.visible(testid("sso")) == sso && page.visible(testid("dsync")) == directorySync);
     }
+
+    static final String SSO_NOT_IN_PLAN =
+            "SSO isn't enabled for your organisation's plan yet. Contact your Smart Core Connect account manager or support.";
+    static final String DIRECTORY_SYNC_NOT_IN_PLAN =
+            "Directory Sync isn't enabled for your organisation's plan yet. Contact your Smart Core Connect account manager or support.";
 
     static List<String> blockers(Page page) {
         return page.visible(testid("blockers")) ? page.attributes("#blocker-list li", "data-code") : List.of();

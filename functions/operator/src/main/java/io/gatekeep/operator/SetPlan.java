@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * {@code {"action": "set-plan", "organizationId", "sso": bool, "directorySync": bool, "actor"?}}: sets
  * what the organization's plan includes (both entitlements, the whole plan) and writes the audit entry
- * {@code plan.updated} with the operator as actor, in one transaction. The organization must be
+ * {@code settings.plan_updated} with the operator as actor, in one transaction. The organization must be
  * known (onboarded); nothing is written otherwise. Running it twice sets the same plan twice, and
  * the audit log shows both.
  */

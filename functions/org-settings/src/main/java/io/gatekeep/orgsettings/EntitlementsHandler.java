@@ -29,7 +29,7 @@ import java.util.Set;
  * principal of the vendor's AWS account that is allowed {@code execute-api:Invoke} on it reaches this
  * function, and API Gateway hands its identity over in {@code requestContext.authorizer.iam}. The
  * handler refuses a request without that identity (401): should the route ever be put behind another
- * authorizer, a tenant token still changes nothing. The change and its audit entry ({@code plan.updated},
+ * authorizer, a tenant token still changes nothing. The change and its audit entry ({@code settings.plan_updated},
  * actor = the principal's ARN) are one transaction.
  *
  * <p>Answers: 200 the plan; 401 {@code unauthenticated}; 400 {@code invalid_request} (the body, strict:

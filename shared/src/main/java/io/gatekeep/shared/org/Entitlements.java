@@ -30,7 +30,7 @@ public record Entitlements(boolean sso, boolean directorySync) {
     /** The single flag of items written before entitlements: it stood for both. */
     public static final String LEGACY_PLAN_SSO = "planSso";
     /** The audit entry of a plan change, whoever made it (the actor says who: operator or back office). */
-    public static final String AUDIT_TYPE = "plan.updated";
+    public static final String AUDIT_TYPE = "settings.plan_updated";
 
     public static final Entitlements NONE = new Entitlements(false, false);
 
