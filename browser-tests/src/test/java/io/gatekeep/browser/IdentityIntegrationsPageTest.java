@@ -215,7 +215,7 @@ class IdentityIntegrationsPageTest {
         assertEquals(List.of(), page.texts("#dashboard button:not([data-testid=audit-more])"), "a member gets no setup buttons");
         assertEquals(List.of(), page.texts("#dashboard input"), "nor the IT contact form");
         assertTrue(page.visible(testid("member-note")));
-        assertEquals(3, page.texts("#blocker-list li").size(), "a member still sees what blocks the setup");
+        assertEquals(2, page.texts("#blocker-list li").size(), "a member still sees what blocks the setup");
         page.waitFor("the audit log for a member", () -> !page.texts("[data-testid=audit-row]").isEmpty());
         Axe.check(page, "a member's view");
 
@@ -352,25 +352,10 @@ class IdentityIntegrationsPageTest {
     @Order(6)
     void globexContinuesSsoSetupUntilTheBadgeIsActive() throws Exception {
         Page page = dashboard(demo.globexOrganizationId(), "admin");
-        // No plan yet: both sections are hidden, and the help centre's words stand in their place (no button).
-        assertFalse(page.visible(testid("sso")));
-        assertFalse(page.visible(testid("dsync")));
-        assertEquals(SSO_NOT_IN_PLAN, page.text("sso-not-in-plan"));
-        assertEquals(DIRECTORY_SYNC_NOT_IN_PLAN, page.text("dsync-not-in-plan"));
-        assertTrue(page.text("step-plan").contains("Your plan: Single Sign-On not included, Directory Sync not included."));
+        // Globex's plan has SSO only: the Directory Sync section is hidden, the help centre's words stand in its place.
+        assertTrue(page.text("step-plan").contains("Your plan: Single Sign-On included, Directory Sync not included."));
         assertEquals(List.of(), page.texts("[data-testid=step-plan] button"), "the plan is the vendor's: no button changes it");
-        assertEquals(SSO_NOT_IN_PLAN, page.text("plan-contact"));
-        // In the order the gates enforce them: an IT contact opens the Admin Portal at all.
-        assertEquals(List.of("it_contact_required", "domain_verification_required", "plan_excludes_sso"), blockers(page));
-        assertEquals(List.of(
-                "Add at least one IT contact before opening the Admin Portal.",
-                "Verify your domain: the dashboard requires a verified organization domain before SSO or SCIM can be configured.",
-                SSO_NOT_IN_PLAN), page.texts("#blocker-list li"));
-        assertEquals(List.of("step-it-contact", "step-domain", "step-plan"), page.attributes("#steps > li", "data-testid"));
-        Axe.check(page, "Globex without SSO or Directory Sync in its plan");
-
-        // The vendor's back office includes SSO (not Directory Sync): the SSO section appears, Directory Sync stays out.
-        vendorSetsPlan(page, demo.globexOrganizationId(), true, false);
+        assertEquals(DIRECTORY_SYNC_NOT_IN_PLAN, page.text("dsync-not-in-plan"));
         page.waitForText("sso-badge", "Draft");
         assertFalse(page.visible(testid("dsync")));
         assertTrue(page.visible(testid("dsync-not-in-plan")));
@@ -379,7 +364,14 @@ class IdentityIntegrationsPageTest {
         assertTrue(page.text("step-plan").contains("Your plan: Single Sign-On included, Directory Sync not included."));
         assertEquals("Globex Entra ID Azure SAML", page.text("sso-primary"));
         assertEquals("1", page.text("sso-total"));
+        // In the order the gates enforce them: an IT contact opens the Admin Portal at all.
         assertEquals(List.of("it_contact_required", "domain_verification_required"), blockers(page));
+        assertEquals(List.of(
+                "Add at least one IT contact before opening the Admin Portal.",
+                "Verify your domain: the dashboard requires a verified organization domain before SSO or SCIM can be configured."),
+                page.texts("#blocker-list li"));
+        assertEquals(List.of("step-it-contact", "step-domain", "step-plan"), page.attributes("#steps > li", "data-testid"));
+        Axe.check(page, "Globex without Directory Sync in its plan");
         assertTrue(page.text("step-domain").contains("Waiting for verification: globex.com"));
         assertEquals(List.of("false", "false", "true"), page.attributes("#steps li", "data-done"));
         assertTrue(disabled(page, "portal-sso"), "Continue SSO setup waits for the checklist");
@@ -428,10 +420,14 @@ class IdentityIntegrationsPageTest {
         Page page = dashboard(demo.initechOrganizationId(), "admin");
         assertFalse(page.visible(testid("sso")), "no plan: no SSO section");
         assertFalse(page.visible(testid("dsync")), "no plan: no Directory Sync section");
-        assertTrue(page.visible(testid("sso-not-in-plan")));
+        assertEquals(SSO_NOT_IN_PLAN, page.text("sso-not-in-plan"));
         assertTrue(page.visible(testid("dsync-not-in-plan")));
-        assertEquals(List.of("it_contact_required", "domain_verification_required", "plan_excludes_sso"), blockers(page));
+        assertTrue(page.text("step-plan").contains("Your plan: Single Sign-On not included, Directory Sync not included."));
         assertEquals(List.of(), page.texts("[data-testid=step-plan] button"), "the plan is the vendor's: no button changes it");
+        assertEquals(SSO_NOT_IN_PLAN, page.text("plan-contact"));
+        assertEquals(List.of("it_contact_required", "domain_verification_required", "plan_excludes_sso"), blockers(page));
+        assertEquals(SSO_NOT_IN_PLAN, page.texts("#blocker-list li").get(2));
+        Axe.check(page, "Initech without a plan");
 
         // The vendor's back office includes both: both sections appear, the account-manager words go.
         vendorSetsPlan(page, demo.initechOrganizationId(), true, true);

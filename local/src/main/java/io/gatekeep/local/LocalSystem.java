@@ -285,11 +285,18 @@ public final class LocalSystem implements AutoCloseable {
             }
             String event = io.gatekeep.shared.Json.write(Map.of("action", "reconcile", "organizationId", org.getValue()));
             try {
-                if (org.getKey().equals("Acme")) {
-                    // Acme is the "fully set up" demo: its IT contact and an SSO plan, kept by the product
-                    // (not WorkOS), set the way an operator onboards an existing organization.
-                    String onboard = io.gatekeep.shared.Json.write(Map.of("action", "onboard", "organizationId", org.getValue(),
-                            "itContacts", List.of("it@acme.com"), "sso", true, "directorySync", true, "actor", "local runner"));
+                if (org.getKey().equals("Acme") || org.getKey().equals("Globex")) {
+                    // Acme is the "fully set up" demo: its IT contact and a plan with SSO and Directory Sync, kept
+                    // by the product (not WorkOS), set the way an operator onboards an existing organization.
+                    // Globex's plan has SSO only (its Directory Sync section shows the account-manager note);
+                    // Initech's has nothing yet.
+                    boolean acme = org.getKey().equals("Acme");
+                    Map<String, Object> fields = new LinkedHashMap<>(Map.of("action", "onboard", "organizationId", org.getValue(),
+                            "sso", true, "directorySync", acme, "actor", "local runner"));
+                    if (acme) {
+                        fields.put("itContacts", List.of("it@acme.com"));
+                    }
+                    String onboard = io.gatekeep.shared.Json.write(fields);
                     var onboarded = io.gatekeep.shared.Json.parse(new String(
                             functions.invokeJson(operator.get(), onboard.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8));
                     if (onboarded.has("error")) {
@@ -500,8 +507,10 @@ public final class LocalSystem implements AutoCloseable {
         out.printf("Demo world (%d WorkOS events, %s):%n", demoLoad.events(), demoLoad.note());
         out.printf("  Acme     %s  verified acme.com, active Okta SAML connection, linked SCIM directory (200 users)%n",
                 demo.acmeOrganizationId());
-        out.printf("  Globex   %s  pending globex.com, draft Entra ID connection%n", demo.globexOrganizationId());
-        out.printf("  Initech  %s  nothing set up yet%n", demo.initechOrganizationId());
+        out.printf("  Globex   %s  pending globex.com, draft Entra ID connection (plan: SSO, no Directory Sync)%n",
+                demo.globexOrganizationId());
+        out.printf("  Initech  %s  nothing set up yet (no plan: the vendor's back office or an operator's set-plan sets it)%n",
+                demo.initechOrganizationId());
         for (Reconciled r : reconciled) {
             out.printf("  reconciled %-8s %s%s%n", r.organizationName(), r.ok() ? "" : "FAILED: ", r.summary());
         }

@@ -348,7 +348,7 @@ class PortalLinksHandlerTest {
         var response = call(post(intentBody(row.intent())).build());
         if ("sso".equals(row.entitlement())) {
             assertRefusedBeforeWorkOs(response, 403, "plan_excludes_sso");
-            assertEquals("SSO isn't enabled for your organisation's plan yet. Contact your account manager or support.",
+            assertEquals("SSO isn't enabled for your organisation's plan yet. Contact your Smart Core Connect account manager or support.",
                     json(response).get("message").asText());
         } else {
             assertEquals(201, response.getStatusCode(), response.getBody());

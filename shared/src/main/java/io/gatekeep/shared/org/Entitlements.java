@@ -37,9 +37,9 @@ public record Entitlements(boolean sso, boolean directorySync) {
     /** One product the plan can include, and the gate's answer when it does not. */
     public enum Entitlement {
         SSO("plan_excludes_sso",
-                "SSO isn't enabled for your organisation's plan yet. Contact your account manager or support."),
+                "SSO isn't enabled for your organisation's plan yet. Contact your Smart Core Connect account manager or support."),
         DIRECTORY_SYNC("plan_excludes_directory_sync",
-                "Directory Sync isn't enabled for your organisation's plan yet. Contact your account manager or support.");
+                "Directory Sync isn't enabled for your organisation's plan yet. Contact your Smart Core Connect account manager or support.");
 
         private final String errorCode;
         private final String message;
