@@ -9,6 +9,7 @@ import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.org.Entitlements;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
+import io.gatekeep.testkit.ApiContract;
 import io.gatekeep.testkit.ApiEvents;
 import io.gatekeep.testkit.LocalContext;
 import io.gatekeep.testkit.LocalDynamo;
@@ -43,7 +44,7 @@ class EntitlementsHandlerTest {
     private static String table;
     private static RequestCounter counter;
     private static DynamoDbClient dynamo;
-    private static EntitlementsHandler handler;
+    private static ApiContract.CheckedHandler handler;
     private static OrgSeed seed;
 
     private String orgId;
@@ -54,7 +55,8 @@ class EntitlementsHandlerTest {
         table = local.createTable();
         counter = new RequestCounter();
         dynamo = local.client(counter);
-        handler = new EntitlementsHandler(new Config(Map.of(Config.TABLE_NAME, table)), dynamo, Clock.fixed(NOW, ZoneOffset.UTC));
+        handler = ApiContract.checked(new EntitlementsHandler(new Config(Map.of(Config.TABLE_NAME, table)), dynamo,
+                Clock.fixed(NOW, ZoneOffset.UTC)));
         seed = new OrgSeed(local.client(), table);
     }
 
