@@ -52,12 +52,12 @@ public final class AuditEventsHandler implements RequestHandler<APIGatewayV2HTTP
         AuditEventsPriming.register(config);
     }
 
-    /** {@code clock} is part of the handler convention; reading the log depends on no time. */
+    /** {@code clock}: entries keyed more than a few minutes ahead of it are not shown (see {@link AuditLog}). */
     public AuditEventsHandler(Config config, DynamoDbClient dynamo, Clock clock) {
         this.dynamo = dynamo;
         this.table = config.tableName();
         this.secrets = Secrets.fromSsm(config); // SSM when CURSOR_KEY_PARAMETER is set, else CURSOR_KEY (local, tests)
-        this.auditLog = new AuditLog(dynamo, table);
+        this.auditLog = new AuditLog(dynamo, table, clock);
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.workos.WorkOS;
 import com.workos.common.http.Page;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.Times;
+import io.gatekeep.shared.projection.Projection;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -56,10 +57,14 @@ final class EventsCatchUp {
                 if (id != null && known.contains(id)) {
                     duplicates++; // its marker is there: applying would only find that out, in a transaction
                 } else {
-                    switch (projector.apply(event).status()) {
-                        case APPLIED -> applied++;
-                        case DUPLICATE -> duplicates++;
-                        case IGNORED -> ignored++;
+                    try {
+                        switch (projector.apply(event).status()) {
+                            case APPLIED -> applied++;
+                            case DUPLICATE -> duplicates++;
+                            case IGNORED -> ignored++;
+                        }
+                    } catch (Projection.FromTheFuture ahead) {
+                        ignored++; // stamped ahead of the clock: not applied; the cursor stays before it (not settled)
                     }
                 }
                 Instant createdAt = Times.parseOrNull(Json.text(event, "created_at"));

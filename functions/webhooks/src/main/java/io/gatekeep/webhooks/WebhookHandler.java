@@ -30,7 +30,9 @@ import java.util.Map;
  * {@code POST /webhooks/workos}: no JWT, the {@code WorkOS-Signature} header is the authentication.
  * A verified event is applied to the projection exactly once (200 {@code applied}, {@code duplicate}
  * or {@code ignored}); a bad, missing or stale signature, an oversized body or one that is not an
- * event is refused with 400 and nothing stored; an event the store did not take is answered 503,
+ * event (exactly one JSON object: see {@link io.gatekeep.shared.Json#parseObject}) is refused with 400
+ * and nothing stored; an event stamped more than five minutes ahead of the clock is refused with 422
+ * {@code event_in_future} and nothing stored, so that WorkOS delivers it again; an event the store did not take is answered 503,
  * so that WorkOS delivers it again, and kept as a dead letter for the operator's replay. Bodies
  * and signatures are never logged.
  */
@@ -92,6 +94,12 @@ public final class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEven
         ApplyOutcome outcome;
         try {
             outcome = projection.apply(event, timeLeft);
+        } catch (Projection.FromTheFuture ahead) {
+            // Refused, not clamped (see Projection.FromTheFuture): nothing written, no dead letter; WorkOS
+            // delivers it again, and it applies once the clocks agree.
+            LOG.warn("event {} {} refused: {}", event.id(), event.name(), ahead.getMessage());
+            throw new ApiException(422, "event_in_future", "The event is stamped more than "
+                    + Projection.MAX_AHEAD.toMinutes() + " minutes ahead of Gatekeep's clock; it was not applied.");
         } catch (RuntimeException failure) {
             keepForReplay(body, event, failure);
             throw new ApiException(503, "store_unavailable", "The event could not be stored; WorkOS will deliver it again.");

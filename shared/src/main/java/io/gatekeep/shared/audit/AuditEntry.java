@@ -14,16 +14,30 @@ import java.util.Map;
  * One line of an organization's audit log: a WorkOS event (source {@code workos}, id = the event
  * id) or one of the product's own actions (source {@code gatekeep}: portal link issued, IT
  * contacts or plan changed, reconcile, replay). Never holds a link, token or secret.
+ *
+ * <p>The log is ordered by {@code recordedAt}, Gatekeep's own clock when it wrote the entry (the sort
+ * key), never by a sender's clock: an event stamped in the future cannot sit on top of the log.
+ * {@code occurredAt} is when it happened: WorkOS's {@code created_at} for its events (which still
+ * decides which update of an object is newer, in the projection), the same as {@code recordedAt} for
+ * Gatekeep's own actions. Entries written before {@code recordedAt} existed have the time of their
+ * sort key, which was {@code occurredAt}.
  */
 public record AuditEntry(
         String organizationId,
         String id,
         String type,
         Instant occurredAt,
+        Instant recordedAt,
         String actor,
         String summary,
         Source source,
         String requestId) {
+
+    /** One of Gatekeep's own actions: it happens when it is recorded. */
+    public AuditEntry(String organizationId, String id, String type, Instant occurredAt, String actor, String summary,
+                      Source source, String requestId) {
+        this(organizationId, id, type, occurredAt, occurredAt, actor, summary, source, requestId);
+    }
 
     public enum Source {
         WORKOS, GATEKEEP;
@@ -48,7 +62,7 @@ public record AuditEntry(
     }
 
     public String sortKey() {
-        return Keys.auditSk(Times.iso(occurredAt), id);
+        return Keys.auditSk(Times.iso(recordedAt), id);
     }
 
     public Map<String, AttributeValue> toItem() {
@@ -60,6 +74,7 @@ public record AuditEntry(
         item.put("id", Attr.s(id));
         item.put("type", Attr.s(type));
         item.put("occurredAt", Attr.s(Times.iso(occurredAt)));
+        item.put("recordedAt", Attr.s(Times.iso(recordedAt)));
         item.put("actor", Attr.s(actor));
         item.put("summary", Attr.s(summary));
         item.put("source", Attr.s(source.wireName()));
@@ -71,11 +86,14 @@ public record AuditEntry(
 
     public static AuditEntry fromItem(Map<String, AttributeValue> item) {
         String pk = Attr.str(item, Keys.PK);
+        Instant occurredAt = Instant.parse(Attr.str(item, "occurredAt"));
+        String recorded = Attr.str(item, "recordedAt");
         return new AuditEntry(
                 pk.substring("AUDIT#".length()),
                 Attr.str(item, "id"),
                 Attr.str(item, "type"),
-                Instant.parse(Attr.str(item, "occurredAt")),
+                occurredAt,
+                recorded != null ? Instant.parse(recorded) : occurredAt, // an old entry: its sort key held occurredAt
                 Attr.str(item, "actor"),
                 Attr.str(item, "summary"),
                 Source.of(Attr.str(item, "source")),

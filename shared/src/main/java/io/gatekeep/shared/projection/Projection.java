@@ -85,6 +85,27 @@ public final class Projection {
     public static final Duration MARKER_TTL = Duration.ofDays(4);
     /** Tombstones outlive any late delivery and the Events API's 30 days of history. */
     public static final Duration TOMBSTONE_TTL = Duration.ofDays(30);
+    /**
+     * How far ahead of Gatekeep's clock an event's {@code created_at} (or its object's {@code updated_at})
+     * may be: clocks drift by seconds, not minutes. Beyond it the event is refused, not clamped: see
+     * {@link FromTheFuture}.
+     */
+    public static final Duration MAX_AHEAD = Duration.ofMinutes(5);
+
+    /**
+     * An event stamped more than {@link #MAX_AHEAD} ahead of Gatekeep's clock: refused with nothing
+     * written. Decision: refuse rather than clamp. Applied as stamped, it would freeze its object (no
+     * genuine update is "newer" than the year 2999) and, before audit entries were ordered by Gatekeep's
+     * clock, pinned the log. Clamped to now, it would be stored with a time WorkOS never gave, and could
+     * beat a genuine update made in the minutes that follow. Refused, it is retried by WorkOS (non-2xx, for
+     * about three days) and applied as soon as the clocks agree, so a real event delayed by skew is not
+     * lost; one that stays in the future is never applied, because nothing can order it.
+     */
+    public static final class FromTheFuture extends IllegalArgumentException {
+        public FromTheFuture(String what, Instant at) {
+            super(what + " " + Times.iso(at) + " is more than " + MAX_AHEAD.toMinutes() + " minutes ahead of Gatekeep's clock");
+        }
+    }
 
     // item roles in a transaction (how a cancellation reason is read back)
     private static final String OBJECT = "object";
@@ -207,6 +228,7 @@ public final class Projection {
     }
 
     private ApplyOutcome applyNow(WorkOsEvent event) {
+        refuseFromTheFuture(event);
         Event e = new Event(event, event.createdAt() != null ? event.createdAt() : clock.instant());
         JsonNode data = event.data();
         Instant at = e.at();
@@ -248,6 +270,30 @@ public final class Projection {
             };
         } catch (WireObjects.Unreadable unreadable) {
             return recordOnly(e, organizationOf(event), ApplyOutcome.UNREADABLE);
+        }
+    }
+
+    /**
+     * {@link FromTheFuture} when the event's {@code created_at}, or the {@code updated_at} of its object
+     * (the data, or an object one level inside it: a membership's user and group, a failed verification's
+     * domain), is more than {@link #MAX_AHEAD} ahead of the clock.
+     */
+    private void refuseFromTheFuture(WorkOsEvent event) {
+        Instant limit = clock.instant().plus(MAX_AHEAD);
+        if (event.createdAt() != null && event.createdAt().isAfter(limit)) {
+            throw new FromTheFuture("created_at", event.createdAt());
+        }
+        List<JsonNode> objects = new java.util.ArrayList<>(List.of(event.data()));
+        event.data().forEach(child -> {
+            if (child.isObject()) {
+                objects.add(child);
+            }
+        });
+        for (JsonNode object : objects) {
+            Instant updatedAt = Times.parseOrNull(Json.text(object, "updated_at"));
+            if (updatedAt != null && updatedAt.isAfter(limit)) {
+                throw new FromTheFuture("updated_at", updatedAt);
+            }
         }
     }
 
@@ -487,6 +533,9 @@ public final class Projection {
      * is corrected with a second transaction, or none when there is nothing to write.
      */
     private Change snapshot(ObjectWrite object, Op op, Instant at) {
+        if (op == Op.UPSERT && object.updatedAt().compareTo(Times.iso(clock.instant().plus(MAX_AHEAD))) > 0) {
+            return Change.UNCHANGED; // stamped ahead of the clock: it would freeze the object (see FromTheFuture)
+        }
         Outcome<Effect> outcome = transactions.run(2, new Known(),
                 k -> objectPlan(null, object, op, Prior.LIVE, null, at, true, k));
         return outcome.result().change();
@@ -882,11 +931,15 @@ public final class Projection {
                 .conditionExpression("attribute_not_exists(pk)").build()).build();
     }
 
-    /** The event's audit entry; its key is the event's time and id, so a second write could only overwrite it. */
+    /**
+     * The event's audit entry: ordered in the log by when Gatekeep recorded it (its sort key), with
+     * WorkOS's {@code created_at} kept as {@code occurredAt}. It is written with the event's marker, so
+     * a duplicate delivery writes neither.
+     */
     TransactWriteItem audit(Event event, String organizationId) {
         AuditEntry entry = new AuditEntry(organizationId == null ? UNASSIGNED : organizationId, event.event().id(),
-                event.event().name(), event.at(), Summaries.actor(event.event()), Summaries.summary(event.event()),
-                AuditEntry.Source.WORKOS, null);
+                event.event().name(), event.at(), clock.instant(), Summaries.actor(event.event()),
+                Summaries.summary(event.event()), AuditEntry.Source.WORKOS, null);
         return TransactWriteItem.builder().put(Put.builder().tableName(table).item(entry.toItem()).build()).build();
     }
 

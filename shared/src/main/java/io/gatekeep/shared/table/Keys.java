@@ -28,7 +28,7 @@ import java.util.Map;
  * role job              ROLEJOB                 {orgId}                (users to re-derive: mapping changed, group or directory deleted)
  * organization member   ORGMEMBER#{orgId}       USER#{userId}          (WorkOS membership: role; sign-ins waiting for it)
  * processed event       EVENT#{eventId}         EVENT                  (ttl: after WorkOS's retry window)
- * audit entry           AUDIT#{orgId}           {occurredAt}#{entryId} (gsi1: AUDIT#{orgId}#{category})
+ * audit entry           AUDIT#{orgId}           {recordedAt}#{entryId} (gsi1: AUDIT#{orgId}#{category}; Gatekeep's clock)
  * dead-lettered event   DEADLETTER              {receivedAt}#{eventId}
  * sweep state           SWEEP                   STATE                  (Events API cursor, next organization, pause)
  * </pre>
