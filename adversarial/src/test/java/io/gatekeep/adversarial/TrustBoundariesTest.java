@@ -234,6 +234,51 @@ class TrustBoundariesTest {
         assertEquals("manage", Json.text(domain.json(), "action"), "Acme's domain is verified");
     }
 
+    /**
+     * A sender's clock neither pins the log nor freezes an object: an event stamped in 2999 is refused
+     * (422, nothing written, so WorkOS delivers it again); an event stamped an hour ago is logged now, on
+     * top, with WorkOS's time kept; an entry a deployed table holds under an old far-future key is left out.
+     */
+    @Test
+    void theServersClockOrdersTheLog() throws Exception {
+        String acme = adv.acme();
+        String admin = adv.token(acme, "admin");
+        List<String> before = adv.scan();
+        String future = "{\"object\":\"event\",\"id\":\"event_adv_2999\",\"event\":\"organization.updated\",\"data\":{\"object\":"
+                + "\"organization\",\"id\":\"" + acme + "\",\"name\":\"Pinned\",\"domains\":[],\"created_at\":\"2026-01-01T00:00:00.000Z\","
+                + "\"updated_at\":\"2999-01-01T00:00:00.000Z\"},\"created_at\":\"2999-01-01T00:00:00.000Z\"}";
+        var refused = adv.webhook(future);
+        assertEquals(422, refused.status(), refused.toString());
+        assertEquals("event_in_future", refused.error());
+        assertEquals(before, adv.scan(), "a refused future event writes nothing: " + Adversarial.diff(before, adv.scan()));
+
+        java.time.Instant hourAgo = java.time.Instant.now().minusSeconds(3600);
+        String late = "{\"object\":\"event\",\"id\":\"event_adv_late\",\"event\":\"connection.activated\",\"data\":{\"object\":"
+                + "\"connection\",\"id\":\"conn_adv_late\",\"organization_id\":\"" + acme + "\",\"connection_type\":\"GenericOIDC\","
+                + "\"name\":\"Late\",\"state\":\"active\",\"created_at\":\"" + io.gatekeep.shared.Times.iso(hourAgo) + "\",\"updated_at\":\""
+                + io.gatekeep.shared.Times.iso(hourAgo) + "\"},\"created_at\":\"" + io.gatekeep.shared.Times.iso(hourAgo) + "\"}";
+        assertEquals(200, adv.webhook(late).status());
+
+        // A deployed table's entry keyed by a WorkOS created_at in 2999 (before entries were keyed by Gatekeep's clock).
+        adv.system.dynamoClient().putItem(r -> r.tableName(adv.system.tableName()).item(Map.of(
+                Keys.PK, Attr.s(Keys.auditPk(acme)), Keys.SK, Attr.s("2999-01-01T00:00:00.000Z#event_adv_legacy_pin"),
+                Keys.GSI1_PK, Attr.s(Keys.auditCategoryPk(acme, "organization.updated")),
+                Keys.GSI1_SK, Attr.s("2999-01-01T00:00:00.000Z#event_adv_legacy_pin"),
+                "id", Attr.s("event_adv_legacy_pin"), "type", Attr.s("organization.updated"),
+                "occurredAt", Attr.s("2999-01-01T00:00:00.000Z"), "actor", Attr.s("workos"), "summary", Attr.s("Pinned"),
+                "source", Attr.s("workos"))));
+
+        for (String filter : List.of("", "&type=connection.")) {
+            JsonNode top = adv.send("GET", "/organizations/" + acme + "/audit-events?limit=5" + filter, admin, null).json().get("data").get(0);
+            assertEquals("event_adv_late", top.get("id").asText(), filter + ": the latest recorded is on top: " + top);
+            assertEquals(io.gatekeep.shared.Times.iso(hourAgo), top.get("occurredAt").asText(), "WorkOS's time is kept");
+            assertTrue(top.get("recordedAt").asText().compareTo(top.get("occurredAt").asText()) > 0, top.toString());
+        }
+        JsonNode organizationLog = adv.send("GET", "/organizations/" + acme + "/audit-events?limit=100&type=organization.", admin, null)
+                .json().get("data");
+        organizationLog.forEach(entry -> assertTrue(!entry.get("id").asText().equals("event_adv_legacy_pin"), "an old far-future key is left out"));
+    }
+
     private static List<String> texts(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));

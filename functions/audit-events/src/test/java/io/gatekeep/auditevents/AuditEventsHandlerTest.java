@@ -176,7 +176,7 @@ class AuditEventsHandlerTest {
         assertTrue(body.get("nextCursor").isTextual());
         Set<String> sources = new HashSet<>();
         for (JsonNode item : body.get("data")) {
-            assertEquals(Set.of("id", "type", "occurredAt", "actor", "summary", "source"), fields(item));
+            assertEquals(Set.of("id", "type", "occurredAt", "recordedAt", "actor", "summary", "source"), fields(item));
             sources.add(item.get("source").asText());
         }
         assertEquals(Set.of("workos", "gatekeep"), sources);
