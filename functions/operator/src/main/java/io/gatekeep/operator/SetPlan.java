@@ -3,7 +3,6 @@ package io.gatekeep.operator;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gatekeep.shared.Ids;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.audit.AuditEntry;
 import io.gatekeep.shared.org.Entitlements;
@@ -38,9 +37,8 @@ final class SetPlan {
         }
         String actor = in.actor();
         Instant now = env.clock().instant();
-        AuditEntry entry = new AuditEntry(organizationId, Ids.newId("audit", now), Entitlements.AUDIT_TYPE, now, actor,
-                plan.summary() + " (operator)", AuditEntry.Source.GATEKEEP,
-                context == null ? null : context.getAwsRequestId());
+        AuditEntry entry = AuditEntry.gatekeep(organizationId, Entitlements.AUDIT_TYPE, now, actor,
+                plan.summary() + " (operator)", context == null ? null : context.getAwsRequestId());
         if (!plan.write(env.dynamo(), env.table(), organizationId, entry)) {
             throw OperatorError.organizationNotFound(organizationId, "onboard it first (\"action\": \"onboard\", \"organizationId\").");
         }

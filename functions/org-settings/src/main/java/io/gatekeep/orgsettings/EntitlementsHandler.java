@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gatekeep.shared.Ids;
 import io.gatekeep.shared.audit.AuditEntry;
 import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.http.ApiException;
@@ -49,6 +48,7 @@ public final class EntitlementsHandler implements RequestHandler<APIGatewayV2HTT
 
     private EntitlementsHandler(Config config) {
         this(config, Dynamo.client(config), Clock.systemUTC());
+        EntitlementsPriming.register(config);
     }
 
     public EntitlementsHandler(Config config, DynamoDbClient dynamo, Clock clock) {
@@ -68,7 +68,7 @@ public final class EntitlementsHandler implements RequestHandler<APIGatewayV2HTT
 
     private APIGatewayV2HTTPResponse handle(HttpRequest request, String principal) {
         if (!ROUTE.equals(request.routeKey())) {
-            throw ApiException.notFound("not_found", "No such route.");
+            throw ApiException.noSuchRoute();
         }
         if (principal == null) {
             throw ApiException.unauthenticated();                         // 401: not signed by an IAM principal
@@ -76,10 +76,10 @@ public final class EntitlementsHandler implements RequestHandler<APIGatewayV2HTT
         String organizationId = request.organizationId();                 // 400, 404 for an impossible id
         Entitlements plan = parse(request.jsonBody());                    // 400 invalid_request
         Instant now = clock.instant();
-        AuditEntry entry = new AuditEntry(organizationId, Ids.newId("audit", now), Entitlements.AUDIT_TYPE, now,
-                principal, plan.summary() + " (back office)", AuditEntry.Source.GATEKEEP, request.requestId());
+        AuditEntry entry = AuditEntry.gatekeep(organizationId, Entitlements.AUDIT_TYPE, now, principal,
+                plan.summary() + " (back office)", request.requestId());
         if (!plan.write(dynamo, table, organizationId, entry)) {
-            throw ApiException.notFound("organization_not_found", "No organization with that id.");
+            throw ApiException.organizationNotFound();
         }
         return HttpResponses.ok(new Plan(organizationId, plan.sso(), plan.directorySync()));
     }

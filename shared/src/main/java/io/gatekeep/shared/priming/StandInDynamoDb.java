@@ -34,9 +34,10 @@ import java.util.regex.Pattern;
  */
 final class StandInDynamoDb extends LoopbackEndpoint {
     private static final String TARGET_PREFIX = "DynamoDB_20120810.";
-    /** {@code pk = :v}, {@code #pk = :v}, optionally {@code AND begins_with(sk, :p)}. */
+    /** {@code pk = :v}, {@code #pk = :v}, optionally {@code AND begins_with(sk, :p)} or {@code AND sk <= :u}. */
     private static final Pattern KEY_CONDITION = Pattern.compile(
-            "\\s*([#\\w]+)\\s*=\\s*(:\\w+)\\s*(?:AND\\s+begins_with\\s*\\(\\s*([#\\w]+)\\s*,\\s*(:\\w+)\\s*\\)\\s*)?",
+            "\\s*([#\\w]+)\\s*=\\s*(:\\w+)\\s*(?:AND\\s+begins_with\\s*\\(\\s*([#\\w]+)\\s*,\\s*(:\\w+)\\s*\\)\\s*"
+                    + "|AND\\s+([#\\w]+)\\s*<=\\s*(:\\w+)\\s*)?",
             Pattern.CASE_INSENSITIVE);
 
     /** pk -> sk -> item, in DynamoDB JSON. */
@@ -162,10 +163,14 @@ final class StandInDynamoDb extends LoopbackEndpoint {
         String partitionName = name(condition.group(1), names);
         String partition = values.path(condition.group(2)).path("S").asText();
         String prefix = condition.group(4) == null ? "" : values.path(condition.group(4)).path("S").asText();
+        String upTo = condition.group(6) == null ? null : values.path(condition.group(6)).path("S").asText();
         String index = request.path("IndexName").asText(null);
         String sortName = index == null ? Keys.SK : index + "sk";
         if (!partitionName.equals(index == null ? Keys.PK : index + "pk")) {
             return refuse("key condition on " + partitionName + " does not match the key schema");
+        }
+        if (condition.group(5) != null && !name(condition.group(5), names).equals(sortName)) {
+            return refuse("key condition on " + name(condition.group(5), names) + " does not match the key schema");
         }
         Comparator<ObjectNode> order = Comparator.comparing((ObjectNode item) -> text(item, sortName))
                 .thenComparing(item -> text(item, Keys.PK)).thenComparing(item -> text(item, Keys.SK));
@@ -173,7 +178,8 @@ final class StandInDynamoDb extends LoopbackEndpoint {
         for (TreeMap<String, ObjectNode> partitionItems : items.values()) {
             for (ObjectNode item : partitionItems.values()) {
                 if (partition.equals(text(item, partitionName)) && item.has(sortName)
-                        && text(item, sortName).startsWith(prefix)) {
+                        && text(item, sortName).startsWith(prefix)
+                        && (upTo == null || text(item, sortName).compareTo(upTo) <= 0)) {
                     matching.add(item);
                 }
             }

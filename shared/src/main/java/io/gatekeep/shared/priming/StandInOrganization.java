@@ -3,6 +3,7 @@ package io.gatekeep.shared.priming;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.audit.AuditEntry;
+import io.gatekeep.shared.org.Entitlements;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -42,7 +43,8 @@ public final class StandInOrganization {
         Map<String, AttributeValue> organization = item(Keys.orgPk(ID), Keys.ORG_SK);
         organization.put("name", Attr.s("Gatekeep priming"));
         organization.put("itContacts", Attr.strings(List.of(IT_CONTACT)));
-        organization.put("planSso", Attr.bool(true));
+        organization.put(Entitlements.SSO, Attr.bool(true));
+        organization.put(Entitlements.DIRECTORY_SYNC, Attr.bool(true));
         organization.put("createdAt", Attr.s(CREATED));
         organization.put("updatedAt", Attr.s(CREATED));
         organization.put(Keys.GSI1_PK, Attr.s(Keys.ORGANIZATIONS)); // the sweep's list of organizations

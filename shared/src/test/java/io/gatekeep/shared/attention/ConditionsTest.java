@@ -5,6 +5,7 @@ import io.gatekeep.shared.org.OrganizationView;
 import io.gatekeep.shared.org.OrganizationView.Connection;
 import io.gatekeep.shared.org.OrganizationView.Directory;
 import io.gatekeep.shared.org.OrganizationView.Domain;
+import io.gatekeep.shared.org.Entitlements;
 import io.gatekeep.shared.org.OrganizationView.Organization;
 import io.gatekeep.shared.projection.RoleMapping;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The conditions and the transition plan as pure functions of the projection and a clock: boundaries and cadence. */
 class ConditionsTest {
     private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
-    private static final Organization ORG = new Organization("org_1", "Acme", List.of("it@acme.test"), true, null, null, null);
+    private static final Organization ORG = new Organization("org_1", "Acme", List.of("it@acme.test"), new Entitlements(true, true), null, null, null);
 
     @Test
     void certificateStagesHaveTheirBoundariesAtExactly90_30_7And1DaysLeft() {

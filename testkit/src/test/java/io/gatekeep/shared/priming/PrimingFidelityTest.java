@@ -98,6 +98,17 @@ class PrimingFidelityTest {
             page.exclusiveStartKey(fromLocal.lastEvaluatedKey());
             assertEquals(query(local, page).items(), query(primed, page).items());
         }
+        // the audit log up to a time (entries keyed ahead of the clock left out), on the table and on gsi1
+        var log = query(local, QueryRequest.builder().keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.auditPk(StandInOrganization.ID))))).items();
+        assertTrue(log.size() >= 2, "the stand-in has a log to cut");
+        AttributeValue upper = log.get(log.size() / 2).get(Keys.SK);
+        same(c -> query(c, QueryRequest.builder().keyConditionExpression("pk = :pk AND #sk <= :upper").scanIndexForward(false)
+                .expressionAttributeNames(Map.of("#sk", Keys.SK))
+                .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.auditPk(StandInOrganization.ID)), ":upper", upper))).items());
+        same(c -> query(c, QueryRequest.builder().indexName(Keys.GSI1).keyConditionExpression("gsi1pk = :pk AND #gsk <= :upper")
+                .scanIndexForward(false).expressionAttributeNames(Map.of("#gsk", Keys.GSI1_SK))
+                .expressionAttributeValues(Map.of(":pk", log.get(0).get(Keys.GSI1_PK), ":upper", upper))).items());
         // the users of an index, by an attribute name placeholder, paged (directory-users)
         QueryRequest.Builder users = QueryRequest.builder().indexName(Keys.GSI1).keyConditionExpression("#pk = :pk")
                 .expressionAttributeNames(Map.of("#pk", Keys.GSI1_PK))
