@@ -634,15 +634,7 @@ class IdentityIntegrationsPageTest {
 
     /** The page signed in (demo sign-in) as {@code role} of an organization, with its health shown. */
     Page dashboard(String organizationId, String role) {
-        Page page = tab();
-        page.open(home);
-        page.waitForText("notice", "Select an organization before continuing.");
-        page.select("#role-picker", role);
-        page.select("#org-picker", organizationId);
-        page.waitFor("the dashboard", () -> page.visible(testid("dashboard"))
-                && (!page.text("sso-badge").isEmpty() || page.visible(testid("sso-not-in-plan"))));
-        page.waitForText("who", role);
-        return page;
+        return tab().signInToDemo(home, organizationId, role);
     }
 
     /** The Admin Portal tab the last click opened: the emulator's portal page for {@code intent}. */

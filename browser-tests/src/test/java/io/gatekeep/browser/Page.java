@@ -300,6 +300,22 @@ final class Page {
         devTools.send(null, "Target.closeTarget", Json.object().put("targetId", targetId));
     }
 
+    /**
+     * Opens the local demo page at {@code home}, signs in as {@code role} of an organization (the demo
+     * sign-in) and waits until its health is shown: the SSO badge, or the help centre's words where the
+     * plan leaves SSO out. The one way the browser tests open the dashboard.
+     */
+    Page signInToDemo(String home, String organizationId, String role) {
+        open(home);
+        waitForText("notice", "Select an organization before continuing.");
+        select("#role-picker", role);
+        select("#org-picker", organizationId);
+        waitFor("the dashboard", () -> visible(testid("dashboard"))
+                && (!text("sso-badge").isEmpty() || visible(testid("sso-not-in-plan"))));
+        waitForText("who", role);
+        return this;
+    }
+
     static String testid(String testId) {
         return "[data-testid=\"" + testId + "\"]";
     }

@@ -70,13 +70,7 @@ class RolesFromDirectoryPageTest {
     Page dashboard(String organizationId, String role) {
         Page page = chromium.newPage();
         opened.add(page);
-        page.open(system.apiUrl() + "/");
-        page.waitForText("notice", "Select an organization before continuing.");
-        page.select("#role-picker", role);
-        page.select("#org-picker", organizationId);
-        page.waitFor("the dashboard", () -> page.visible(testid("dashboard")) && !page.text("sso-badge").isEmpty());
-        page.waitForText("who", role);
-        return page;
+        return page.signInToDemo(system.apiUrl() + "/", organizationId, role);
     }
 
     /** Acme's mapping as the API holds it, read as an Acme admin. */

@@ -67,14 +67,7 @@ class SignInProofPageTest {
     }
 
     Page dashboard(String organizationId, String role) {
-        Page page = tab();
-        page.open(system.apiUrl() + "/");
-        page.waitForText("notice", "Select an organization before continuing.");
-        page.select("#role-picker", role);
-        page.select("#org-picker", organizationId);
-        page.waitFor("the dashboard", () -> page.visible(testid("dashboard")) && !page.text("sso-badge").isEmpty());
-        page.waitForText("who", role);
-        return page;
+        return tab().signInToDemo(system.apiUrl() + "/", organizationId, role);
     }
 
     /** The element's text as read aloud: white space squashed (the visually hidden "Done: " sits on its own line). */
