@@ -165,7 +165,9 @@ class NoticesTest {
         JsonNode opened = only(f.published()).path("detail").path("item");
         assertEquals("setup_stalled", opened.path("kind").asText());
         assertEquals("draft", opened.path("stage").asText());
-        assertEquals("Connection stuck in \"Draft\"", opened.path("nextStep").path("problem").asText());
+        assertEquals("Connection stuck in Draft", opened.path("nextStep").path("problem").asText());
+        assertEquals("Choose Continue SSO setup, then upload valid IdP metadata XML or enter a reachable metadata URL in the Admin Portal.",
+                opened.path("nextStep").path("fix").asText(), "the page's words: the fix names the page's button");
 
         f.control.advanceClock(Duration.ofDays(7));
         f.schedule();

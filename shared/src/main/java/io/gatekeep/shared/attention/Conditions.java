@@ -241,8 +241,9 @@ public final class Conditions {
         return null;
     }
 
+    /** The guide's step in the words the Identity integrations page shows (its fix names the page's button). */
     private static NextStep step(String advice, String docUrl, String intent) {
-        Guide.Advice a = GUIDE.advice(advice);
+        Guide.Advice a = GUIDE.nextStepWords(advice);
         return new NextStep(a.problem(), a.cause(), a.fix(), docUrl, intent);
     }
 
