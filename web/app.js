@@ -11,16 +11,17 @@
 //
 // The page's controls are in index.html once and stay there: a refresh changes values, labels and
 // states in place, so keyboard focus, a half-typed email and the audit pages already loaded survive it.
-// This module is the page's flow and its actions; health.js, signins.js, roles.js, audit.js and live.js draw
-// and refresh the parts.
+// This module is the page's flow and its actions; health.js, attention.js, signins.js, roles.js, audit.js and live.js
+// draw and refresh the parts.
 
 import { state, findSession, claimsOf, api, orgPath } from './session.js';
-import { renderHealth, describeChanges, setUnavailable, showFieldProblem } from './health.js';
+import { renderHealth, describeChanges, showFieldProblem } from './health.js';
+import { attentionSummary } from './attention.js';
 import { loadAudit } from './audit.js';
 import { renderSignIns, describeSignInChanges } from './signins.js';
 import { setUpRoles, loadRoles, hideRoles } from './roles.js';
 import { watchInteraction, startLiveUpdates, stopLiveUpdates, toggleLiveUpdates, showLiveState } from './live.js';
-import { $, el, setText, say, showNotice, hideNotice, showError, clearError, timeZoneLabel } from './ui.js';
+import { $, el, setText, say, showNotice, hideNotice, showError, clearError, setUnavailable, timeZoneLabel } from './ui.js';
 
 const RETURN_URL = document.querySelector('meta[name="gatekeep-portal-return-url"]')?.content ?? '';
 const PORTAL_FAILED = 'Unable to open the WorkOS Admin Portal.';
@@ -48,6 +49,11 @@ async function start() {
   for (const b of document.querySelectorAll('button[data-intent]')) {
     b.addEventListener('click', () => openPortal(b));
   }
+  // The attention items' buttons come and go with the items: one listener for all of them.
+  $('attention-list').addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-intent]');
+    if (b) openPortal(b);
+  });
   watchInteraction(); // while someone types, clicks or moves through the page, a poll waits
   // Back from the Admin Portal tab: show what changed there.
   document.addEventListener('visibilitychange', () => {
@@ -155,7 +161,8 @@ async function selectOrganization(organizationId, { announce }) {
     }
     $('refresh').hidden = false;
     const name = $('org-picker').selectedOptions[0]?.textContent ?? '';
-    say(announce ? `Showing ${name}${state.claims.role ? ` as ${state.claims.role}` : ''}.` : '');
+    say(announce ? [`Showing ${name}${state.claims.role ? ` as ${state.claims.role}` : ''}.`, attentionSummary(state.health?.attention)]
+      .filter(Boolean).join(' ') : '');
   } catch (e) {
     if (generation === state.generation) {
       $('dashboard').hidden = true;

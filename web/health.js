@@ -2,7 +2,8 @@
 // (the elements are in index.html once), and what a refresh changed, in words for the status region.
 
 import { state, canSetUp } from './session.js';
-import { $, el, setText, syncList, when } from './ui.js';
+import { $, el, setText, setUnavailable, showStep, syncList, when } from './ui.js';
+import { renderAttention, describeAttentionChanges } from './attention.js';
 
 const BADGES = {
   sso: { active: 'Active', validating: 'Validating', draft: 'Draft', inactive: 'Inactive', none: 'Not configured' },
@@ -30,8 +31,10 @@ const NEEDS_CHECKLIST = 'Complete the setup checklist first.';
 const PORTAL_LABELS = { domain_verification: 'Verify domain in WorkOS', certificate_renewal: 'Renew certificate', dsync: 'Connect provider' };
 const SSO_LABELS = { configure: 'Configure SSO', continue: 'Continue SSO setup' };
 
-/** Shows one identity-health answer: the checklist, Connection health and Directory Sync, changed in place. */
+/** Shows one identity-health answer: what needs attention, the checklist, Connection health and Directory Sync, in place. */
 export function renderHealth(h) {
+  renderAttention(h.attention ?? [], (intent) => portalFor(h, intent));
+
   const setUp = canSetUp();
   const blocked = h.sso.blockers.length > 0;
   const hasContact = h.itContacts > 0;
@@ -46,7 +49,7 @@ export function renderHealth(h) {
   renderStep('step-domain', verified,
     verified ? `Verified: ${h.domains.verified.join(', ')}`
       : h.domains.pending.length ? `Waiting for verification: ${h.domains.pending.join(', ')}` : 'No domain added yet.');
-  renderPortalButton('domain_verification', PORTAL_LABELS.domain_verification, setUp && !verified, hasContact ? '' : NEEDS_IT_CONTACT);
+  renderPortalButton('domain_verification', PORTAL_LABELS.domain_verification, setUp && !verified, portalReason(h, 'domain_verification'));
 
   renderStep('step-plan', h.plan.sso, planText(h.plan));
   setText($('plan-contact'), h.plan.sso ? '' : NOT_IN_PLAN.sso);
@@ -69,10 +72,10 @@ export function renderHealth(h) {
   const cert = sso.certificate;
   $('certificate').hidden = !cert?.renewalRequired;
   setText($('certificate-text'), cert?.renewalRequired ? certificateText(cert) : '');
-  renderPortalButton('certificate_renewal', PORTAL_LABELS.certificate_renewal, setUp && !!cert?.renewalRequired, blocked ? NEEDS_CHECKLIST : '');
+  renderPortalButton('certificate_renewal', PORTAL_LABELS.certificate_renewal, setUp && !!cert?.renewalRequired, portalReason(h, 'certificate_renewal'));
   hint('sso-next', sso.nextStep);
   const ssoLabel = SSO_LABELS[sso.setupAction];
-  renderPortalButton('sso', ssoLabel ?? SSO_LABELS.configure, setUp && !!ssoLabel, blocked ? NEEDS_CHECKLIST : '');
+  renderPortalButton('sso', ssoLabel ?? SSO_LABELS.configure, setUp && !!ssoLabel, portalReason(h, 'sso'));
 
   // Directory Sync.
   const ds = h.directorySync;
@@ -85,8 +88,7 @@ export function renderHealth(h) {
   setText($('dsync-users'), Number(ds.users).toLocaleString('en-US'));
   setText($('dsync-groups'), Number(ds.groups).toLocaleString('en-US'));
   hint('dsync-next', ds.nextStep);
-  const dsBlocked = (ds.blockers ?? h.sso.blockers).length > 0;
-  renderPortalButton('dsync', PORTAL_LABELS.dsync, setUp && ds.syncStatus !== 'linked', dsBlocked ? NEEDS_CHECKLIST : '');
+  renderPortalButton('dsync', PORTAL_LABELS.dsync, setUp && ds.syncStatus !== 'linked', portalReason(h, 'dsync'));
 
   for (const note of document.querySelectorAll('.member-note')) {
     note.hidden = setUp;
@@ -105,6 +107,27 @@ function showIfInPlan(id, included, words) {
   const instead = $(`${id}-not-in-plan`);
   setText(instead, included ? '' : words);
   instead.hidden = included;
+}
+
+/**
+ * Why an Admin Portal button cannot be used yet ('' when it can): the portal opens only with an IT contact, SSO
+ * and its certificate wait for the whole checklist, Directory Sync for its own (its plan included).
+ */
+function portalReason(h, intent) {
+  if (intent === 'domain_verification') {
+    return h.itContacts > 0 ? '' : NEEDS_IT_CONTACT;
+  }
+  const blockers = intent === 'dsync' ? h.directorySync.blockers ?? h.sso.blockers : h.sso.blockers;
+  return blockers.length > 0 ? NEEDS_CHECKLIST : '';
+}
+
+/** The page's button for an intent, as an attention item offers it: null for members and for an intent it has none for. */
+function portalFor(h, intent) {
+  const label = intent === 'sso' ? SSO_LABELS[h.sso.setupAction] ?? SSO_LABELS.continue : PORTAL_LABELS[intent];
+  if (!canSetUp() || !label) {
+    return null;
+  }
+  return { label, reason: portalReason(h, intent), busy: state.busy.has(intent) };
 }
 
 const rank = (code) => (BLOCKER_ORDER.includes(code) ? BLOCKER_ORDER.indexOf(code) : BLOCKER_ORDER.length);
@@ -149,19 +172,6 @@ export function showFieldProblem(text) {
   }
 }
 
-export function setUnavailable(b, unavailable, describedBy) {
-  if (unavailable) {
-    b.setAttribute('aria-disabled', 'true');
-  } else {
-    b.removeAttribute('aria-disabled');
-  }
-  if (describedBy) {
-    b.setAttribute('aria-describedby', describedBy);
-  } else {
-    b.removeAttribute('aria-describedby');
-  }
-}
-
 function setSummary(id, item, typeLabel) {
   const box = $(id);
   const key = item ? `${item.name || item.id}|${item.type || ''}` : '';
@@ -190,26 +200,7 @@ function certificateText(cert) {
 
 /** "Next step": the troubleshooting guide's problem, cause and fix, with the provider's setup guide. */
 function hint(id, next) {
-  const box = $(id);
-  box.hidden = !next;
-  const key = next ? JSON.stringify(next) : '';
-  if (box.dataset.key === key) {
-    return; // unchanged: keep the nodes (and a focused "Setup guide" link)
-  }
-  box.dataset.key = key;
-  if (!next) {
-    box.replaceChildren();
-    return;
-  }
-  const parts = [el('h3', {}, 'Next step'), el('p', { class: 'problem' }, next.problem)];
-  if (next.cause) parts.push(el('p', {}, el('span', { class: 'label' }, 'Cause: '), next.cause));
-  if (next.fix) parts.push(el('p', {}, el('span', { class: 'label' }, 'Fix: '), next.fix));
-  const href = next.docUrl && (/^https?:\/\//.test(next.docUrl) ? next.docUrl : `https://${next.docUrl}`);
-  if (href && /^https:\/\/[^\s]+$/.test(href)) {
-    parts.push(el('p', {}, el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, 'Setup guide',
-      el('span', { class: 'visually-hidden' }, ' (opens in a new tab)'))));
-  }
-  box.replaceChildren(...parts);
+  showStep($(id), next, (n) => [el('h3', {}, 'Next step'), el('p', { class: 'problem' }, n.problem)]);
 }
 
 function badge(id, status, text) {
@@ -248,6 +239,7 @@ export function describeChanges(before, after, added) {
   if (before.sso.blockers.length && !after.sso.blockers.length) {
     out.push('The setup checklist is complete.');
   }
+  out.push(...describeAttentionChanges(before.attention, after.attention));
   if (added > 0) {
     out.push(`${added} new ${added === 1 ? 'event' : 'events'} in the audit log.`);
   }

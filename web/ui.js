@@ -43,6 +43,47 @@ export function syncList(list, keys, make) {
   }
 }
 
+/** Unavailable but reachable: aria-disabled (never disabled), with its reason linked by aria-describedby. */
+export function setUnavailable(b, unavailable, describedBy) {
+  if (unavailable) {
+    b.setAttribute('aria-disabled', 'true');
+  } else {
+    b.removeAttribute('aria-disabled');
+  }
+  if (describedBy) {
+    b.setAttribute('aria-describedby', describedBy);
+  } else {
+    b.removeAttribute('aria-describedby');
+  }
+}
+
+/**
+ * A next step from the troubleshooting guide in {@code box}: {@code lead(next)}'s nodes (its problem), then the
+ * cause, the fix (it names this page's button) and the provider's setup guide. Unchanged: the nodes are kept
+ * (and a focused "Setup guide" link with them).
+ */
+export function showStep(box, next, lead) {
+  box.hidden = !next;
+  const key = next ? JSON.stringify(next) : '';
+  if (box.dataset.key === key) {
+    return;
+  }
+  box.dataset.key = key;
+  if (!next) {
+    box.replaceChildren();
+    return;
+  }
+  const parts = [...lead(next)];
+  if (next.cause) parts.push(el('p', {}, el('span', { class: 'label' }, 'Cause: '), next.cause));
+  if (next.fix) parts.push(el('p', {}, el('span', { class: 'label' }, 'Fix: '), next.fix));
+  const href = next.docUrl && (/^https?:\/\//.test(next.docUrl) ? next.docUrl : `https://${next.docUrl}`);
+  if (href && /^https:\/\/[^\s]+$/.test(href)) {
+    parts.push(el('p', {}, el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, 'Setup guide',
+      el('span', { class: 'visually-hidden' }, ' (opens in a new tab)'))));
+  }
+  box.replaceChildren(...parts);
+}
+
 /** The one polite live region: results of actions and what a refresh changed. */
 export function say(text) {
   setText($('status'), text);
