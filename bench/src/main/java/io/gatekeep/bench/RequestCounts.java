@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.gatekeep.auditevents.AuditEventsHandler;
 import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.health.IdentityHealthHandler;
+import io.gatekeep.notices.NoticesHandler;
 import io.gatekeep.operator.RefreshHandler;
 import io.gatekeep.operator.SweepHandler;
 import io.gatekeep.orgsettings.OrgSettingsHandler;
@@ -17,6 +18,8 @@ import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
 import io.gatekeep.testkit.ConflictFaithfulDynamo;
 import io.gatekeep.testkit.LocalContext;
+import io.gatekeep.testkit.MotoServer;
+import io.gatekeep.testkit.NoticeSinks;
 import io.gatekeep.testkit.RequestCounter;
 import io.gatekeep.webhooks.WebhookHandler;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -34,9 +37,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * DynamoDB requests per API operation, counted with {@link RequestCounter} on the handler's own client,
+ * DynamoDB requests per API operation (and per notice of the notices function), counted with {@link RequestCounter} on the handler's own client,
  * one operation at a time. The same figures are a test in the normal suite (RequestBudgetTest), which
  * fails when an operation makes more requests than its budget.
  */
@@ -147,6 +152,7 @@ public final class RequestCounts {
                 "one UpdateItem, whose condition fails: the stored health"));
         withWorkOsCalls(workos.apiRequests());
         countSweep(workos);
+        countNotices(clock);
     }
 
     private static void requireRefresh(String outcome, String body) {
@@ -232,6 +238,96 @@ public final class RequestCounts {
         }
         calls.addAll(c.calls());
         return new Count(c.operation(), calls.size(), calls, c.min(), c.budget(), c.note());
+    }
+
+    /** Opening a notice: the organization's Query, one transaction (item + outbox notice + audit entry), the attention clock. */
+    static final int NOTICE_OPEN_BUDGET = 3;
+    /** Delivering one: lease, event recorded, email recorded, delete. */
+    static final int NOTICE_DELIVERY_BUDGET = 4;
+
+    /**
+     * The notices path for one notice: the function gets a keys-only stream record for the connection
+     * item a certificate renewal request changed (the organization is re-evaluated and the item opens),
+     * the same record again (nothing changes), then the outbox notice's INSERT record (delivered to
+     * EventBridge and SES in moto, read back from moto). Without moto only the first two are counted.
+     */
+    private void countNotices(Clock clock) {
+        var workos = world.emulator().control();
+        String connectionId = workos.snapshot().connectionsOf(world.organizationId()).get(0).id();
+        workos.setCertificateExpiry(connectionId, clock.instant().plus(Duration.ofDays(20)));
+        workos.emitCertificateRenewalRequired(connectionId);
+        try (DynamoDbClient plain = world.client()) {
+            world.project(plain, workos.events("connection.saml_certificate_renewal_required")); // what the webhook does
+        }
+        Optional<MotoServer> moto = MotoServer.find().map(MotoServer::start);
+        try {
+            Map<String, String> settings = new HashMap<>(world.settings());
+            settings.put("NOTICE_BUS_NAME", NOTICE_BUS);
+            settings.put("AWS_REGION", BenchWorld.REGION); // Lambda sets it; the channels' clients need one
+            NoticeSinks sinks = null;
+            if (moto.isPresent()) {
+                System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "bench"));
+                System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "bench"));
+                sinks = new NoticeSinks(moto.get(), NOTICE_BUS, NOTICE_TEMPLATE, NOTICE_SENDER);
+                settings.put("AWS_ENDPOINT_URL_EVENTBRIDGE", moto.get().endpoint().toString());
+                settings.put("AWS_ENDPOINT_URL_SES", moto.get().endpoint().toString());
+                settings.put("NOTICE_EMAIL_ENABLED", "true");
+                settings.put("NOTICE_EMAIL_SENDER", NOTICE_SENDER);
+                settings.put("NOTICE_EMAIL_TEMPLATE", NOTICE_TEMPLATE);
+            }
+            var notices = new NoticesHandler(new Config(settings), client, clock);
+            var changed = streamRecord("MODIFY", Keys.orgPk(world.organizationId()), Keys.connectionSk(connectionId));
+            countNotices("notices: a change that opens an item", notices, changed, 3, NOTICE_OPEN_BUDGET,
+                    "Query (the organization's partition) + TransactWriteItems (attention item + outbox notice + audit entry)"
+                            + " + PutItem (the attention clock)");
+            String outbox = outboxSortKey();
+            countNotices("notices: a change with nothing to tell", notices, changed, 1, 1,
+                    "one Query: no transition, the clock has not moved");
+            if (sinks != null) {
+                countNotices("notices: one notice delivered", notices, streamRecord("INSERT", Keys.OUTBOX_PK, outbox), 4,
+                        NOTICE_DELIVERY_BUDGET, "UpdateItem (lease) + UpdateItem (event sent) + UpdateItem (email sent) + DeleteItem");
+                Count last = counts.remove(counts.size() - 1);
+                counts.add(new Count(last.operation(), last.requests(), last.calls(), last.min(), last.budget(), last.note()
+                        + "; read back from moto: " + sinks.published().size() + " EventBridge event, " + sinks.emails().size()
+                        + " SES templated email"));
+                sinks.close();
+            }
+        } finally {
+            moto.ifPresent(MotoServer::close);
+        }
+    }
+
+    static final String NOTICE_BUS = "bench-identity-notices";
+    static final String NOTICE_TEMPLATE = "bench-identity-attention";
+    static final String NOTICE_SENDER = "notices@benchco.example";
+
+    private void countNotices(String operation, NoticesHandler handler, Map<String, Object> event, int min, int budget, String note) {
+        counter.reset();
+        Map<String, Object> result = handler.handleRequest(event, null);
+        if (!List.of().equals(result.get("batchItemFailures"))) {
+            throw new IllegalStateException(operation + ": the record failed: " + result);
+        }
+        List<String> calls = counter.operations();
+        counts.add(new Count(operation, calls.size(), calls, min, budget, note));
+    }
+
+    /** A keys-only DynamoDB stream batch of one record, as Lambda's event source mapping delivers it. */
+    private static Map<String, Object> streamRecord(String eventName, String pk, String sk) {
+        return Map.of("Records", List.of(Map.of("eventName", eventName, "eventSource", "aws:dynamodb",
+                "dynamodb", Map.of("Keys", Map.of(Keys.PK, Map.of("S", pk), Keys.SK, Map.of("S", sk)),
+                        "SequenceNumber", "1", "StreamViewType", "KEYS_ONLY"))));
+    }
+
+    /** The one notice in the outbox (read outside the counted client). */
+    private String outboxSortKey() {
+        try (DynamoDbClient plain = world.client()) {
+            var items = plain.query(b -> b.tableName(world.table()).keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.OUTBOX_PK)))).items();
+            if (items.size() != 1) {
+                throw new IllegalStateException("notices: expected one notice in the outbox, found " + items.size());
+            }
+            return Attr.str(items.get(0), Keys.SK);
+        }
     }
 
     private String count(String operation, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler, HttpCall call,

@@ -1,6 +1,8 @@
 package io.gatekeep.bench;
 
+import io.gatekeep.testkit.MotoServer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * page GetItem + Query by design), settings 1, webhook common path 1, duplicate 1, worst paths 2, portal
  * link 2, providers 0; sign-ins: a failure 1, a success 2 (its role is read first), a membership 1 (2 when a
  * sign-in waited for its role); in a burst, a conflict on the directory item 2 (the cancelled call, then the
- * one on the writer's counter shard), and that writer's next event 1 (it stays on its shard).
+ * one on the writer's counter shard), and that writer's next event 1 (it stays on its shard); the notices
+ * function: a change that opens an item 3, one without a transition 1, a notice's delivery 4 (with one
+ * EventBridge event and one SES email).
  */
 class RequestBudgetTest {
     static BenchWorld world;
@@ -120,5 +124,23 @@ class RequestBudgetTest {
         assertBudget("webhook: a conflict on the directory item (burst)", 2,
                 List.of("TransactWriteItems (cancelled)", "TransactWriteItems"));
         assertBudget("webhook: the next event of that writer (burst, on its shard)", 1, List.of("TransactWriteItems"));
+    }
+
+    /** Evaluating an organization reads it once; a transition is one transaction with its notice and audit entry. */
+    @Test
+    void aNoticeOpensInOneTransactionAndAnEvaluationWithoutOneIsOneQuery() {
+        assertBudget("notices: a change that opens an item", RequestCounts.NOTICE_OPEN_BUDGET,
+                List.of("Query", "TransactWriteItems", "PutItem"));
+        assertBudget("notices: a change with nothing to tell", 1, List.of("Query"));
+    }
+
+    /** Delivering a notice: four requests on its outbox item, one EventBridge event and one email, read back from moto. */
+    @Test
+    void aNoticeIsDeliveredWithFourRequestsOneEventAndOneEmail() {
+        Assumptions.assumeTrue(MotoServer.find().isPresent(), MotoServer.MISSING);
+        assertBudget("notices: one notice delivered", RequestCounts.NOTICE_DELIVERY_BUDGET,
+                List.of("UpdateItem", "UpdateItem", "UpdateItem", "DeleteItem"));
+        String note = counts.get("notices: one notice delivered").note();
+        assertTrue(note.endsWith("read back from moto: 1 EventBridge event, 1 SES templated email"), note);
     }
 }
