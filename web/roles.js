@@ -7,8 +7,7 @@
 // survives live updates. "Save roles" needs a preview of the choices as they are (it says so beside it).
 
 import { state, api, orgPath, canSetUp } from './session.js';
-import { $, el, setText, say, showError, clearError } from './ui.js';
-import { setUnavailable } from './health.js';
+import { $, el, setText, say, showError, clearError, setUnavailable } from './ui.js';
 
 const BUILT_IN = ['owner', 'admin', 'member'];
 const NOT_MAPPED = '';
