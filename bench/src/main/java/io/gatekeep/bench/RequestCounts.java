@@ -128,7 +128,7 @@ public final class RequestCounts {
                 "TransactGetItems (connection + membership: the role), then one TransactWriteItems");
         count("webhook: failed SSO sign-in (authentication.sso_failed)", webhooks,
                 world.webhook(world.signIn(world.nextId("user"), world.nextInstant(), "SAML Audience mismatch")), 200, 1, 1,
-                "one TransactWriteItems: marker + connection's last failure + audit entry");
+                "one TransactWriteItems: marker + connection's last failure + the hour's failure count + audit entry");
         String waiting = world.nextId("user");
         Instant signedIn = world.nextInstant();
         webhooks.handleRequest(world.webhook(world.signIn(waiting, signedIn, null)).event(), LocalContext.of("webhooks"));

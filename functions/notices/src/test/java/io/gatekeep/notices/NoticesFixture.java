@@ -143,6 +143,36 @@ final class NoticesFixture implements AutoCloseable {
         return sinks.emails();
     }
 
+    /**
+     * A person signs in through a connection by the emulator's control API ({@code POST
+     * /_emulator/connections/{id}/sign_ins}: {@code outcome} succeeded (as a member), failed or timed_out, a
+     * failure's {@code reason}); its events are then applied and the stream run, as {@link #sync}.
+     */
+    void signIn(String connectionId, String email, String outcome, String reason) {
+        var request = Json.object().put("email", email).put("outcome", outcome);
+        if (reason != null) {
+            request.put("reason", reason);
+        } else if ("succeeded".equals(outcome)) {
+            request.put("role", "member");
+        }
+        String body = Json.write(request);
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl()
+                            + "/_emulator/connections/" + connectionId + "/sign_ins"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("sign-in: " + response.statusCode() + " " + response.body());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        sync();
+    }
+
     private JsonNode get(String path) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + path))

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.emulator.DomainSpec;
 import io.gatekeep.emulator.Snapshot;
 import io.gatekeep.shared.Json;
+import io.gatekeep.shared.attention.Conditions;
 import io.gatekeep.shared.org.OrganizationView;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -177,6 +179,54 @@ class NoticesTest {
         f.control.setConnectionState(c.id(), "active");
         f.sync();
         assertEquals("Identity attention resolved", only(f.published()).path("detail-type").asText());
+    }
+
+    /**
+     * People fail to sign in through an active connection (the emulator's sign-in simulation): the fifth failure in a
+     * clock hour opens the item, with the guide's fix for the last failure's reason; successes and time-outs do not
+     * count; it resolves when neither this hour's count nor the last hour's reaches the threshold.
+     */
+    @Test
+    void aWaveOfFailedSignInsOpensAtTheHourlyThresholdAndResolvesTwoHoursLater() {
+        Snapshot.Connection c = f.control.createConnection(org, "OktaSAML", "Okta SAML", "active");
+        f.sync();
+        f.published();
+        // Keep the wave inside one clock hour: start it at the top of the next hour.
+        Instant now = f.control.now();
+        f.control.advanceClock(Duration.between(now, now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1))));
+        for (int i = 1; i <= 4; i++) {
+            f.signIn(c.id(), "person" + i + "@acme.test", "failed", "audience_mismatch");
+        }
+        f.signIn(c.id(), "ok@acme.test", "succeeded", null);
+        f.signIn(c.id(), "slow@acme.test", "timed_out", null);
+        assertEquals(List.of(), f.published(), "4 failures (and a success, a time-out) are under the threshold of 5");
+
+        f.signIn(c.id(), "person5@acme.test", "failed", "audience_mismatch");
+        JsonNode opened = only(f.published());
+        assertEquals("Identity attention opened", opened.path("detail-type").asText());
+        JsonNode item = opened.path("detail").path("item");
+        assertEquals("sso_sign_in_failures", item.path("kind").asText());
+        String hour = Conditions.hour(f.control.now());
+        assertEquals("5 failed SSO sign-ins through Okta SAML in the hour from " + hour.substring(11, 13) + ":00 UTC on "
+                + hour.substring(0, 10), item.path("title").asText());
+        assertEquals("5", item.path("facts").path("failures").asText());
+        assertEquals("SAML \"Audience mismatch\"", item.path("nextStep").path("problem").asText(), "the guide's row for the last failure");
+        assertEquals("sso", item.path("nextStep").path("portalIntent").asText());
+        assertEquals(1, f.emails().size(), "one email to the IT contacts: " + f.emails());
+
+        // More failures in the same hour update the item quietly: no second notice.
+        f.signIn(c.id(), "person6@acme.test", "failed", "signature_invalid");
+        assertEquals(List.of(), f.published());
+
+        // The next hour still counts the last one; two hours on, neither does: resolved.
+        f.control.advanceClock(Duration.ofHours(1));
+        f.schedule();
+        assertEquals(List.of(), f.published(), "the last hour's wave still holds");
+        f.control.advanceClock(Duration.ofHours(1));
+        f.schedule();
+        JsonNode resolved = only(f.published());
+        assertEquals("Identity attention resolved", resolved.path("detail-type").asText());
+        assertEquals("sso_sign_in_failures", resolved.path("detail").path("item").path("kind").asText());
     }
 
     @Test

@@ -125,6 +125,28 @@ class SignInsTest {
         assertEquals("owner", s(member("user_ada"), "role"));
     }
 
+    /** What {@code sso_sign_in_failures} reads: failures per connection and clock hour, each event counted once. */
+    @Test
+    void everyFailedSignInCountsOnceInItsHour() {
+        status(connection(true, "ev_c1", 1));
+        status(failed("ev_f1", "user_bob", 4, "x", "Signature invalid"));
+        assertEquals("duplicate", status(failed("ev_f1", "user_bob", 4, "x", "Signature invalid")), "WorkOS delivers it again");
+        assertEquals("ignored/stale", status(failed("ev_f0", "user_bob", 2, "x", "older")),
+                "older than the last failure: the connection keeps the newer one");
+        status(Payloads.event("authentication.sso_timed_out").id("ev_t1").at(at(5)).data("user_id", "user_cy")
+                .data("email", "user_cy@signin.test").data("sso.organization_id", ORG).data("sso.connection_id", CONN)
+                .data("error.code", "sso_timed_out").data("error.message", "Timed out"));
+        Map<String, AttributeValue> count = webhooks.item(Keys.orgPk(ORG), Keys.signInFailuresSk(CONN, "2026-05-01T10"));
+        assertEquals("2", count.get("failures").n(), "two failed sign-ins (a duplicate and a time-out do not count)");
+        assertEquals(CONN, s(count, "connectionId"));
+        assertEquals("2026-05-01T10", s(count, "hour"));
+        assertEquals(java.time.Instant.parse("2026-05-03T10:00:00Z").getEpochSecond(), Long.parseLong(count.get(Keys.TTL).n()),
+                "kept two days after its hour");
+        status(failed("ev_f2", "user_bob", 0, "x", "Signature invalid").at("2026-05-01T11:01:00.000Z"));
+        assertEquals("1", webhooks.item(Keys.orgPk(ORG), Keys.signInFailuresSk(CONN, "2026-05-01T11")).get("failures").n(),
+                "the next hour has its own count");
+    }
+
     @Test
     void theCallBudget() {
         status(connection(true, "ev_c1", 1));
@@ -132,7 +154,7 @@ class SignInsTest {
         assertEquals(List.of("TransactGetItems", "TransactWriteItems"), calls(succeeded("ev_s1", "user_ada", 3)));
         assertEquals(List.of("TransactWriteItems"), calls(failed("ev_f1", "user_bob", 4, "x", "Signature invalid")));
         assertEquals(List.of("TransactWriteItems", "TransactWriteItems"), calls(failed("ev_f0", "user_bob", 2, "x", "older")),
-                "a failure older than the stored one: cancelled, then marker and audit entry only");
+                "a failure older than the stored one: cancelled, then marker, the hour's failure count and audit entry");
         assertEquals(at(4), signIns().lastFailure().at());
         assertEquals(List.of("TransactWriteItems"), calls(membership("deleted", "ev_m2", "user_ada", "admin", 9)));
         assertEquals(List.of("TransactWriteItems", "TransactWriteItems"), calls(membership("updated", "ev_m3", "user_ada", "admin", 8)),

@@ -236,9 +236,10 @@ public final class Conditions {
         return since != null ? since : Times.parseOrNull(createdAt);
     }
 
-    /** The guide's step for the connection's last failure (the sign-in events bring its code and message). */
+    /** The guide's step for the connection's last failure (WorkOS's {@code error.code} and {@code message}); null when it names no row. */
     private static NextStep signInFailureStep(Connection c) {
-        return null;
+        var failure = c.signIns().lastFailure();
+        return failure == null ? null : GUIDE.signInFailureStep(failure.code(), failure.message(), c.connectionType());
     }
 
     /** The guide's step in the words the Identity integrations page shows (its fix names the page's button). */

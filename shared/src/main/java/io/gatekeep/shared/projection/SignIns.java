@@ -3,12 +3,17 @@ package io.gatekeep.shared.projection;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.Times;
+import io.gatekeep.shared.attention.Conditions;
 import io.gatekeep.shared.org.ConnectionSignIns;
 import io.gatekeep.shared.projection.Projection.Effect;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +35,8 @@ import static io.gatekeep.shared.projection.Transactions.Plan;
  * sign-in whose membership has not arrived yet waits on the membership item ({@code pendingSignIns}:
  * connection id -> {@code {at, email}}) and is credited when the membership brings its role.</li>
  * <li>{@code authentication.sso_failed}: the same, with {@code error.{code, message}}: the connection's
- * last failure.</li>
+ * last failure, and one more failure in its hour's count ({@code SIGNINFAIL#{connectionId}#{hour}}, what the
+ * attention condition {@code sso_sign_in_failures} reads).</li>
  * <li>{@code organization_membership.created|updated|deleted}: {@code user_id}, {@code organization_id},
  * {@code role.slug}, {@code status}, {@code directory_managed} (WorkOS sets a directory-managed
  * membership's role from the directory's groups), {@code updated_at}: the membership item
@@ -47,6 +53,11 @@ import static io.gatekeep.shared.projection.Transactions.Plan;
 final class SignIns {
     static final String CONNECTION = "connection";
     static final String MEMBER = "member";
+    static final String FAILURES = "failureCount";
+    static final String SSO_FAILED = "authentication.sso_failed";
+    /** The attribute of an hour's count of failed sign-ins ({@code OrganizationView} reads it). */
+    static final String FAILURE_COUNT = "failures";
+    static final Duration FAILURE_COUNT_KEPT = Duration.ofDays(2);
     private static final String PENDING = "pendingSignIns";
     private static final String ROLE = "role";
     private static final String REV = "rev";
@@ -88,8 +99,10 @@ final class SignIns {
             if (seen != null && Attr.flag(seen, DELETED)) {
                 effect = Effect.ignored(ApplyOutcome.DELETED);
             } else if (seen != null && !newer(seen, ConnectionSignIns.LAST_FAILURE, a.at())) {
+                countFailure(plan, e, a); // older than the last failure, but a failure of its hour all the same
                 effect = Effect.ignored(ApplyOutcome.STALE);
             } else {
+                countFailure(plan, e, a);
                 ItemUpdate connection = connectionUpdate(a);
                 String t = connection.name(ConnectionSignIns.LAST_FAILURE + "At");
                 connection.when("attribute_not_exists(" + t + ") OR " + t + " < " + connection.value(Attr.s(a.at())));
@@ -102,6 +115,26 @@ final class SignIns {
             return plan.add("audit", projection.audit(e, a.organizationId())).result(effect);
         });
         return Projection.outcome(e, a.organizationId(), outcome);
+    }
+
+    /**
+     * One more failed sign-in ({@code authentication.sso_failed}) through the connection in the clock hour of the event ({@code SIGNINFAIL#{connectionId}#{hour}}
+     * in the organization's partition, what {@code sso_sign_in_failures} reads), in the event's transaction: counted
+     * exactly once, as the marker is written once. Kept 2 days after its hour.
+     */
+    private void countFailure(Plan<Effect> plan, Projection.Event e, Attempt a) {
+        if (SSO_FAILED.equals(e.event().name())) { // a timed-out sign-in is not the connection failing
+            plan.add(FAILURES, failureCount(a, e.at()));
+        }
+    }
+
+    private TransactWriteItem failureCount(Attempt a, Instant at) {
+        Instant hourStart = at.truncatedTo(ChronoUnit.HOURS);
+        String hour = Conditions.hour(hourStart);
+        return new ItemUpdate(table, Keys.orgPk(a.organizationId()), Keys.signInFailuresSk(a.connectionId(), hour))
+                .set("connectionId", Attr.s(a.connectionId())).set("hour", Attr.s(hour))
+                .set(Keys.TTL, Attr.n(hourStart.plus(FAILURE_COUNT_KEPT).getEpochSecond()))
+                .add(FAILURE_COUNT, 1).toTransactItem();
     }
 
     // ---------------------------------------------------------------- authentication.sso_succeeded
