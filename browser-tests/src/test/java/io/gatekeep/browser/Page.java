@@ -138,19 +138,41 @@ final class Page {
         return out;
     }
 
-    /** Waits for a visible, enabled element and clicks its centre with the mouse. */
+    /**
+     * Waits for a visible, enabled element that the mouse would hit at its centre (nothing over it), and clicks
+     * there with the mouse. A click that the page moved away from before it landed (a re-render
+     * above the element) fails here, saying so, rather than later as a missing effect.
+     */
     void click(String selector) {
-        waitFor("a visible, enabled " + selector, () -> eval("(() => { const e = document.querySelector(" + quote(selector)
-                + "); return !!e && e.getClientRects().length > 0 && !e.disabled; })()").asBoolean());
-        JsonNode box = eval("(() => { const e = document.querySelector(" + quote(selector) + ");"
-                + " e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
-                + " return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })()");
-        double x = box.path("x").asDouble();
-        double y = box.path("y").asDouble();
+        String element = "document.querySelector(" + quote(selector) + ")";
+        JsonNode[] box = new JsonNode[1];
+        waitFor("a visible, enabled " + selector + " that a click at its centre reaches", () -> {
+            box[0] = eval("(() => { const e = " + element + ";"
+                    + " if (!e || e.getClientRects().length === 0 || e.disabled) return null;"
+                    + " e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+                    + " const x = r.left + r.width / 2, y = r.top + r.height / 2; const hit = document.elementFromPoint(x, y);"
+                    + " return hit && (hit === e || e.contains(hit)) ? {x, y} : null; })()");
+            return box[0].isObject();
+        });
+        double x = box[0].path("x").asDouble();
+        double y = box[0].path("y").asDouble();
+        // Whether the press reached the element: noted in this document (a click that navigates cannot tell).
+        eval("(() => { const e = " + element + "; const click = window.__gatekeepClick = {reached: false};"
+                + " e.addEventListener('pointerdown', () => { click.reached = true; }, {capture: true, once: true}); })()");
         send("Input.dispatchMouseEvent", Json.object().put("type", "mouseMoved").put("x", x).put("y", y));
         for (String type : List.of("mousePressed", "mouseReleased")) {
             send("Input.dispatchMouseEvent", Json.object().put("type", type).put("x", x).put("y", y)
                     .put("button", "left").put("buttons", 1).put("clickCount", 1));
+        }
+        String reached;
+        try {
+            reached = eval("window.__gatekeepClick ? String(window.__gatekeepClick.reached) : 'navigated'").asText();
+        } catch (RuntimeException navigating) {
+            reached = "navigated";
+        }
+        if (reached.equals("false")) {
+            throw new AssertionError("the click at (" + x + ", " + y + ") did not reach " + selector
+                    + ": the page moved it before the mouse landed");
         }
     }
 
