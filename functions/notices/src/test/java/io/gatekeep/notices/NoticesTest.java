@@ -9,6 +9,7 @@ import io.gatekeep.shared.org.OrganizationView;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
 import io.gatekeep.testkit.MotoServer;
+import io.gatekeep.testkit.ProjectFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -308,6 +309,46 @@ class NoticesTest {
         assertEquals(1, f.published().size());
         assertEquals(1, f.emails().size());
         assertEquals(List.of("attention.opened"), auditTypes());
+    }
+
+    /** The README's "The EventBridge event" is what the bus carries: source, detail-types, and every field of detail. */
+    @Test
+    void theReadmeDocumentsTheEventAsPublished() throws Exception {
+        String readme = java.nio.file.Files.readString(ProjectFiles.root().resolve("README.md"));
+        String section = readme.substring(readme.indexOf("**The EventBridge event.**"), readme.indexOf("Route them with rules"));
+        Snapshot.Connection c = f.control.createConnection(org, "OktaSAML", "Okta SAML", "active");
+        f.control.setCertificateExpiry(c.id(), f.control.now().plus(Duration.ofDays(20)));
+        f.control.emitCertificateRenewalRequired(c.id());
+        f.sync();
+        JsonNode event = only(f.published());
+
+        assertTrue(section.replaceAll("\\s+", " ").contains("`source`: `" + event.path("source").asText() + "`"), section);
+        for (var transition : io.gatekeep.shared.attention.Notice.Transition.values()) {
+            assertTrue(section.contains("`" + transition.detailType() + "`"), transition.detailType());
+            assertTrue(section.contains("`" + transition.wire() + "`"), transition.wire());
+        }
+        assertTrue(section.contains("`" + event.path("detail-type").asText() + "`"));
+        String example = section.substring(section.indexOf("```json") + 7, section.indexOf("```", section.indexOf("```json") + 7));
+        assertEquals(fields(Json.parse(example), ""), fields(event.path("detail"), ""), "the README's example has the event's fields");
+        String kinds = section.lines().filter(l -> l.startsWith("| `item.kind` |")).findFirst().orElseThrow();
+        for (var kind : io.gatekeep.shared.attention.AttentionKind.values()) {
+            assertTrue(kinds.contains("`" + kind.wire() + "`"), kind.wire());
+        }
+        String facts = section.lines().filter(l -> l.startsWith("| `item.facts` |")).findFirst().orElseThrow();
+        event.path("detail").path("item").path("facts").fieldNames().forEachRemaining(name ->
+                assertTrue(facts.contains("`" + name + "`"), "the README names the fact " + name));
+    }
+
+    /** The paths of every field of a JSON object (values not compared). */
+    private static java.util.SortedSet<String> fields(JsonNode node, String at) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        node.fieldNames().forEachRemaining(name -> {
+            out.add(at + name);
+            if (node.get(name).isObject()) {
+                out.addAll(fields(node.get(name), at + name + "."));
+            }
+        });
+        return out;
     }
 
     private static JsonNode only(List<JsonNode> events) {
