@@ -269,6 +269,9 @@ final class ControlHttp {
             Snapshot.Domain d = control.addDomain(id, required(b, "domain"), b.path("state").asText("pending"));
             return state.renderDomain(state.domain(d.id()));
         }
+        if (n == 4 && s.get(2).equals("memberships") && m.equals("DELETE")) {
+            return control.deleteMembership(id, s.get(3)).payload();
+        }
         throw new NoSuchElementException("Cannot " + m + " " + r.path);
     }
 

@@ -167,6 +167,14 @@ public final class EmulatorControl {
         return lookup(() -> SsoSignIns.signIn(state, connectionId, email, role, outcome, reason));
     }
 
+    /**
+     * Takes the person with this email out of the organization (WorkOS's DELETE of the organization
+     * membership): emits {@code organization_membership.deleted}. No such membership: {@link java.util.NoSuchElementException}.
+     */
+    public StoredEvent deleteMembership(String organizationId, String email) {
+        return lookup(() -> SsoSignIns.removeMembership(state, organizationId, email));
+    }
+
     // ---------------------------------------------------------------- directories, users, groups
 
     /** type e.g. "okta scim v2.0"; state linked|validating|invalid_credentials|unlinked. */

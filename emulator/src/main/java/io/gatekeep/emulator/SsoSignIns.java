@@ -170,6 +170,24 @@ final class SsoSignIns {
         }
     }
 
+    /**
+     * Takes a person out of an organization, as WorkOS's {@code DELETE /user_management/organization_memberships/{id}}
+     * does: the membership is gone and {@code organization_membership.deleted} carries it as it was last
+     * (its {@code updated_at} the time of the deletion). Returns the event.
+     */
+    static StoredEvent removeMembership(State state, String orgId, String email) {
+        synchronized (state) {
+            state.org(orgId);
+            Person person = email == null ? null : state.people.byEmail.get(email.toLowerCase(Locale.ROOT));
+            Membership m = person == null ? null : state.people.memberships.remove(orgId + "\n" + person.userId);
+            if (m == null) {
+                throw new State.NotFound("organization membership", orgId + "/" + email);
+            }
+            m.updatedAt = state.clock().stamp();
+            return state.emit("organization_membership.deleted", orgId, membership(m));
+        }
+    }
+
     /** The fields every SSO authentication event has, in the spec's order. */
     private static ObjectNode attempt(State.Conn c, String status, String userId, String email) {
         ObjectNode data = Json.obj();

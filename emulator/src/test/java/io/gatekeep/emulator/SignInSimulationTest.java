@@ -10,6 +10,7 @@ import com.workos.models.AuthenticationSSOFailed;
 import com.workos.models.AuthenticationSSOSucceeded;
 import com.workos.models.AuthenticationSSOTimedOut;
 import com.workos.models.OrganizationMembershipCreated;
+import com.workos.models.OrganizationMembershipDeleted;
 import com.workos.models.OrganizationMembershipUpdated;
 import com.workos.models.UserCreated;
 import com.workos.models.WorkOSEvent;
@@ -105,6 +106,27 @@ class SignInSimulationTest extends EmulatorTestBase {
         assertEquals(membership.getData().getId(), updated.getData().getId());
         // and with the role unchanged, only the sign-in
         assertEquals(List.of("authentication.sso_succeeded"),
+                names(signIn(conn.id(), "{\"email\":\"ada@acme.com\",\"role\":\"member\"}").json()));
+    }
+
+    @Test
+    void aPersonTakenOutOfTheOrganizationEndsTheMembershipAsTheSdkReadsIt() throws Exception {
+        signIn(conn.id(), "{\"email\":\"ada@acme.com\",\"role\":\"admin\"}");
+        TestSupport.Response removed = TestSupport.send(emu, "DELETE",
+                "/_emulator/organizations/" + org.id() + "/memberships/ada@acme.com", null);
+        assertEquals(200, removed.status(), removed.body());
+        assertEquals("organization_membership.deleted", removed.json().get("event").asText());
+
+        List<WorkOSEvent> typed = delivered();
+        OrganizationMembershipCreated created = (OrganizationMembershipCreated) typed.get(typed.size() - 3);
+        OrganizationMembershipDeleted deleted = (OrganizationMembershipDeleted) typed.get(typed.size() - 1);
+        assertEquals(created.getData().getId(), deleted.getData().getId());
+        assertEquals(org.id(), deleted.getData().getOrganizationId());
+        assertEquals("admin", deleted.getData().getRole().getSlug());
+        // a second removal finds no membership; a new sign-in makes a new one
+        assertEquals(404, TestSupport.send(emu, "DELETE",
+                "/_emulator/organizations/" + org.id() + "/memberships/ada@acme.com", null).status());
+        assertEquals(List.of("organization_membership.created", "authentication.sso_succeeded"),
                 names(signIn(conn.id(), "{\"email\":\"ada@acme.com\",\"role\":\"member\"}").json()));
     }
 
