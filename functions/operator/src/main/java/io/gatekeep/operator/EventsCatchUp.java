@@ -6,6 +6,7 @@ import com.workos.common.http.Page;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.Times;
 import io.gatekeep.shared.projection.Projection;
+import io.gatekeep.shared.projection.WorkOsEventType;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +45,7 @@ final class EventsCatchUp {
      * {@code checkpoint} is called between pages with the last id read and may stop the run by throwing.
      */
     void run(String organizationId, String after, Instant since, Consumer<String> moveCursor, Consumer<String> checkpoint) {
-        List<String> names = Projector.EVENT_NAMES;
+        List<String> names = WorkOsEventType.NAMES;
         String finalCursor = null;
         boolean allFinal = true;
         String cursor = after;

@@ -30,9 +30,6 @@ import java.util.function.Supplier;
 final class Projector {
     enum Kind { ORGANIZATION, DOMAIN, CONNECTION, DIRECTORY, USER, GROUP }
 
-    /** The events the projection applies: what reconcile asks the Events API for. */
-    static final List<String> EVENT_NAMES = Projection.EVENT_TYPES;
-
     private static final int ATTEMPTS = 3;
 
     private final Projection projection;

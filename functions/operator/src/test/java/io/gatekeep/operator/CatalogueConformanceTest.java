@@ -9,34 +9,24 @@ import io.gatekeep.catalogue.WorkOsCatalogue;
 import io.gatekeep.emulator.DomainSpec;
 import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.emulator.StoredEvent;
-import io.gatekeep.shared.projection.Projection;
-import io.gatekeep.testkit.ProjectFiles;
-import java.io.IOException;
+import io.gatekeep.shared.projection.WorkOsEventType;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * The product and the emulator against the one WorkOS catalogue (catalogue/, from WorkOS's OpenAPI
- * spec and SDKs): fails when the projection handles, the operator asks the Events API for, or the
- * emulator emits an event name WorkOS does not have.
+ * spec and SDKs): fails when the operator asks the Events API for, or the emulator emits, an event name
+ * WorkOS does not have. The registry of handled types itself: shared's WorkOsEventTypeTest.
  */
 class CatalogueConformanceTest {
     private static final WorkOsCatalogue CATALOGUE = WorkOsCatalogue.get();
-    /** {@code case "a.b", "c.d" ->}: the event names a switch dispatches on. */
-    private static final Pattern CASE = Pattern.compile("case\\s+((?:\"[a-z_]+(?:\\.[a-z_]+)+\"\\s*,?\\s*)+)->");
-    private static final Pattern NAME = Pattern.compile("\"([a-z_]+(?:\\.[a-z_]+)+)\"");
 
     private static Set<String> outside(Iterable<String> names) {
         Set<String> out = new TreeSet<>();
@@ -49,29 +39,8 @@ class CatalogueConformanceTest {
     }
 
     @Test
-    void theProjectionAndTheOperatorNameOnlyWorkOsEvents() {
-        assertEquals(Set.of(), outside(Projection.EVENT_TYPES), "Projection.EVENT_TYPES");
-        assertEquals(Set.of(), outside(Projector.EVENT_NAMES), "what reconcile asks the Events API for");
-    }
-
-    /** The dispatch and the audit texts: every event name a switch in the projection handles. */
-    @Test
-    void everyEventNameTheProjectionSwitchesOnIsAWorkOsEvent() throws IOException {
-        Path dir = ProjectFiles.root().resolve("shared/src/main/java/io/gatekeep/shared/projection");
-        Set<String> handled = new TreeSet<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                Matcher cases = CASE.matcher(Files.readString(file));
-                while (cases.find()) {
-                    Matcher names = NAME.matcher(cases.group(1));
-                    while (names.find()) {
-                        handled.add(names.group(1));
-                    }
-                }
-            }
-        }
-        assertTrue(handled.containsAll(Projection.EVENT_TYPES), "the dispatch handles every listed type: " + handled);
-        assertEquals(Set.of(), outside(handled), "case labels in " + dir);
+    void theOperatorAsksTheEventsApiOnlyForWorkOsEvents() {
+        assertEquals(Set.of(), outside(WorkOsEventType.NAMES), "what reconcile and the sweep ask the Events API for");
     }
 
     @Test

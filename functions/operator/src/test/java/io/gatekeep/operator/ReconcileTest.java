@@ -3,6 +3,7 @@ package io.gatekeep.operator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.emulator.StoredEvent;
+import io.gatekeep.shared.projection.WorkOsEventType;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +60,7 @@ class ReconcileTest {
 
     private long eventsOf(String organizationId) {
         return workos.events().stream().filter(e -> organizationId.equals(e.organizationId()))
-                .filter(e -> Projector.EVENT_NAMES.contains(e.event())).count();
+                .filter(e -> WorkOsEventType.NAMES.contains(e.event())).count();
     }
 
     @Test
@@ -85,7 +86,7 @@ class ReconcileTest {
                 "what the webhooks applied is a duplicate, nothing else is");
         assertTrue(events.path("applied").asLong() > 0);
         String lastEvent = workos.events().stream().filter(e -> organizationId.equals(e.organizationId()))
-                .filter(e -> Projector.EVENT_NAMES.contains(e.event())).reduce((a, b) -> b).map(StoredEvent::id).orElseThrow();
+                .filter(e -> WorkOsEventType.NAMES.contains(e.event())).reduce((a, b) -> b).map(StoredEvent::id).orElseThrow();
         assertEquals(lastEvent, events.path("cursorAfter").asText(), "the cursor moved past every settled event");
         assertEquals(lastEvent, Attr.str(organizationItem(organizationId), "eventsCursor"));
 

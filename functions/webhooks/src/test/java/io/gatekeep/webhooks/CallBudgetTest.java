@@ -78,7 +78,7 @@ class CallBudgetTest {
     void theCommonPathIsOneTransactionForEveryEventName() {
         List<Payloads> story = story();
         // sign-ins and memberships have their own budgets (a success reads its role first): SignInsTest.theCallBudget
-        assertEquals(io.gatekeep.shared.projection.Projection.EVENT_TYPES.stream()
+        assertEquals(io.gatekeep.shared.projection.WorkOsEventType.NAMES.stream()
                         .filter(t -> !t.startsWith("authentication.") && !t.startsWith("organization_membership."))
                         .collect(java.util.stream.Collectors.toSet()),
                 story.stream().map(p -> io.gatekeep.shared.Json.parse(p.json()).get("event").asText()).collect(java.util.stream.Collectors.toSet()),

@@ -173,7 +173,7 @@ class ReconcileApiTest {
     void theEventsApiReplaysToTheSameStateAndASecondReplayIsAllDuplicates() {
         try (WorkOsEmulator workos = WorkOsEmulator.builder().seed(13).start()) {
             History history = History.play(workos.control(), 12, new Random(13), () -> { });
-            String names = String.join(",", io.gatekeep.shared.projection.Projection.EVENT_TYPES);
+            String names = String.join(",", io.gatekeep.shared.projection.WorkOsEventType.NAMES);
             List<JsonNode> events = list(workos, "/events", Map.of("events", names, "organization_id", history.organizationId));
             assertEquals(workos.control().events().size(), events.size());
             for (JsonNode event : events) {

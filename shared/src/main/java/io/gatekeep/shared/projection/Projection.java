@@ -60,25 +60,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * the directories count users per role, in the same transactions ({@link UserRoles}).
  */
 public final class Projection {
-    /**
-     * The WorkOS event types {@link #apply} applies (every other one is recorded in the audit log only):
-     * what reconcile and the sweep ask the Events API for. All are in the WorkOS catalogue
-     * ({@code workos-catalogue.json}); a conformance test holds this list, the dispatch below and the
-     * audit texts to it.
-     */
-    public static final List<String> EVENT_TYPES = List.of(
-            "connection.activated", "connection.deactivated", "connection.deleted",
-            "connection.saml_certificate_renewal_required", "connection.saml_certificate_renewed",
-            "dsync.activated", "dsync.deleted",
-            "dsync.user.created", "dsync.user.updated", "dsync.user.deleted",
-            "dsync.group.created", "dsync.group.updated", "dsync.group.deleted",
-            "dsync.group.user_added", "dsync.group.user_removed",
-            "organization.created", "organization.updated", "organization.deleted",
-            "organization_domain.created", "organization_domain.updated", "organization_domain.deleted",
-            "organization_domain.verified", "organization_domain.verification_failed",
-            "authentication.sso_succeeded", "authentication.sso_failed", "authentication.sso_timed_out",
-            "organization_membership.created", "organization_membership.updated", "organization_membership.deleted");
-
     /** The audit partition of events that name no organization. */
     public static final String UNASSIGNED = "_unassigned";
     /** Markers outlive WorkOS's retry window (about 3 days). */
@@ -213,7 +194,9 @@ public final class Projection {
 
     /**
      * Applies one event exactly once. Throws {@link StoreUnavailableException} when the table did not
-     * take it (nothing was written; try again later).
+     * take it (nothing was written; try again later). The event types it applies are
+     * {@link WorkOsEventType}'s (one case each: the switch has no default); any other is recorded in the
+     * audit log only.
      */
     public ApplyOutcome apply(WorkOsEvent event) {
         return transactions.within(Transactions.DEFAULT_TIME, () -> applyNow(event));
@@ -230,43 +213,46 @@ public final class Projection {
     private ApplyOutcome applyNow(WorkOsEvent event) {
         refuseFromTheFuture(event);
         Event e = new Event(event, event.createdAt() != null ? event.createdAt() : clock.instant());
+        WorkOsEventType type = event.type();
+        if (type == null) {
+            return recordOnly(e, organizationOf(event), ApplyOutcome.UNKNOWN_EVENT);
+        }
         JsonNode data = event.data();
         Instant at = e.at();
         try {
-            return switch (event.name()) {
-                case "organization.created", "organization.updated" ->
+            return switch (type) {
+                case ORGANIZATION_CREATED, ORGANIZATION_UPDATED ->
                         object(e, WireObjects.organization(data, at), Op.UPSERT, Prior.WRITABLE, null);
-                case "organization.deleted" ->
+                case ORGANIZATION_DELETED ->
                         object(e, WireObjects.organization(data, at), Op.DELETE, Prior.WRITABLE, null);
-                case "organization_domain.created", "organization_domain.updated", "organization_domain.verified" ->
+                case ORGANIZATION_DOMAIN_CREATED, ORGANIZATION_DOMAIN_UPDATED, ORGANIZATION_DOMAIN_VERIFIED ->
                         object(e, WireObjects.domain(data, at), Op.UPSERT, Prior.WRITABLE, null);
-                case "organization_domain.verification_failed" ->
+                case ORGANIZATION_DOMAIN_VERIFICATION_FAILED ->
                         object(e, WireObjects.domain(data.path("organization_domain"), at), Op.UPSERT, Prior.WRITABLE, null);
-                case "organization_domain.deleted" ->
+                case ORGANIZATION_DOMAIN_DELETED ->
                         object(e, WireObjects.domain(data, at), Op.DELETE, Prior.WRITABLE, null);
-                case "connection.activated", "connection.deactivated" ->
+                case CONNECTION_ACTIVATED, CONNECTION_DEACTIVATED ->
                         object(e, WireObjects.connection(data, at), Op.UPSERT, Prior.WRITABLE, null);
-                case "connection.deleted" ->
+                case CONNECTION_DELETED ->
                         object(e, WireObjects.connection(data, at), Op.DELETE, Prior.WRITABLE, null);
-                case "connection.saml_certificate_renewal_required" -> certificate(e, true);
-                case "connection.saml_certificate_renewed" -> certificate(e, false);
-                case "dsync.activated" -> object(e, WireObjects.directory(data, at), Op.UPSERT, Prior.WRITABLE, at);
-                case "dsync.deleted" -> object(e, WireObjects.directory(data, at), Op.DELETE, Prior.WRITABLE, null);
+                case CONNECTION_SAML_CERTIFICATE_RENEWAL_REQUIRED -> certificate(e, true);
+                case CONNECTION_SAML_CERTIFICATE_RENEWED -> certificate(e, false);
+                case DSYNC_ACTIVATED -> object(e, WireObjects.directory(data, at), Op.UPSERT, Prior.WRITABLE, at);
+                case DSYNC_DELETED -> object(e, WireObjects.directory(data, at), Op.DELETE, Prior.WRITABLE, null);
                 // users and groups are counted: each event assumes the usual prior state
-                case "dsync.user.created" -> object(e, WireObjects.user(data, at), Op.UPSERT, Prior.ABSENT, at);
-                case "dsync.user.updated" -> object(e, WireObjects.user(data, at), Op.UPSERT, Prior.LIVE, at);
-                case "dsync.user.deleted" -> object(e, WireObjects.user(data, at), Op.DELETE, Prior.LIVE, at);
-                case "dsync.group.created" -> object(e, WireObjects.group(data, at), Op.UPSERT, Prior.ABSENT, at);
-                case "dsync.group.updated" -> object(e, WireObjects.group(data, at), Op.UPSERT, Prior.LIVE, at);
-                case "dsync.group.deleted" -> object(e, WireObjects.group(data, at), Op.DELETE, Prior.LIVE, at);
-                case "dsync.group.user_added" -> membership(e, true);
-                case "dsync.group.user_removed" -> membership(e, false);
+                case DSYNC_USER_CREATED -> object(e, WireObjects.user(data, at), Op.UPSERT, Prior.ABSENT, at);
+                case DSYNC_USER_UPDATED -> object(e, WireObjects.user(data, at), Op.UPSERT, Prior.LIVE, at);
+                case DSYNC_USER_DELETED -> object(e, WireObjects.user(data, at), Op.DELETE, Prior.LIVE, at);
+                case DSYNC_GROUP_CREATED -> object(e, WireObjects.group(data, at), Op.UPSERT, Prior.ABSENT, at);
+                case DSYNC_GROUP_UPDATED -> object(e, WireObjects.group(data, at), Op.UPSERT, Prior.LIVE, at);
+                case DSYNC_GROUP_DELETED -> object(e, WireObjects.group(data, at), Op.DELETE, Prior.LIVE, at);
+                case DSYNC_GROUP_USER_ADDED -> membership(e, true);
+                case DSYNC_GROUP_USER_REMOVED -> membership(e, false);
                 // sign-ins through SSO, and the memberships that give them a role (SignIns)
-                case "authentication.sso_succeeded" -> signIns.succeeded(e);
-                case "authentication.sso_failed", "authentication.sso_timed_out" -> signIns.failed(e);
-                case "organization_membership.created", "organization_membership.updated" -> signIns.membership(e, false);
-                case "organization_membership.deleted" -> signIns.membership(e, true);
-                default -> recordOnly(e, organizationOf(event), ApplyOutcome.UNKNOWN_EVENT);
+                case AUTHENTICATION_SSO_SUCCEEDED -> signIns.succeeded(e);
+                case AUTHENTICATION_SSO_FAILED, AUTHENTICATION_SSO_TIMED_OUT -> signIns.failed(e);
+                case ORGANIZATION_MEMBERSHIP_CREATED, ORGANIZATION_MEMBERSHIP_UPDATED -> signIns.membership(e, false);
+                case ORGANIZATION_MEMBERSHIP_DELETED -> signIns.membership(e, true);
             };
         } catch (WireObjects.Unreadable unreadable) {
             return recordOnly(e, organizationOf(event), ApplyOutcome.UNREADABLE);

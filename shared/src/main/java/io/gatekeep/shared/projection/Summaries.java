@@ -35,48 +35,52 @@ final class Summaries {
         };
     }
 
+    /** One line for the audit log; every {@link WorkOsEventType} has its own words (no default). */
     static String summary(WorkOsEvent event) {
+        WorkOsEventType type = event.type();
+        if (type == null) {
+            return "WorkOS event " + clean(event.name()) + " received (not applied by this version)";
+        }
         JsonNode data = event.data();
         String verb = verb(event.name());
-        return switch (event.name()) {
-            case "connection.activated", "connection.deactivated", "connection.deleted" ->
+        return switch (type) {
+            case CONNECTION_ACTIVATED, CONNECTION_DEACTIVATED, CONNECTION_DELETED ->
                     connectionLabel(Json.text(data, "connection_type")) + " connection " + verb;
-            case "connection.saml_certificate_renewal_required" -> renewalRequired(data);
-            case "connection.saml_certificate_renewed" -> {
+            case CONNECTION_SAML_CERTIFICATE_RENEWAL_REQUIRED -> renewalRequired(data);
+            case CONNECTION_SAML_CERTIFICATE_RENEWED -> {
                 String expiry = day(Json.text(data.path("certificate"), "expiry_date"));
                 yield "SAML certificate renewed" + (expiry == null ? "" : "; it now expires on " + expiry);
             }
-            case "dsync.activated", "dsync.deleted" ->
+            case DSYNC_ACTIVATED, DSYNC_DELETED ->
                     "Directory " + quoted(Json.text(data, "name"), "") + verb;
-            case "dsync.user.created", "dsync.user.deleted" -> "Directory user " + person(data) + " " + verb;
-            case "dsync.user.updated" -> "Directory user " + person(data) + " updated" + changed(data);
-            case "dsync.group.created", "dsync.group.deleted" ->
+            case DSYNC_USER_CREATED, DSYNC_USER_DELETED -> "Directory user " + person(data) + " " + verb;
+            case DSYNC_USER_UPDATED -> "Directory user " + person(data) + " updated" + changed(data);
+            case DSYNC_GROUP_CREATED, DSYNC_GROUP_DELETED ->
                     "Directory group " + quoted(Json.text(data, "name"), "") + verb;
-            case "dsync.group.updated" -> {
+            case DSYNC_GROUP_UPDATED -> {
                 String before = clean(Json.text(data.path("previous_attributes"), "name"));
                 String now = clean(Json.text(data, "name"));
                 yield before != null && now != null && !before.equals(now)
                         ? "Directory group \"" + before + "\" renamed to \"" + now + "\""
                         : "Directory group " + quoted(now, "") + "updated";
             }
-            case "dsync.group.user_added" -> person(data.path("user")) + " added to " + group(data.path("group"));
-            case "dsync.group.user_removed" -> person(data.path("user")) + " removed from " + group(data.path("group"));
-            case "organization.created", "organization.updated", "organization.deleted" ->
+            case DSYNC_GROUP_USER_ADDED -> person(data.path("user")) + " added to " + group(data.path("group"));
+            case DSYNC_GROUP_USER_REMOVED -> person(data.path("user")) + " removed from " + group(data.path("group"));
+            case ORGANIZATION_CREATED, ORGANIZATION_UPDATED, ORGANIZATION_DELETED ->
                     "Organization " + quoted(Json.text(data, "name"), "") + verb;
-            case "organization_domain.created" -> "Domain " + domain(data) + " added" + state(data);
-            case "organization_domain.updated" -> "Domain " + domain(data) + " updated" + state(data);
-            case "organization_domain.verified" -> "Domain " + domain(data) + " verified";
-            case "organization_domain.deleted" -> "Domain " + domain(data) + " removed";
-            case "organization_domain.verification_failed" -> "Domain " + domain(data.path("organization_domain"))
+            case ORGANIZATION_DOMAIN_CREATED -> "Domain " + domain(data) + " added" + state(data);
+            case ORGANIZATION_DOMAIN_UPDATED -> "Domain " + domain(data) + " updated" + state(data);
+            case ORGANIZATION_DOMAIN_VERIFIED -> "Domain " + domain(data) + " verified";
+            case ORGANIZATION_DOMAIN_DELETED -> "Domain " + domain(data) + " removed";
+            case ORGANIZATION_DOMAIN_VERIFICATION_FAILED -> "Domain " + domain(data.path("organization_domain"))
                     + " verification failed" + failure(Json.text(data, "reason"));
-            case "authentication.sso_succeeded" -> "SSO sign-in by " + quoted(Json.text(data, "email"), "") + "succeeded";
-            case "authentication.sso_failed", "authentication.sso_timed_out" -> "SSO sign-in by " + quoted(Json.text(data, "email"), "")
+            case AUTHENTICATION_SSO_SUCCEEDED -> "SSO sign-in by " + quoted(Json.text(data, "email"), "") + "succeeded";
+            case AUTHENTICATION_SSO_FAILED, AUTHENTICATION_SSO_TIMED_OUT -> "SSO sign-in by " + quoted(Json.text(data, "email"), "")
                     + (event.name().endsWith("timed_out") ? "timed out" : "failed")
                     + failure(Json.text(data.path("error"), "message"));
-            case "organization_membership.created", "organization_membership.updated", "organization_membership.deleted" ->
+            case ORGANIZATION_MEMBERSHIP_CREATED, ORGANIZATION_MEMBERSHIP_UPDATED, ORGANIZATION_MEMBERSHIP_DELETED ->
                     "Membership of user " + quoted(Json.text(data, "user_id"), "") + verb
                             + role(Json.text(data.path("role"), "slug"));
-            default -> "WorkOS event " + clean(event.name()) + " received (not applied by this version)";
         };
     }
 

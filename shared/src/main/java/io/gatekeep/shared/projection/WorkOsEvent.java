@@ -39,6 +39,11 @@ public record WorkOsEvent(String id, String name, Instant createdAt, JsonNode da
                 Times.parseOrNull(Json.text(node, "created_at")), node.get("data"));
     }
 
+    /** The handled type of this event ({@link WorkOsEventType}), or null when Gatekeep does not handle it. */
+    public WorkOsEventType type() {
+        return WorkOsEventType.of(name);
+    }
+
     /** The part of the name before its first dot ({@code dsync}, {@code connection}...). */
     public String category() {
         int dot = name.indexOf('.');
