@@ -126,7 +126,7 @@ final class ControlHttp {
                         case "reset" -> control.resetDomain(id);
                         default -> throw new NoSuchElementException("Cannot POST " + r.path);
                     };
-                    return state.renderDomain(state.domain(d.id()));
+                    return state.objects.domain(state.domain(d.id()));
                 }
                 if (n == 2 && m.equals("DELETE")) {
                     control.deleteDomain(id);
@@ -148,7 +148,7 @@ final class ControlHttp {
                             : null;
                     control.updateUser(id, new UserUpdate(str(b, "first_name"), str(b, "last_name"), str(b, "email"),
                             str(b, "state"), str(b, "job_title"), str(b, "role"), custom));
-                    return state.renderUser(state.user(id), true);
+                    return state.objects.user(state.user(id), true);
                 }
                 if (n == 2 && m.equals("DELETE")) {
                     control.deleteUser(id);
@@ -158,7 +158,7 @@ final class ControlHttp {
             case "groups" -> {
                 if (n == 2 && m.equals("POST")) {
                     control.renameGroup(id, required(r.json(), "name"));
-                    return state.renderGroup(state.group(id));
+                    return state.objects.group(state.group(id));
                 }
                 if (n == 2 && m.equals("DELETE")) {
                     control.deleteGroup(id);
@@ -243,22 +243,22 @@ final class ControlHttp {
         if (n == 1 && m.equals("POST")) {
             ObjectNode b = r.json();
             Snapshot.Organization o = createOrganization(b);
-            return state.renderOrg(state.org(o.id()));
+            return state.objects.organization(state.org(o.id()));
         }
         if (n == 1 && m.equals("GET")) {
             ArrayNode arr = Json.arr();
             synchronized (state) {
-                state.orgs.values().forEach(o -> arr.add(state.renderOrg(o)));
+                state.orgs.values().forEach(o -> arr.add(state.objects.organization(o)));
             }
             return arr;
         }
         String id = s.get(1);
         if (n == 2 && m.equals("GET")) {
-            return state.renderOrg(state.org(id));
+            return state.objects.organization(state.org(id));
         }
         if (n == 2 && (m.equals("POST") || m.equals("PUT"))) {
             control.updateOrganization(id, required(r.json(), "name"));
-            return state.renderOrg(state.org(id));
+            return state.objects.organization(state.org(id));
         }
         if (n == 2 && m.equals("DELETE")) {
             control.deleteOrganization(id);
@@ -267,7 +267,7 @@ final class ControlHttp {
         if (n == 3 && s.get(2).equals("domains") && m.equals("POST")) {
             ObjectNode b = r.json();
             Snapshot.Domain d = control.addDomain(id, required(b, "domain"), b.path("state").asText("pending"));
-            return state.renderDomain(state.domain(d.id()));
+            return state.objects.domain(state.domain(d.id()));
         }
         if (n == 4 && s.get(2).equals("memberships") && m.equals("DELETE")) {
             return control.deleteMembership(id, s.get(3)).payload();
@@ -294,7 +294,7 @@ final class ControlHttp {
         }
         String id = n > 1 ? s.get(1) : null;
         if (n == 2 && m.equals("GET")) {
-            return state.renderConnection(state.conn(id));
+            return state.objects.connection(state.conn(id));
         }
         if (n == 2 && m.equals("DELETE")) {
             control.deleteConnection(id);
@@ -302,7 +302,7 @@ final class ControlHttp {
         }
         if (n == 3 && s.get(2).equals("state") && m.equals("POST")) {
             control.setConnectionState(id, required(r.json(), "state"));
-            return state.renderConnection(state.conn(id));
+            return state.objects.connection(state.conn(id));
         }
         if (n == 3 && s.get(2).equals("sign_ins") && m.equals("POST")) {
             ObjectNode b = r.json();
@@ -346,7 +346,7 @@ final class ControlHttp {
     private ObjectNode connectionWithCertificate(String id) {
         synchronized (state) {
             State.Conn c = state.conn(id);
-            ObjectNode n = state.renderConnection(c);
+            ObjectNode n = state.objects.connection(c);
             if (c.certExpiry != null) {
                 ObjectNode cert = n.putObject("certificate");
                 cert.put("certificate_type", c.certType);
@@ -364,7 +364,7 @@ final class ControlHttp {
         }
         String id = n > 1 ? s.get(1) : null;
         if (n == 2 && m.equals("GET")) {
-            return state.renderDirectory(state.dir(id));
+            return state.objects.directory(state.dir(id));
         }
         if (n == 2 && m.equals("DELETE")) {
             control.deleteDirectory(id);
@@ -372,24 +372,24 @@ final class ControlHttp {
         }
         if (n == 3 && s.get(2).equals("state") && m.equals("POST")) {
             control.setDirectoryState(id, required(r.json(), "state"));
-            return state.renderDirectory(state.dir(id));
+            return state.objects.directory(state.dir(id));
         }
         if (n == 3 && s.get(2).equals("users") && m.equals("POST")) {
             ObjectNode b = r.json();
             ArrayNode arr = Json.arr();
             if (b.has("email")) {
                 Snapshot.User u = control.createUser(id, required(b, "email"), str(b, "first_name"), str(b, "last_name"));
-                arr.add(state.renderUser(state.user(u.id()), false));
+                arr.add(state.objects.user(state.user(u.id()), false));
             } else {
                 for (Snapshot.User u : control.addUsers(id, b.path("count").asInt(1))) {
-                    arr.add(state.renderUser(state.user(u.id()), false));
+                    arr.add(state.objects.user(state.user(u.id()), false));
                 }
             }
             return arr;
         }
         if (n == 3 && s.get(2).equals("groups") && m.equals("POST")) {
             Snapshot.Group g = control.createGroup(id, required(r.json(), "name"));
-            return state.renderGroup(state.group(g.id()));
+            return state.objects.group(state.group(g.id()));
         }
         throw new NoSuchElementException("Cannot " + m + " " + r.path);
     }
@@ -413,7 +413,7 @@ final class ControlHttp {
         for (int i = 0; i < users.size() && !groups.isEmpty(); i++) {
             control.addUserToGroup(groups.get(i % groups.size()).id(), users.get(i).id());
         }
-        return state.renderDirectory(state.dir(d.id()));
+        return state.objects.directory(state.dir(d.id()));
     }
 
     /** {@code {"organizations":[{name, domains, connections:[...], directories:[...]}]}} in one call. */
@@ -425,7 +425,7 @@ final class ControlHttp {
             }
             Snapshot.Organization org = createOrganization((ObjectNode) o);
             ObjectNode entry = out.addObject();
-            entry.set("organization", state.renderOrg(state.org(org.id())));
+            entry.set("organization", state.objects.organization(state.org(org.id())));
             ArrayNode cs = entry.putArray("connections");
             for (JsonNode c : o.path("connections")) {
                 cs.add(createConnection(c, org.id()));

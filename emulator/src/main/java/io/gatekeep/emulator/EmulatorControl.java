@@ -61,32 +61,32 @@ public final class EmulatorControl {
     public Snapshot.Organization createOrganization(String name, List<DomainSpec> domains, Map<String, String> metadata,
                                                     String externalId) {
         synchronized (state) {
-            return state.orgRecord(state.createOrg(name, domains, metadata, externalId).id);
+            return state.orgRecord(state.organizations.createOrg(name, domains, metadata, externalId).id);
         }
     }
 
     public Snapshot.Organization updateOrganization(String organizationId, String name) {
         return lookup(() -> {
             synchronized (state) {
-                return state.orgRecord(state.updateOrg(organizationId, name, null, null, null, null).id);
+                return state.orgRecord(state.organizations.updateOrg(organizationId, name, null, null, null, null).id);
             }
         });
     }
 
     public void deleteOrganization(String organizationId) {
-        run(() -> state.deleteOrg(organizationId));
+        run(() -> state.organizations.deleteOrg(organizationId));
     }
 
     public Snapshot.Domain addDomain(String organizationId, String domain, String state) {
         try {
-            return lookup(() -> State.toRecord(this.state.addDomain(organizationId, domain, state)));
+            return lookup(() -> State.toRecord(this.state.organizations.addDomain(organizationId, domain, state)));
         } catch (Http.ApiError conflict) {
             throw new IllegalArgumentException(conflict.getMessage(), conflict);
         }
     }
 
     public Snapshot.Domain verifyDomain(String domainId) {
-        return lookup(() -> State.toRecord(state.setDomainState(domainId, "verified", null)));
+        return lookup(() -> State.toRecord(state.organizations.setDomainState(domainId, "verified", null)));
     }
 
     /** Fails verification with reason {@code domain_verification_period_expired}. */
@@ -96,7 +96,7 @@ public final class EmulatorControl {
 
     /** {@code reason}: domain_verification_period_expired or domain_verified_by_other_organization. */
     public Snapshot.Domain failDomain(String domainId, String reason) {
-        return lookup(() -> State.toRecord(state.setDomainState(domainId, "failed", reason)));
+        return lookup(() -> State.toRecord(state.organizations.setDomainState(domainId, "failed", reason)));
     }
 
     /**
@@ -104,27 +104,27 @@ public final class EmulatorControl {
      * organization_domain.verified, failed verification_failed, the others organization_domain.updated.
      */
     public Snapshot.Domain setDomainState(String domainId, String domainState) {
-        return lookup(() -> State.toRecord(state.setDomainState(domainId, domainState, null)));
+        return lookup(() -> State.toRecord(state.organizations.setDomainState(domainId, domainState, null)));
     }
 
     /** Back to pending (emits organization_domain.updated). */
     public Snapshot.Domain resetDomain(String domainId) {
-        return lookup(() -> State.toRecord(state.setDomainState(domainId, "pending", null)));
+        return lookup(() -> State.toRecord(state.organizations.setDomainState(domainId, "pending", null)));
     }
 
     public void deleteDomain(String domainId) {
-        run(() -> state.deleteDomain(domainId));
+        run(() -> state.organizations.deleteDomain(domainId));
     }
 
     // ---------------------------------------------------------------- connections
 
     /** Any connection_type (e.g. OktaSAML, AzureSAML, GenericOIDC); state draft|validating|active|inactive. */
     public Snapshot.Connection createConnection(String organizationId, String connectionType, String name, String state) {
-        return lookup(() -> State.toRecord(this.state.createConnection(organizationId, connectionType, name, state)));
+        return lookup(() -> State.toRecord(this.state.organizations.createConnection(organizationId, connectionType, name, state)));
     }
 
     public Snapshot.Connection setConnectionState(String connectionId, String state) {
-        return lookup(() -> State.toRecord(this.state.setConnectionState(connectionId, state)));
+        return lookup(() -> State.toRecord(this.state.organizations.setConnectionState(connectionId, state)));
     }
 
     public Snapshot.Connection setCertificateExpiry(String connectionId, Instant expiresAt) {
@@ -133,12 +133,12 @@ public final class EmulatorControl {
 
     /** certificateType: ResponseSigning (default), RequestSigning or ResponseEncryption. */
     public Snapshot.Connection setCertificate(String connectionId, String certificateType, Instant expiresAt) {
-        return lookup(() -> State.toRecord(state.setCertificate(connectionId, certificateType, expiresAt)));
+        return lookup(() -> State.toRecord(state.organizations.setCertificate(connectionId, certificateType, expiresAt)));
     }
 
     /** Emits connection.saml_certificate_renewal_required for the connection's current certificate. */
     public StoredEvent emitCertificateRenewalRequired(String connectionId) {
-        return lookup(() -> state.emitCertificateRenewalRequired(connectionId));
+        return lookup(() -> state.organizations.emitCertificateRenewalRequired(connectionId));
     }
 
     /** Renews for a year (emits connection.saml_certificate_renewed). */
@@ -147,11 +147,11 @@ public final class EmulatorControl {
     }
 
     public Snapshot.Connection renewCertificate(String connectionId, Instant newExpiry) {
-        return lookup(() -> State.toRecord(state.renewCertificate(connectionId, newExpiry)));
+        return lookup(() -> State.toRecord(state.organizations.renewCertificate(connectionId, newExpiry)));
     }
 
     public void deleteConnection(String connectionId) {
-        run(() -> state.deleteConnection(connectionId));
+        run(() -> state.organizations.deleteConnection(connectionId));
     }
 
     /**
@@ -179,54 +179,54 @@ public final class EmulatorControl {
 
     /** type e.g. "okta scim v2.0"; state linked|validating|invalid_credentials|unlinked. */
     public Snapshot.Directory createDirectory(String organizationId, String type, String name, String state) {
-        return lookup(() -> State.toRecord(this.state.createDirectory(organizationId, type, name, state)));
+        return lookup(() -> State.toRecord(this.state.directories.createDirectory(organizationId, type, name, state)));
     }
 
     public Snapshot.Directory setDirectoryState(String directoryId, String state) {
-        return lookup(() -> State.toRecord(this.state.setDirectoryState(directoryId, state)));
+        return lookup(() -> State.toRecord(this.state.directories.setDirectoryState(directoryId, state)));
     }
 
     public void deleteDirectory(String directoryId) {
-        run(() -> state.deleteDirectory(directoryId));
+        run(() -> state.directories.deleteDirectory(directoryId));
     }
 
     /** Adds n generated active users (dsync.user.created each). */
     public List<Snapshot.User> addUsers(String directoryId, int n) {
-        return lookup(() -> state.addUsers(directoryId, n).stream().map(State::toRecord).toList());
+        return lookup(() -> state.directories.addUsers(directoryId, n).stream().map(State::toRecord).toList());
     }
 
     public Snapshot.User createUser(String directoryId, String email, String firstName, String lastName) {
         return lookup(() -> State.toRecord(
-                state.createUser(directoryId, email, firstName, lastName, null, Map.of(), "member", "active")));
+                state.directories.createUser(directoryId, email, firstName, lastName, null, Map.of(), "member", "active")));
     }
 
     public Snapshot.User updateUser(String userId, UserUpdate update) {
-        return lookup(() -> State.toRecord(state.updateUser(userId, update)));
+        return lookup(() -> State.toRecord(state.directories.updateUser(userId, update)));
     }
 
     public void deleteUser(String userId) {
-        run(() -> state.deleteUser(userId));
+        run(() -> state.directories.deleteUser(userId));
     }
 
     public Snapshot.Group createGroup(String directoryId, String name) {
-        return lookup(() -> State.toRecord(state.createGroup(directoryId, name)));
+        return lookup(() -> State.toRecord(state.directories.createGroup(directoryId, name)));
     }
 
     public Snapshot.Group renameGroup(String groupId, String name) {
-        return lookup(() -> State.toRecord(state.renameGroup(groupId, name)));
+        return lookup(() -> State.toRecord(state.directories.renameGroup(groupId, name)));
     }
 
     public void deleteGroup(String groupId) {
-        run(() -> state.deleteGroup(groupId));
+        run(() -> state.directories.deleteGroup(groupId));
     }
 
     /** Returns false (and emits nothing) when the user already is a member. */
     public boolean addUserToGroup(String groupId, String userId) {
-        return lookup(() -> state.addUserToGroup(groupId, userId));
+        return lookup(() -> state.directories.addUserToGroup(groupId, userId));
     }
 
     public boolean removeUserFromGroup(String groupId, String userId) {
-        return lookup(() -> state.removeUserFromGroup(groupId, userId));
+        return lookup(() -> state.directories.removeUserFromGroup(groupId, userId));
     }
 
     // ---------------------------------------------------------------- portal, tokens, webhooks

@@ -103,13 +103,13 @@ final class PortalPages {
             switch (action) {
                 case "create-connection" -> {
                     String type = field(form, "connection_type");
-                    State.Conn c = state.createConnection(orgId, type == null ? "GenericSAML" : type,
+                    State.Conn c = state.organizations.createConnection(orgId, type == null ? "GenericSAML" : type,
                             field(form, "name"), "draft");
                     return "Created connection " + c.name + " (draft)";
                 }
                 case "connection-state" -> {
                     State.Conn c = ownConnection(orgId, field(form, "connection_id"));
-                    state.setConnectionState(c.id, field(form, "state"));
+                    state.organizations.setConnectionState(c.id, field(form, "state"));
                     return "Connection " + c.name + " is now " + c.state;
                 }
                 case "test-sign-in" -> {
@@ -124,7 +124,7 @@ final class PortalPages {
                 }
                 case "create-directory" -> {
                     String type = field(form, "directory_type");
-                    State.Dir d = state.createDirectory(orgId, type == null ? "generic scim v2.0" : type,
+                    State.Dir d = state.directories.createDirectory(orgId, type == null ? "generic scim v2.0" : type,
                             field(form, "name"), "validating");
                     return "Created directory " + d.name + " (validating)";
                 }
@@ -132,21 +132,21 @@ final class PortalPages {
                     State.Dir d = ownDirectory(orgId, field(form, "directory_id"));
                     String usersField = field(form, "users");
                     int users = usersField == null ? 5 : Integer.parseInt(usersField);
-                    state.setDirectoryState(d.id, "linked");
-                    List<State.User> created = state.addUsers(d.id, users);
-                    State.Group all = state.createGroup(d.id, "All Employees");
+                    state.directories.setDirectoryState(d.id, "linked");
+                    List<State.User> created = state.directories.addUsers(d.id, users);
+                    State.Group all = state.directories.createGroup(d.id, "All Employees");
                     for (State.User u : created) {
-                        state.addUserToGroup(all.id, u.id);
+                        state.directories.addUserToGroup(all.id, u.id);
                     }
                     return "Linked directory " + d.name + " with " + users + " users";
                 }
                 case "directory-state" -> {
                     State.Dir d = ownDirectory(orgId, field(form, "directory_id"));
-                    state.setDirectoryState(d.id, field(form, "state"));
+                    state.directories.setDirectoryState(d.id, field(form, "state"));
                     return "Directory " + d.name + " is now " + d.state;
                 }
                 case "add-domain" -> {
-                    State.Domain d = state.addDomain(orgId, field(form, "domain"), "pending");
+                    State.Domain d = state.organizations.addDomain(orgId, field(form, "domain"), "pending");
                     return "Added domain " + d.domain + " (pending)";
                 }
                 case "verify-domain" -> {
@@ -154,12 +154,12 @@ final class PortalPages {
                     if (!d.orgId.equals(orgId)) {
                         throw new State.NotFound("Organization Domain", d.id);
                     }
-                    state.setDomainState(d.id, "verified", null);
+                    state.organizations.setDomainState(d.id, "verified", null);
                     return "Verified " + d.domain;
                 }
                 case "renew-certificate" -> {
                     State.Conn c = ownConnection(orgId, field(form, "connection_id"));
-                    state.renewCertificate(c.id, null);
+                    state.organizations.renewCertificate(c.id, null);
                     return "Renewed the certificate of " + c.name;
                 }
                 default -> throw new IllegalArgumentException("unknown action " + action);

@@ -206,20 +206,20 @@ final class WorkOsApi {
                     return new Result(201, createOrganization(r.json()));
                 }
                 if (n == 2 && m.equals("GET")) {
-                    return ok(state.renderOrg(state.org(s.get(1))));
+                    return ok(state.objects.organization(state.org(s.get(1))));
                 }
                 if (n == 2 && m.equals("PUT")) {
                     return ok(updateOrganization(s.get(1), r.json()));
                 }
                 if (n == 2 && m.equals("DELETE")) {
-                    state.deleteOrg(s.get(1));
+                    state.organizations.deleteOrg(s.get(1));
                     return new Result(202, null);
                 }
                 if (n == 3 && s.get(1).equals("external_id") && m.equals("GET")) {
                     synchronized (state) {
                         for (State.Org o : state.orgs.values()) {
                             if (s.get(2).equals(o.externalId)) {
-                                return ok(state.renderOrg(o));
+                                return ok(state.objects.organization(o));
                             }
                         }
                     }
@@ -231,13 +231,13 @@ final class WorkOsApi {
                     ObjectNode b = r.json();
                     String domain = requiredString(b, "domain");
                     String orgId = requiredString(b, "organization_id");
-                    return new Result(201, state.renderDomain(state.addDomain(orgId, domain, "pending")));
+                    return new Result(201, state.objects.domain(state.organizations.addDomain(orgId, domain, "pending")));
                 }
                 if (n == 2 && m.equals("GET")) {
-                    return ok(state.renderDomain(state.domain(s.get(1))));
+                    return ok(state.objects.domain(state.domain(s.get(1))));
                 }
                 if (n == 2 && m.equals("DELETE")) {
-                    state.deleteDomain(s.get(1));
+                    state.organizations.deleteDomain(s.get(1));
                     return new Result(204, null);
                 }
             }
@@ -251,10 +251,10 @@ final class WorkOsApi {
                     return ok(listConnections(r));
                 }
                 if (n == 2 && m.equals("GET")) {
-                    return ok(state.renderConnection(state.conn(s.get(1))));
+                    return ok(state.objects.connection(state.conn(s.get(1))));
                 }
                 if (n == 2 && m.equals("DELETE")) {
-                    state.deleteConnection(s.get(1));
+                    state.organizations.deleteConnection(s.get(1));
                     return new Result(204, null);
                 }
             }
@@ -263,10 +263,10 @@ final class WorkOsApi {
                     return ok(listDirectories(r));
                 }
                 if (n == 2 && m.equals("GET")) {
-                    return ok(state.renderDirectory(state.dir(s.get(1))));
+                    return ok(state.objects.directory(state.dir(s.get(1))));
                 }
                 if (n == 2 && m.equals("DELETE")) {
-                    state.deleteDirectory(s.get(1));
+                    state.directories.deleteDirectory(s.get(1));
                     return new Result(202, null);
                 }
             }
@@ -275,7 +275,7 @@ final class WorkOsApi {
                     return ok(listDirectoryUsers(r));
                 }
                 if (n == 2 && m.equals("GET")) {
-                    return ok(state.renderUser(state.user(s.get(1)), true));
+                    return ok(state.objects.user(state.user(s.get(1)), true));
                 }
             }
             case "directory_groups" -> {
@@ -283,7 +283,7 @@ final class WorkOsApi {
                     return ok(listDirectoryGroups(r));
                 }
                 if (n == 2 && m.equals("GET")) {
-                    return ok(state.renderGroup(state.group(s.get(1))));
+                    return ok(state.objects.group(state.group(s.get(1))));
                 }
             }
             case "events" -> {
@@ -314,7 +314,7 @@ final class WorkOsApi {
                     .filter(o -> wanted.isEmpty()
                             || state.domainsOf(o).stream().anyMatch(d -> wanted.contains(d.domain)))
                     .toList();
-            return p.render(list, o -> o.id, o -> o.createdAt, state::renderOrg);
+            return p.render(list, o -> o.id, o -> o.createdAt, state.objects::organization);
         }
     }
 
@@ -325,7 +325,7 @@ final class WorkOsApi {
         String externalId = optionalString(b, "external_id");
         synchronized (state) {
             checkExternalIdFree(externalId, null);
-            return state.renderOrg(state.createOrg(name, domains, metadata, externalId));
+            return state.objects.organization(state.organizations.createOrg(name, domains, metadata, externalId));
         }
     }
 
@@ -338,7 +338,7 @@ final class WorkOsApi {
         synchronized (state) {
             state.org(id);
             checkExternalIdFree(externalId, id);
-            return state.renderOrg(state.updateOrg(id, name, domains, metadata, externalId, stripe));
+            return state.objects.organization(state.organizations.updateOrg(id, name, domains, metadata, externalId, stripe));
         }
     }
 
@@ -455,7 +455,7 @@ final class WorkOsApi {
                     .filter(c -> search == null || c.name.toLowerCase(Locale.ROOT).contains(search))
                     .filter(c -> domain == null || orgHasDomain(c.orgId, domain))
                     .toList();
-            return p.render(list, c -> c.id, c -> c.createdAt, state::renderConnection);
+            return p.render(list, c -> c.id, c -> c.createdAt, state.objects::connection);
         }
     }
 
@@ -475,7 +475,7 @@ final class WorkOsApi {
                     .filter(d -> search == null || d.name.toLowerCase(Locale.ROOT).contains(search))
                     .filter(d -> domain == null || orgHasDomain(d.orgId, domain))
                     .toList();
-            return p.render(list, d -> d.id, d -> d.createdAt, state::renderDirectory);
+            return p.render(list, d -> d.id, d -> d.createdAt, state.objects::directory);
         }
     }
 
@@ -500,7 +500,7 @@ final class WorkOsApi {
                     .filter(u -> idpId == null || idpId.equals(u.idpId))
                     .filter(u -> email == null || (u.email != null && u.email.toLowerCase(Locale.ROOT).equals(email)))
                     .toList();
-            return p.render(list, u -> u.id, u -> u.createdAt, u -> state.renderUser(u, true));
+            return p.render(list, u -> u.id, u -> u.createdAt, u -> state.objects.user(u, true));
         }
     }
 
@@ -521,7 +521,7 @@ final class WorkOsApi {
                     .filter(g -> directory == null || directory.equals(g.dirId))
                     .filter(g -> ofUser == null || ofUser.contains(g.id))
                     .toList();
-            return p.render(list, g -> g.id, g -> g.createdAt, state::renderGroup);
+            return p.render(list, g -> g.id, g -> g.createdAt, state.objects::group);
         }
     }
 
