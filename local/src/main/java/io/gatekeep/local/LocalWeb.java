@@ -115,7 +115,7 @@ public final class LocalWeb implements LocalApiGateway.Unrouted {
             return LocalApiGateway.gatewayError(400, "invalid_request", "role must be one of " + LocalSystem.ROLES + ".");
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("token", LocalSystem.devToken(emulator, org.name(), org.id(), role, DEV_TOKEN_SECONDS).token());
+        out.put("token", DemoBootstrap.devToken(emulator, org.name(), org.id(), role, DEV_TOKEN_SECONDS).token());
         out.put("expiresIn", DEV_TOKEN_SECONDS);
         return json(200, out);
     }

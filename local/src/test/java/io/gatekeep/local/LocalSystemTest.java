@@ -409,7 +409,7 @@ class LocalSystemTest {
         assertTrue(banner.contains("  TOKEN=" + system.token("Acme", "admin").token() + "\n"), banner);
         assertTrue(banner.contains("curl -s -H \"Authorization: Bearer $TOKEN\" $API/organizations/$ORG/identity-health"), banner);
         // Where the local webhook secret is (not the secret itself), and DynamoDB Local's log.
-        Path properties = system.settings().dataDir().resolve(LocalSystem.RUNNER_PROPERTIES);
+        Path properties = system.settings().dataDir().resolve(RunnerState.FILE);
         assertTrue(banner.contains("webhookSecret in " + properties), banner);
         assertFalse(banner.contains(system.functions().get("WebhooksFunction").orElseThrow().environment().get("WORKOS_WEBHOOK_SECRET")));
         assertTrue(banner.contains(system.settings().dataDir().resolve(LocalLogs.DYNAMODB_LOG).toString()), banner);
@@ -447,7 +447,7 @@ class LocalSystemTest {
         Files.writeString(dir.resolve("emulator-key.json"), "{}");
         Files.writeString(dir.resolve(LocalLogs.DYNAMODB_LOG), "old lines");
         Files.writeString(dir.resolve("notes.txt"), "mine");
-        LocalSystem.clean(dir);
+        RunnerState.clean(dir);
         try (var left = Files.list(dir)) {
             assertEquals(List.of(dir.resolve("notes.txt")), left.toList());
         }

@@ -63,7 +63,7 @@ class RunLocalHelpTest {
     @Test
     void theHelpSaysWhereTheWebhookSecretIs() {
         String help = LocalRunner.helpText();
-        assertTrue(help.contains(LocalSystem.RUNNER_PROPERTIES), help);
+        assertTrue(help.contains(RunnerState.FILE), help);
         assertTrue(help.contains("webhookSecret"), help);
         assertTrue(help.contains(LocalLogs.DYNAMODB_LOG), help);
     }
