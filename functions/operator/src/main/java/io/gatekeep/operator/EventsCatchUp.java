@@ -25,7 +25,7 @@ final class EventsCatchUp {
     static final Duration SETTLE = Duration.ofSeconds(30);
     static final int PAGE = 100;
 
-    private final Projector projector;
+    private final RetriedProjection projection;
     private final WorkOS workos;
     private final Instant settled;
     long applied;
@@ -33,8 +33,8 @@ final class EventsCatchUp {
     long ignored;
     long pages;
 
-    EventsCatchUp(Projector projector, WorkOS workos, Instant now) {
-        this.projector = projector;
+    EventsCatchUp(RetriedProjection projection, WorkOS workos, Instant now) {
+        this.projection = projection;
         this.workos = workos;
         this.settled = now.minus(SETTLE);
     }
@@ -52,14 +52,14 @@ final class EventsCatchUp {
         while (true) {
             Page<JsonNode> page = WorkOsEvents.list(workos, names, organizationId, cursor, since, null, PAGE);
             pages++;
-            Set<String> known = projector.alreadyApplied(page.data.stream().map(e -> Json.text(e, "id")).toList());
+            Set<String> known = projection.alreadyApplied(page.data.stream().map(e -> Json.text(e, "id")).toList());
             for (JsonNode event : page.data) {
                 String id = Json.text(event, "id");
                 if (id != null && known.contains(id)) {
                     duplicates++; // its marker is there: applying would only find that out, in a transaction
                 } else {
                     try {
-                        switch (projector.apply(event).status()) {
+                        switch (projection.apply(event).status()) {
                             case APPLIED -> applied++;
                             case DUPLICATE -> duplicates++;
                             case IGNORED -> ignored++;

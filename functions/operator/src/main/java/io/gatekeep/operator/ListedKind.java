@@ -20,12 +20,12 @@ import static io.gatekeep.operator.ObjectMerge.orNull;
 abstract sealed class ListedKind {
     /** The report's name for the kind ({@code connections}...). */
     final String report;
-    final Projector.Kind kind;
+    final RetriedProjection.Kind kind;
     final String pk;
     final String prefix;
     final ObjectMerge run;
 
-    ListedKind(ObjectMerge run, String report, Projector.Kind kind, String pk, String prefix) {
+    ListedKind(ObjectMerge run, String report, RetriedProjection.Kind kind, String pk, String prefix) {
         this.run = run;
         this.report = report;
         this.kind = kind;
@@ -54,7 +54,7 @@ abstract sealed class ListedKind {
         private final List<ObjectNode> domains;
 
         Domains(ObjectMerge run, List<ObjectNode> domains) {
-            super(run, "domains", Projector.Kind.DOMAIN, Keys.orgPk(run.organizationId), Keys.DOMAIN_PREFIX);
+            super(run, "domains", RetriedProjection.Kind.DOMAIN, Keys.orgPk(run.organizationId), Keys.DOMAIN_PREFIX);
             this.domains = domains;
         }
 
@@ -66,13 +66,13 @@ abstract sealed class ListedKind {
         @Override
         ObjectNode fetchOne(String id) {
             var domain = orNull(() -> run.workos.getOrganizationDomains().get(id));
-            return domain == null || !run.organizationId.equals(domain.getOrganizationId()) ? null : WorkOsWire.tree(domain);
+            return domain == null || !run.organizationId.equals(domain.getOrganizationId()) ? null : SdkToWire.tree(domain);
         }
     }
 
     static final class Connections extends ListedKind {
         Connections(ObjectMerge run) {
-            super(run, "connections", Projector.Kind.CONNECTION, Keys.orgPk(run.organizationId), Keys.CONNECTION_PREFIX);
+            super(run, "connections", RetriedProjection.Kind.CONNECTION, Keys.orgPk(run.organizationId), Keys.CONNECTION_PREFIX);
         }
 
         @Override
@@ -85,13 +85,13 @@ abstract sealed class ListedKind {
         ObjectNode fetchOne(String id) {
             var connection = orNull(() -> run.workos.getSso().getConnection(id));
             return connection == null || !run.organizationId.equals(connection.getOrganizationId()) ? null
-                    : WorkOsWire.tree(connection);
+                    : SdkToWire.tree(connection);
         }
     }
 
     static final class Directories extends ListedKind {
         Directories(ObjectMerge run) {
-            super(run, "directories", Projector.Kind.DIRECTORY, Keys.orgPk(run.organizationId), Keys.DIRECTORY_PREFIX);
+            super(run, "directories", RetriedProjection.Kind.DIRECTORY, Keys.orgPk(run.organizationId), Keys.DIRECTORY_PREFIX);
         }
 
         @Override
@@ -104,7 +104,7 @@ abstract sealed class ListedKind {
         ObjectNode fetchOne(String id) {
             var directory = orNull(() -> run.workos.getDirectorySync().get(id));
             return directory == null || !run.organizationId.equals(directory.getOrganizationId()) ? null
-                    : WorkOsWire.tree(directory);
+                    : SdkToWire.tree(directory);
         }
     }
 
@@ -112,7 +112,7 @@ abstract sealed class ListedKind {
         private final String directoryId;
 
         Groups(ObjectMerge run, String directoryId) {
-            super(run, "groups", Projector.Kind.GROUP, Keys.directoryPk(directoryId), Keys.GROUP_PREFIX);
+            super(run, "groups", RetriedProjection.Kind.GROUP, Keys.directoryPk(directoryId), Keys.GROUP_PREFIX);
             this.directoryId = directoryId;
         }
 
@@ -124,7 +124,7 @@ abstract sealed class ListedKind {
         @Override
         ObjectNode fetchOne(String id) {
             var group = orNull(() -> run.workos.getDirectorySync().getGroup(id));
-            return group == null || !directoryId.equals(group.getDirectoryId()) ? null : WorkOsWire.tree(group);
+            return group == null || !directoryId.equals(group.getDirectoryId()) ? null : SdkToWire.tree(group);
         }
 
         @Override
@@ -139,7 +139,7 @@ abstract sealed class ListedKind {
         private final Memberships memberships;
 
         Users(ObjectMerge run, String directoryId, Memberships memberships) {
-            super(run, "users", Projector.Kind.USER, Keys.directoryPk(directoryId), Keys.USER_PREFIX);
+            super(run, "users", RetriedProjection.Kind.USER, Keys.directoryPk(directoryId), Keys.USER_PREFIX);
             this.directoryId = directoryId;
             this.memberships = memberships;
         }
@@ -153,7 +153,7 @@ abstract sealed class ListedKind {
         @Override
         ObjectNode fetchOne(String id) {
             var user = orNull(() -> run.workos.getDirectorySync().getUser(id));
-            return user == null || !directoryId.equals(user.getDirectoryId()) ? null : WorkOsWire.tree(user);
+            return user == null || !directoryId.equals(user.getDirectoryId()) ? null : SdkToWire.tree(user);
         }
 
         @Override

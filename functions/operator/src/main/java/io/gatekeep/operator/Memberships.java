@@ -59,7 +59,7 @@ final class Memberships {
         Instant seenAt = run.env.clock().instant();
         var user = orNull(() -> run.workos.getDirectorySync().getUser(userId));
         Set<String> groups = user == null || !directoryId.equals(user.getDirectoryId()) ? Set.of()
-                : ObjectMerge.groupIds(WorkOsWire.tree(user));
+                : ObjectMerge.groupIds(SdkToWire.tree(user));
         apply(userId, groups, items, seenAt);
     }
 
@@ -84,12 +84,12 @@ final class Memberships {
             if (live.contains(groupId)) {
                 c.unchanged++;
             } else {
-                c.add(run.projector.membership(directoryId, userId, groupId, true, at));
+                c.add(run.projection.membership(directoryId, userId, groupId, true, at));
             }
         }
         for (String groupId : live) {
             if (!groups.contains(groupId)) {
-                c.add(run.projector.membership(directoryId, userId, groupId, false, at));
+                c.add(run.projection.membership(directoryId, userId, groupId, false, at));
             }
         }
     }

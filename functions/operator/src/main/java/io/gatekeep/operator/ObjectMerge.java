@@ -36,14 +36,14 @@ final class ObjectMerge {
         static <T> WirePage of(Page<T> page) {
             List<ObjectNode> items = new ArrayList<>(page.data.size());
             for (T item : page.data) {
-                items.add(WorkOsWire.tree(item));
+                items.add(SdkToWire.tree(item));
             }
             return new WirePage(items, page.data.isEmpty() ? null : page.listMetadata.after);
         }
     }
 
     final Env env;
-    final Projector projector;
+    final RetriedProjection projection;
     final WorkOS workos;
     final String organizationId;
     /** Per kind of the report ({@code organization}, {@code domains}... {@code memberships}). */
@@ -53,9 +53,9 @@ final class ObjectMerge {
     private final Consumer<String> checkpoint;
 
     /** {@code checkpoint}: called with the last id processed where the run may stop (by throwing). */
-    ObjectMerge(Env env, Projector projector, WorkOS workos, String organizationId, Consumer<String> checkpoint) {
+    ObjectMerge(Env env, RetriedProjection projection, WorkOS workos, String organizationId, Consumer<String> checkpoint) {
         this.env = env;
-        this.projector = projector;
+        this.projection = projection;
         this.workos = workos;
         this.organizationId = organizationId;
         this.checkpoint = checkpoint;
@@ -110,7 +110,7 @@ final class ObjectMerge {
         String theirs = Times.normalize(Json.text(wire, "updated_at"));
         boolean upToDate = ours != null && ours.updatedAt() != null && theirs != null
                 && ours.updatedAt().compareTo(theirs) >= 0;
-        counts.get(kind.report).add(upToDate ? Change.UNCHANGED : projector.upsert(kind.kind, wire));
+        counts.get(kind.report).add(upToDate ? Change.UNCHANGED : projection.upsert(kind.kind, wire));
         kind.present(wire, at);
     }
 
@@ -131,7 +131,7 @@ final class ObjectMerge {
             return;
         }
         // As of the GET that answered 404: an object stored as updated after it is left alone.
-        counts.get(kind.report).add(projector.delete(kind.kind, organizationId, kind.directoryId(), item.id(), seenAt));
+        counts.get(kind.report).add(projection.delete(kind.kind, organizationId, kind.directoryId(), item.id(), seenAt));
         kind.gone(item.id());
     }
 

@@ -92,8 +92,8 @@ final class Onboard {
             organization = get(workos, organization.getId()); // its domains and updated_at as WorkOS now has them
         }
 
-        ObjectNode wire = WorkOsWire.tree(organization);
-        Counts stored = new Projector(env).storeOrganization(wire);
+        ObjectNode wire = SdkToWire.tree(organization);
+        Counts stored = new RetriedProjection(env).storeOrganization(wire);
         boolean settingsChanged = storeSettings(organization.getId(), itContacts, plan);
 
         ObjectNode report = Json.object();
@@ -260,6 +260,6 @@ final class Onboard {
     }
 
     private static String wire(Enum<?> value) {
-        return value == null || value.name().equals("Unknown") ? null : WorkOsWire.text(value);
+        return value == null || value.name().equals("Unknown") ? null : SdkToWire.text(value);
     }
 }

@@ -65,7 +65,7 @@ final class Reconcile {
     }
 
     private final Env env;
-    private final Projector projector;
+    private final RetriedProjection projection;
     private String organizationId;
     private WorkOS workos;
     private Budget budget;
@@ -77,7 +77,7 @@ final class Reconcile {
 
     Reconcile(Env env) {
         this.env = env;
-        this.projector = new Projector(env);
+        this.projection = new RetriedProjection(env);
     }
 
     ObjectNode run(JsonNode event, Context context) {
@@ -100,7 +100,7 @@ final class Reconcile {
         workos = env.workos().get();
         budget = new Budget(context, env.config().getInt(Budget.MARGIN_SETTING, Budget.DEFAULT_MARGIN_MS));
         now = env.clock().instant();
-        objects = new ObjectMerge(env, projector, workos, organizationId, this::checkpoint);
+        objects = new ObjectMerge(env, projection, workos, organizationId, this::checkpoint);
         long started = System.nanoTime();
         position = resume != null ? resume : new ReconcilePosition(Phase.EVENTS, null, null);
         try {
@@ -174,7 +174,7 @@ final class Reconcile {
         workos = env.workos().get();
         budget = new Budget(null, 0);
         now = env.clock().instant();
-        objects = new ObjectMerge(env, projector, workos, organizationId, this::checkpoint);
+        objects = new ObjectMerge(env, projection, workos, organizationId, this::checkpoint);
         report = new ReconcileReport(organizationId);
         enter(new ReconcilePosition(Phase.ORGANIZATION, null, null));
         organization();
@@ -216,7 +216,7 @@ final class Reconcile {
     /** The Events API after the event id {@code after} (or from {@code since}), applied in order. */
     private void events(String after, Instant since) {
         position = new ReconcilePosition(Phase.EVENTS, null, after);
-        EventsCatchUp catchUp = new EventsCatchUp(projector, workos, now);
+        EventsCatchUp catchUp = new EventsCatchUp(projection, workos, now);
         try {
             catchUp.run(organizationId, after, since, this::moveCursor, this::checkpoint);
         } finally {
@@ -249,14 +249,14 @@ final class Reconcile {
     private void organization() {
         ObjectNode wire;
         try {
-            wire = WorkOsWire.tree(workos.getOrganizations().get(organizationId));
+            wire = SdkToWire.tree(workos.getOrganizations().get(organizationId));
         } catch (NotFoundException e) {
-            objects.counts.get("organization").add(projector.delete(Projector.Kind.ORGANIZATION, organizationId, null,
+            objects.counts.get("organization").add(projection.delete(RetriedProjection.Kind.ORGANIZATION, organizationId, null,
                     organizationId, now));
             objects.merge(new ListedKind.Domains(objects, List.of()), null, true);
             return;
         }
-        objects.counts.get("organization").add(projector.upsert(Projector.Kind.ORGANIZATION, wire));
+        objects.counts.get("organization").add(projection.upsert(RetriedProjection.Kind.ORGANIZATION, wire));
         List<ObjectNode> domains = new ArrayList<>();
         JsonNode list = wire.get("domains");
         if (list != null && list.isArray()) {

@@ -61,7 +61,7 @@ public final class RefreshHandler implements RequestHandler<APIGatewayV2HTTPEven
     public RefreshHandler(Config config, DynamoDbClient dynamo, Clock clock) {
         this.env = Env.of(config, dynamo, clock, new OperatorHandler.LazyWorkOs(config));
         this.timeout = config.workosTimeout();
-        WorkOsWire.tree(Map.of()); // its Kotlin-aware mapper is built here, at init, not inside a request's timeout
+        SdkToWire.tree(Map.of()); // its Kotlin-aware mapper is built here, at init, not inside a request's timeout
     }
 
     @Override

@@ -44,12 +44,12 @@ final class Replay {
     private record Result(String eventId, String type, String organizationId, String result, String reason, String error) {}
 
     private final Env env;
-    private final Projector projector;
+    private final RetriedProjection projection;
     private final DeadLetters deadLetters;
 
     Replay(Env env) {
         this.env = env;
-        this.projector = new Projector(env);
+        this.projection = new RetriedProjection(env);
         this.deadLetters = new DeadLetters(env.dynamo(), env.table(), env.clock());
     }
 
@@ -148,7 +148,7 @@ final class Replay {
                 Attr.str(item, "type"), Attr.str(item, "organizationId"), Attr.str(item, "body"), Attr.str(item, "error"),
                 (int) Attr.num(item, "attempts", 1), Attr.str(item, "receivedAt"));
         try {
-            ApplyOutcome outcome = projector.apply(verifiedEvent(letter));
+            ApplyOutcome outcome = projection.apply(verifiedEvent(letter));
             deadLetters.remove(letter);
             String result = outcome.status() == ApplyOutcome.Status.DUPLICATE ? "duplicate" : "applied";
             return new Result(letter.eventId(), letter.type(), letter.organizationId(), result, outcome.reason(), null);

@@ -86,7 +86,7 @@ final class Sweep {
         }
         String stoppedBecause = null;
         Long retryAfter = null;
-        EventsCatchUp events = new EventsCatchUp(new Projector(env), env.workos().get(), now);
+        EventsCatchUp events = new EventsCatchUp(new RetriedProjection(env), env.workos().get(), now);
         lastDone = Attr.str(state, "afterOrganization");
         boolean eventsBehind = false;
         try {

@@ -335,7 +335,7 @@ class RoleChaosTest {
                         try {
                             write.run();
                         } catch (StoreUnavailableException lostARace) {
-                            queue.addLast(write); // the operator's Projector tries again
+                            queue.addLast(write); // the operator's RetriedProjection tries again
                         }
                         done.incrementAndGet();
                     }

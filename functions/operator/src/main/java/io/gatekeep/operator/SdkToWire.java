@@ -22,7 +22,7 @@ import java.io.IOException;
  * did not recognise (its {@code Unknown} sentinel, e.g. a connection type newer than the SDK) is
  * written as null instead of failing the whole reconcile; the projection then keeps what it knows.
  */
-final class WorkOsWire {
+final class SdkToWire {
     private static final ObjectMapper MAPPER = ExtensionsKt.jacksonMapperBuilder()
             .addModule(new JavaTimeModule())
             .addModule(new SimpleModule().setSerializerModifier(new BeanSerializerModifier() {
@@ -45,7 +45,7 @@ final class WorkOsWire {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
 
-    private WorkOsWire() {}
+    private SdkToWire() {}
 
     static ObjectNode tree(Object sdkModel) {
         return MAPPER.valueToTree(sdkModel);

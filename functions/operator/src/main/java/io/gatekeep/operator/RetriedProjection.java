@@ -23,11 +23,13 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The operator's door to the shared projection: the same code the webhook function applies events
- * with, so that onboard, reconcile and replay write exactly what a webhook would (same items, same
- * updated_at/tombstone/counter rules, same exactly-once markers).
+ * The shared {@link Projection} as the operator uses it, each write retried (up to three tries: a write
+ * that lost a race to a webhook is simply tried again): the same code the webhook function applies
+ * events with, so that onboard, reconcile, replay and the sweep write exactly what a webhook would
+ * (same items, same updated_at/tombstone/counter rules, same exactly-once markers). Plus the batch
+ * read of which events are already applied, and objects by {@link Kind} as WorkOS lists them.
  */
-final class Projector {
+final class RetriedProjection {
     enum Kind { ORGANIZATION, DOMAIN, CONNECTION, DIRECTORY, USER, GROUP }
 
     private static final int ATTEMPTS = 3;
@@ -36,7 +38,7 @@ final class Projector {
     private final DynamoDbClient dynamo;
     private final String table;
 
-    Projector(Env env) {
+    RetriedProjection(Env env) {
         this.projection = new Projection(env.dynamo(), env.table(), env.clock());
         this.dynamo = env.dynamo();
         this.table = env.table();

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** SDK models back to WorkOS wire JSON, including values newer than the SDK. */
-class WorkOsWireTest {
+class SdkToWireTest {
     private static final String CONNECTION = """
             {"object": "connection", "id": "conn_01NEW", "organization_id": "org_01ACME",
              "connection_type": "%s", "name": "Okta", "state": "%s", "status": "linked", "domains": [],
@@ -24,7 +24,7 @@ class WorkOsWireTest {
 
     @Test
     void aModelBecomesTheWireShapeTheProjectionReads() throws Exception {
-        ObjectNode wire = WorkOsWire.tree(read("OktaSAML", "active"));
+        ObjectNode wire = SdkToWire.tree(read("OktaSAML", "active"));
 
         assertEquals("conn_01NEW", wire.path("id").asText());
         assertEquals("org_01ACME", wire.path("organization_id").asText());
@@ -40,7 +40,7 @@ class WorkOsWireTest {
         assertThrows(Exception.class, () -> sdk.baseClient.objectMapper.valueToTree(newer),
                 "the SDK's own mapper refuses to write its Unknown sentinel");
 
-        ObjectNode wire = WorkOsWire.tree(newer);
+        ObjectNode wire = SdkToWire.tree(newer);
 
         assertTrue(wire.get("connection_type").isNull(), wire.toString());
         assertTrue(wire.get("state").isNull(), wire.toString());
