@@ -5,7 +5,9 @@ import com.workos.WorkOS;
 import com.workos.common.http.Page;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.Times;
+import io.gatekeep.shared.projection.DeadLetters;
 import io.gatekeep.shared.projection.Projection;
+import io.gatekeep.shared.projection.WorkOsEvent;
 import io.gatekeep.shared.projection.WorkOsEventType;
 
 import java.time.Duration;
@@ -19,23 +21,37 @@ import java.util.function.Consumer;
  * from a cursor: reconcile's first phase for one organization, and the sweep's for all of them.
  * The cursor only moves past events older than {@link #SETTLE}: WorkOS may list the newest events
  * a few seconds late, and a cursor past an event not yet visible would skip it.
+ *
+ * <p>An event stamped ahead of Gatekeep's clock is refused by the projection ({@link Projection.FromTheFuture}).
+ * Up to {@link #WAIT_FOR_CLOCK} ahead, the cursor waits before it (skew that corrects itself: a later run
+ * applies it). Further ahead, waiting would hold the cursor there for as long, and every run would read
+ * again all that follows; so it is kept as a dead letter (the operator's {@code replay} lists it) and the
+ * cursor moves on.
  */
 final class EventsCatchUp {
     /** Events older than this when the run began are final: the cursor may move past them. */
     static final Duration SETTLE = Duration.ofSeconds(30);
     static final int PAGE = 100;
+    /** How far ahead of the clock an event may be stamped and still hold the cursor until the clocks agree. */
+    static final Duration WAIT_FOR_CLOCK = Duration.ofHours(1);
 
     private final RetriedProjection projection;
     private final WorkOS workos;
+    private final DeadLetters deadLetters;
+    private final Instant now;
     private final Instant settled;
     long applied;
     long duplicates;
     long ignored;
+    /** Events stamped more than {@link #WAIT_FOR_CLOCK} ahead, kept as dead letters. */
+    long keptForReplay;
     long pages;
 
-    EventsCatchUp(RetriedProjection projection, WorkOS workos, Instant now) {
+    EventsCatchUp(RetriedProjection projection, WorkOS workos, DeadLetters deadLetters, Instant now) {
         this.projection = projection;
         this.workos = workos;
+        this.deadLetters = deadLetters;
+        this.now = now;
         this.settled = now.minus(SETTLE);
     }
 
@@ -55,6 +71,7 @@ final class EventsCatchUp {
             Set<String> known = projection.alreadyApplied(page.data.stream().map(e -> Json.text(e, "id")).toList());
             for (JsonNode event : page.data) {
                 String id = Json.text(event, "id");
+                Boolean settledHere = null; // null: by its created_at
                 if (id != null && known.contains(id)) {
                     duplicates++; // its marker is there: applying would only find that out, in a transaction
                 } else {
@@ -65,11 +82,20 @@ final class EventsCatchUp {
                             case IGNORED -> ignored++;
                         }
                     } catch (Projection.FromTheFuture ahead) {
-                        ignored++; // stamped ahead of the clock: not applied; the cursor stays before it (not settled)
+                        if (ahead.at.isAfter(now.plus(WAIT_FOR_CLOCK))) {
+                            keepForReplay(event, ahead);
+                            settledHere = true; // kept: the cursor may pass it
+                        } else {
+                            ignored++; // not applied yet: the cursor stays before it until the clocks agree
+                            settledHere = false;
+                        }
                     }
                 }
                 Instant createdAt = Times.parseOrNull(Json.text(event, "created_at"));
-                if (allFinal && createdAt != null && createdAt.isBefore(settled)) {
+                if (settledHere == null) {
+                    settledHere = createdAt != null && createdAt.isBefore(settled);
+                }
+                if (allFinal && settledHere) {
                     finalCursor = id;
                 } else {
                     allFinal = false;
@@ -84,5 +110,12 @@ final class EventsCatchUp {
             }
             checkpoint.accept(cursor);
         }
+    }
+
+    private void keepForReplay(JsonNode event, Projection.FromTheFuture ahead) {
+        String raw = event.toString();
+        deadLetters.record(raw, WorkOsEvent.parse(raw), ahead.getMessage() + " (more than "
+                + WAIT_FOR_CLOCK.toMinutes() + " minutes: kept for replay, the cursor moved on)", 1);
+        keptForReplay++;
     }
 }

@@ -9,6 +9,7 @@ import com.workos.common.exceptions.RateLimitException;
 import com.workos.common.http.Page;
 import com.workos.types.PaginationOrder;
 import io.gatekeep.operator.ReconcilePosition.Phase;
+import io.gatekeep.shared.projection.DeadLetters;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.projection.StoreUnavailableException;
 import io.gatekeep.shared.table.Attr;
@@ -216,13 +217,14 @@ final class Reconcile {
     /** The Events API after the event id {@code after} (or from {@code since}), applied in order. */
     private void events(String after, Instant since) {
         position = new ReconcilePosition(Phase.EVENTS, null, after);
-        EventsCatchUp catchUp = new EventsCatchUp(projection, workos, now);
+        EventsCatchUp catchUp = new EventsCatchUp(projection, workos, new DeadLetters(env.dynamo(), env.table(), env.clock()), now);
         try {
             catchUp.run(organizationId, after, since, this::moveCursor, this::checkpoint);
         } finally {
             report.eventsApplied += catchUp.applied;
             report.eventsDuplicate += catchUp.duplicates;
             report.eventsIgnored += catchUp.ignored;
+            report.eventsKeptForReplay += catchUp.keptForReplay;
         }
     }
 

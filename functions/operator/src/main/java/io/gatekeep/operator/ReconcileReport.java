@@ -16,6 +16,7 @@ final class ReconcileReport {
     long eventsApplied;
     long eventsDuplicate;
     long eventsIgnored;
+    long eventsKeptForReplay;
     String cursorBefore;
     String cursorAfter;
     /** Milliseconds per phase ({@link ReconcilePosition.Phase#wire}), in the order the phases ran. */
@@ -42,6 +43,7 @@ final class ReconcileReport {
         events.put("applied", eventsApplied);
         events.put("duplicates", eventsDuplicate);
         events.put("ignored", eventsIgnored);
+        events.put("keptForReplay", eventsKeptForReplay);
         events.put("cursorBefore", cursorBefore);
         events.put("cursorAfter", cursorAfter);
         ObjectNode byKind = report.putObject("byKind");

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.workos.common.exceptions.RateLimitException;
 import com.workos.common.exceptions.WorkOSException;
+import io.gatekeep.shared.projection.DeadLetters;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.Times;
 import io.gatekeep.shared.org.OrganizationView;
@@ -86,7 +87,8 @@ final class Sweep {
         }
         String stoppedBecause = null;
         Long retryAfter = null;
-        EventsCatchUp events = new EventsCatchUp(new RetriedProjection(env), env.workos().get(), now);
+        EventsCatchUp events = new EventsCatchUp(new RetriedProjection(env), env.workos().get(),
+                new DeadLetters(env.dynamo(), env.table(), env.clock()), now);
         lastDone = Attr.str(state, "afterOrganization");
         boolean eventsBehind = false;
         try {
@@ -133,6 +135,7 @@ final class Sweep {
         ev.put("applied", events.applied);
         ev.put("duplicates", events.duplicates);
         ev.put("ignored", events.ignored);
+        ev.put("keptForReplay", events.keptForReplay);
         report.put("organizationsExamined", examined);
         report.put("organizationsRefreshed", refreshed);
         report.put("refreshFailures", failed);

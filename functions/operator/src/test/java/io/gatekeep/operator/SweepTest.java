@@ -47,6 +47,15 @@ class SweepTest {
     }
 
     private JsonNode run() {
+        return run(sweep);
+    }
+
+    /** A sweep whose clock (Gatekeep's) is {@code behind} WorkOS's: WorkOS's events are stamped ahead of it. */
+    private SweepHandler sweepBehind(Duration behind) {
+        return new SweepHandler(fx.config, fx.dynamo, io.gatekeep.testkit.SettableClock.following(() -> workos.now().minus(behind)));
+    }
+
+    private static JsonNode run(SweepHandler sweep) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             sweep.handleRequest(new ByteArrayInputStream(OperatorFixture.eventFile("sweep-scheduled.json")
@@ -90,6 +99,41 @@ class SweepTest {
         JsonNode second = run();
         assertEquals(0, second.path("events").path("applied").asLong(), second.toString());
         assertEquals(0, second.path("events").path("duplicates").asLong(), "the stored cursor is past them: " + second);
+    }
+
+    /**
+     * WorkOS's clock ahead of ours: a little (within EventsCatchUp.WAIT_FOR_CLOCK) and the cursor waits
+     * before the event until the clocks agree; far ahead and the event is kept as a dead letter for the
+     * operator while the cursor moves on (else every run would read everything after it again).
+     */
+    @Test
+    void anEventStampedAheadOfOurClockWaitsForItOrIsKeptForReplay() {
+        String org = onboard("Acme");
+        workos.advanceClock(Duration.ofMinutes(1));
+        run(); // caught up with onboarding's events
+        workos.createConnection(org, "OktaSAML", "Acme Okta", "active"); // connection.activated, never delivered
+        workos.advanceClock(Duration.ofMinutes(1));
+
+        JsonNode skewed = run(sweepBehind(Duration.ofMinutes(10)));
+        assertEquals(1, skewed.path("events").path("ignored").asLong(), skewed.toString());
+        assertEquals(0, skewed.path("events").path("keptForReplay").asLong(), skewed.toString());
+        assertTrue(view(org).connections().isEmpty(), "not applied while it is ahead");
+        JsonNode agreed = run(); // the clocks agree: the cursor waited before it, so it is read again and applied
+        assertEquals(1, agreed.path("events").path("applied").asLong(), agreed.toString());
+        assertEquals("active", view(org).connections().get(0).state());
+
+        var okta = view(org).connections().get(0);
+        workos.setConnectionState(okta.id(), "inactive"); // connection.deactivated
+        workos.advanceClock(Duration.ofMinutes(1));
+        SweepHandler farBehind = sweepBehind(Duration.ofHours(2));
+        JsonNode far = run(farBehind);
+        assertEquals(1, far.path("events").path("keptForReplay").asLong(), far.toString());
+        var letters = new io.gatekeep.shared.projection.DeadLetters(fx.dynamo, fx.table, fx.clock).all();
+        assertEquals(List.of("connection.deactivated"), letters.stream().map(l -> l.type()).toList());
+        assertTrue(letters.get(0).error().contains("kept for replay"), letters.get(0).error());
+        JsonNode after = run(farBehind);
+        assertEquals(0, after.path("events").path("keptForReplay").asLong(), "the cursor moved past it: " + after);
+        assertEquals("active", view(org).connections().get(0).state(), "never applied by the sweep");
     }
 
     @Test

@@ -83,8 +83,12 @@ public final class Projection {
      * lost; one that stays in the future is never applied, because nothing can order it.
      */
     public static final class FromTheFuture extends IllegalArgumentException {
+        /** The time stamped on the event or its object that is ahead of the clock. */
+        public final transient Instant at;
+
         public FromTheFuture(String what, Instant at) {
             super(what + " " + Times.iso(at) + " is more than " + MAX_AHEAD.toMinutes() + " minutes ahead of Gatekeep's clock");
+            this.at = at;
         }
     }
 
