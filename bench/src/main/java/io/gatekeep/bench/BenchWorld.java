@@ -207,6 +207,13 @@ public final class BenchWorld implements AutoCloseable {
                 body == null ? Map.of() : Map.of("content-type", "application/json"), admin(), body);
     }
 
+    /** The vendor's back office sets the bench organization's plan: an IAM caller, no tenant token. */
+    public HttpCall entitlements() {
+        return new HttpCall("PUT", "/internal/organizations/{organizationId}/entitlements", Map.of("organizationId", organizationId),
+                Map.of(), Map.of("content-type", "application/json"), Map.of(), "{\"sso\":true,\"directorySync\":true}",
+                "arn:aws:sts::000000000000:assumed-role/gatekeep-bench/back-office");
+    }
+
     public HttpCall providers() {
         return new HttpCall("GET", "/providers", Map.of(), Map.of(), Map.of(), admin(), null);
     }

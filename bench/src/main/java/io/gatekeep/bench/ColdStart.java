@@ -257,6 +257,7 @@ public final class ColdStart {
                 case "ProvidersFunction" -> call = world.providers();
                 case "RoleMappingsFunction" -> call = world.roleMappings();
                 case "DirectoryUsersFunction" -> call = world.directoryUsers();
+                case "EntitlementsFunction" -> call = world.entitlements();
                 case "OperatorFunction" -> stream = "{\"action\":\"onboard\",\"organizationId\":\"" + world.organizationId() + "\"}";
                 default -> {
                     if (!f.routes().isEmpty()) {

@@ -13,7 +13,13 @@ import java.util.Properties;
  * {@link ColdStartHarness} in a fresh JVM (cold start), built by the same code either way.
  */
 public record HttpCall(String method, String routeTemplate, Map<String, String> pathParameters, Map<String, String> query,
-                       Map<String, String> headers, Map<String, String> claims, String body) {
+                       Map<String, String> headers, Map<String, String> claims, String body, String iamUserArn) {
+
+    /** A call with a tenant's JWT claims (or none): every route but the back office's. */
+    public HttpCall(String method, String routeTemplate, Map<String, String> pathParameters, Map<String, String> query,
+                    Map<String, String> headers, Map<String, String> claims, String body) {
+        this(method, routeTemplate, pathParameters, query, headers, claims, body, null);
+    }
 
     public HttpCall {
         pathParameters = Map.copyOf(pathParameters);
@@ -37,7 +43,7 @@ public record HttpCall(String method, String routeTemplate, Map<String, String> 
     public HttpCall withQuery(String name, String value) {
         Map<String, String> q = new LinkedHashMap<>(query);
         q.put(name, value);
-        return new HttpCall(method, routeTemplate, pathParameters, q, headers, claims, body);
+        return new HttpCall(method, routeTemplate, pathParameters, q, headers, claims, body, iamUserArn);
     }
 
     /** The harness's event spec ({@code kind=http}). */
@@ -54,6 +60,9 @@ public record HttpCall(String method, String routeTemplate, Map<String, String> 
         query.forEach((k, v) -> p.setProperty("query." + k, v));
         headers.forEach((k, v) -> p.setProperty("header." + k, v));
         claims.forEach((k, v) -> p.setProperty("claim." + k, v));
+        if (iamUserArn != null) {
+            p.setProperty("iam.userArn", iamUserArn);
+        }
         if (body != null) {
             p.setProperty("body", body);
         }

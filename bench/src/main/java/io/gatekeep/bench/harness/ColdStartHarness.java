@@ -47,7 +47,7 @@ import java.util.Properties;
  * <p>Arguments: {@code <handler class> <event spec file>}. Spec keys: {@code kind} (http|stream),
  * {@code function}, {@code timeoutMs}, {@code memoryMb}, {@code repeat}; for http {@code method},
  * {@code path}, {@code routeKey}, {@code rawQuery}, {@code body}, and prefixed maps
- * {@code pathParam.}, {@code query.}, {@code header.}, {@code claim.}; for stream {@code body}
+ * {@code pathParam.}, {@code query.}, {@code header.}, {@code claim.}, {@code iam.userArn}; for stream {@code body}
  * (the JSON event); for map (a scheduled function) {@code map.}-prefixed top-level fields.
  */
 public final class ColdStartHarness {
@@ -203,6 +203,14 @@ public final class ColdStartHarness {
         if (!claims.isEmpty()) {
             context.setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
                     .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder().withClaims(claims).build())
+                    .build());
+        } else if (spec.getProperty("iam.userArn") != null) {
+            // An AWS_IAM route: API Gateway hands over the SigV4 caller it verified.
+            context.setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                    .withIam(APIGatewayV2HTTPEvent.RequestContext.IAM.builder()
+                            .withAccountId("000000000000")
+                            .withUserArn(spec.getProperty("iam.userArn"))
+                            .build())
                     .build());
         }
         Map<String, String> pathParameters = prefixed(spec, "pathParam.");
