@@ -233,8 +233,8 @@ public final class EmulatorControl {
 
     /** The same link {@code POST /portal/generate_link} returns, without going through the API. */
     public String generatePortalLink(String organizationId, String intent) {
-        if (intent != null && !WorkOsApi.INTENTS.contains(intent)) {
-            throw new IllegalArgumentException("intent must be one of " + WorkOsApi.INTENTS);
+        if (intent != null && !ApiRoutes.INTENTS.contains(intent)) {
+            throw new IllegalArgumentException("intent must be one of " + ApiRoutes.INTENTS);
         }
         return lookup(() -> emulator.portalUrl(state.createPortalLink(organizationId, intent, null, null, List.of()).token));
     }
@@ -314,7 +314,7 @@ public final class EmulatorControl {
 
     /** As {@link #failNext(int, int, Integer)}, counting only calls whose path starts with pathPrefix. */
     public EmulatorControl failNext(int n, int status, Integer retryAfterSeconds, String pathPrefix) {
-        api.failNext(n, status, retryAfterSeconds, pathPrefix);
+        api.faults.failNext(n, status, retryAfterSeconds, pathPrefix);
         return this;
     }
 
@@ -330,13 +330,13 @@ public final class EmulatorControl {
     }
 
     public EmulatorControl apiLatency(Duration latency) {
-        api.latency(latency);
+        api.faults.latency(latency);
         return this;
     }
 
     /** Events become visible in {@code GET /events} only this long after they happened (webhooks are not delayed). */
     public EmulatorControl eventVisibilityLag(Duration lag) {
-        api.visibilityLag(lag);
+        api.faults.visibilityLag(lag);
         return this;
     }
 
@@ -347,7 +347,7 @@ public final class EmulatorControl {
         delayMs = 0;
         dropFraction = 0;
         applyWebhookFaults();
-        api.clearFaults();
+        api.faults.clear();
         return this;
     }
 
