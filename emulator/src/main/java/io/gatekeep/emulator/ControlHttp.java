@@ -1,14 +1,16 @@
 package io.gatekeep.emulator;
 
+import static io.gatekeep.emulator.ControlJson.required;
+import static io.gatekeep.emulator.ControlJson.str;
+import static io.gatekeep.emulator.ControlJson.time;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatekeep.emulator.ControlJson.BadRequest;
 import io.gatekeep.emulator.Http.Req;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,19 +27,13 @@ final class ControlHttp {
     private final WorkOsEmulator emu;
     private final EmulatorControl control;
     private final State state;
+    private final ControlSeeding seeding;
 
     ControlHttp(WorkOsEmulator emu, EmulatorControl control, State state) {
         this.emu = emu;
         this.control = control;
         this.state = state;
-    }
-
-    private static final class BadRequest extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        BadRequest(String m) {
-            super(m);
-        }
+        this.seeding = new ControlSeeding(control, state);
     }
 
     void handle(Req r) throws IOException {
@@ -49,19 +45,12 @@ final class ControlHttp {
                 Http.sendJson(r.exchange, 200, out);
             }
         } catch (NoSuchElementException | State.NotFound e) {
-            Http.sendJson(r.exchange, 404, error("not_found", e.getMessage()));
+            Http.sendJson(r.exchange, 404, ControlJson.error("not_found", e.getMessage()));
         } catch (IllegalArgumentException | BadRequest | NullPointerException e) {
-            Http.sendJson(r.exchange, 400, error("invalid_request", String.valueOf(e.getMessage())));
+            Http.sendJson(r.exchange, 400, ControlJson.error("invalid_request", String.valueOf(e.getMessage())));
         } catch (Http.ApiError e) {
-            Http.sendJson(r.exchange, e.status, error("invalid_request", e.getMessage()));
+            Http.sendJson(r.exchange, e.status, ControlJson.error("invalid_request", e.getMessage()));
         }
-    }
-
-    private static ObjectNode error(String code, String message) {
-        ObjectNode n = Json.obj();
-        n.put("error", code);
-        n.put("message", message);
-        return n;
     }
 
     private JsonNode route(Req r, List<String> s) {
@@ -88,12 +77,12 @@ final class ControlHttp {
             }
             case "seed" -> {
                 if (m.equals("POST")) {
-                    return seed(r.json());
+                    return seeding.seed(r.json());
                 }
             }
             case "snapshot" -> {
                 if (m.equals("GET")) {
-                    return snapshotJson(control.snapshot());
+                    return ControlJson.snapshotJson(control.snapshot());
                 }
             }
             case "events" -> {
@@ -107,7 +96,7 @@ final class ControlHttp {
             }
             case "deliveries" -> {
                 if (n == 1 && m.equals("GET")) {
-                    return Json.MAPPER.valueToTree(control.deliveries().stream().map(ControlHttp::deliveryJson).toList());
+                    return Json.MAPPER.valueToTree(control.deliveries().stream().map(ControlJson::deliveryJson).toList());
                 }
                 if (n == 2 && id.equals("await") && m.equals("POST")) {
                     long ms = r.json().path("timeout_ms").asLong(10_000);
@@ -242,7 +231,7 @@ final class ControlHttp {
         int n = s.size();
         if (n == 1 && m.equals("POST")) {
             ObjectNode b = r.json();
-            Snapshot.Organization o = createOrganization(b);
+            Snapshot.Organization o = seeding.createOrganization(b);
             return state.objects.organization(state.org(o.id()));
         }
         if (n == 1 && m.equals("GET")) {
@@ -275,22 +264,11 @@ final class ControlHttp {
         throw new NoSuchElementException("Cannot " + m + " " + r.path);
     }
 
-    private Snapshot.Organization createOrganization(ObjectNode b) {
-        List<DomainSpec> domains = new ArrayList<>();
-        for (JsonNode d : b.path("domains")) {
-            domains.add(d.isTextual() ? DomainSpec.verified(d.asText())
-                    : new DomainSpec(d.path("domain").asText(null), d.path("state").asText("verified")));
-        }
-        Map<String, String> metadata = new LinkedHashMap<>();
-        b.path("metadata").properties().forEach(e -> metadata.put(e.getKey(), e.getValue().asText()));
-        return control.createOrganization(required(b, "name"), domains, metadata, str(b, "external_id"));
-    }
-
     private JsonNode connections(Req r, List<String> s) {
         String m = r.method;
         int n = s.size();
         if (n == 1 && m.equals("POST")) {
-            return createConnection(r.json(), null);
+            return seeding.createConnection(r.json(), null);
         }
         String id = n > 1 ? s.get(1) : null;
         if (n == 2 && m.equals("GET")) {
@@ -317,7 +295,7 @@ final class ControlHttp {
             ObjectNode b = r.json();
             if (n == 3) {
                 control.setCertificate(id, str(b, "certificate_type"), time(required(b, "expiry_date")));
-                return connectionWithCertificate(id);
+                return seeding.connectionWithCertificate(id);
             }
             if (s.get(3).equals("renewal_required")) {
                 return control.emitCertificateRenewalRequired(id).payload();
@@ -325,42 +303,17 @@ final class ControlHttp {
             if (s.get(3).equals("renew")) {
                 String expiry = str(b, "expiry_date");
                 control.renewCertificate(id, expiry == null ? null : time(expiry));
-                return connectionWithCertificate(id);
+                return seeding.connectionWithCertificate(id);
             }
         }
         throw new NoSuchElementException("Cannot " + m + " " + r.path);
-    }
-
-    private ObjectNode createConnection(JsonNode b, String orgIdDefault) {
-        String orgId = orgIdDefault != null ? orgIdDefault : required(b, "organization_id");
-        Snapshot.Connection c = control.createConnection(orgId, required(b, "connection_type"), str(b, "name"),
-                b.path("state").asText("draft"));
-        String expiry = str(b, "certificate_expires_at");
-        if (expiry != null) {
-            control.setCertificate(c.id(), str(b, "certificate_type"), time(expiry));
-        }
-        return connectionWithCertificate(c.id());
-    }
-
-    /** The wire connection plus the emulator-only {@code certificate} the WorkOS object does not show. */
-    private ObjectNode connectionWithCertificate(String id) {
-        synchronized (state) {
-            State.Conn c = state.conn(id);
-            ObjectNode n = state.objects.connection(c);
-            if (c.certExpiry != null) {
-                ObjectNode cert = n.putObject("certificate");
-                cert.put("certificate_type", c.certType);
-                Json.putTime(cert, "expiry_date", c.certExpiry);
-            }
-            return n;
-        }
     }
 
     private JsonNode directories(Req r, List<String> s) {
         String m = r.method;
         int n = s.size();
         if (n == 1 && m.equals("POST")) {
-            return createDirectory(r.json(), null);
+            return seeding.createDirectory(r.json(), null);
         }
         String id = n > 1 ? s.get(1) : null;
         if (n == 2 && m.equals("GET")) {
@@ -392,50 +345,6 @@ final class ControlHttp {
             return state.objects.group(state.group(g.id()));
         }
         throw new NoSuchElementException("Cannot " + m + " " + r.path);
-    }
-
-    /** {type, name, state, users: n, groups: n | ["name", ...]}; users join groups round-robin. */
-    private ObjectNode createDirectory(JsonNode b, String orgIdDefault) {
-        String orgId = orgIdDefault != null ? orgIdDefault : required(b, "organization_id");
-        Snapshot.Directory d = control.createDirectory(orgId, required(b, "type"), str(b, "name"),
-                b.path("state").asText("linked"));
-        List<Snapshot.User> users = control.addUsers(d.id(), b.path("users").asInt(0));
-        List<String> groupNames = new ArrayList<>();
-        JsonNode g = b.path("groups");
-        if (g.isInt()) {
-            for (int i = 1; i <= g.asInt(); i++) {
-                groupNames.add("Group " + i);
-            }
-        } else {
-            g.forEach(x -> groupNames.add(x.asText()));
-        }
-        List<Snapshot.Group> groups = groupNames.stream().map(name -> control.createGroup(d.id(), name)).toList();
-        for (int i = 0; i < users.size() && !groups.isEmpty(); i++) {
-            control.addUserToGroup(groups.get(i % groups.size()).id(), users.get(i).id());
-        }
-        return state.objects.directory(state.dir(d.id()));
-    }
-
-    /** {@code {"organizations":[{name, domains, connections:[...], directories:[...]}]}} in one call. */
-    private JsonNode seed(ObjectNode b) {
-        ArrayNode out = Json.arr();
-        for (JsonNode o : b.path("organizations")) {
-            if (!o.isObject()) {
-                throw new BadRequest("organizations[] must be objects");
-            }
-            Snapshot.Organization org = createOrganization((ObjectNode) o);
-            ObjectNode entry = out.addObject();
-            entry.set("organization", state.objects.organization(state.org(org.id())));
-            ArrayNode cs = entry.putArray("connections");
-            for (JsonNode c : o.path("connections")) {
-                cs.add(createConnection(c, org.id()));
-            }
-            ArrayNode ds = entry.putArray("directories");
-            for (JsonNode d : o.path("directories")) {
-                ds.add(createDirectory(d, org.id()));
-            }
-        }
-        return Json.obj().set("organizations", out);
     }
 
     private JsonNode faults(Req r, List<String> s) {
@@ -484,123 +393,4 @@ final class ControlHttp {
         throw new NoSuchElementException("Cannot " + m + " " + r.path);
     }
 
-    // ---------------------------------------------------------------- rendering and input helpers
-
-    static ObjectNode snapshotJson(Snapshot s) {
-        ObjectNode n = Json.obj();
-        Json.putTime(n, "taken_at", s.takenAt());
-        ArrayNode orgs = n.putArray("organizations");
-        s.organizations().forEach(o -> {
-            ObjectNode x = orgs.addObject();
-            x.put("id", o.id());
-            x.put("name", o.name());
-            x.set("domain_ids", Json.MAPPER.valueToTree(o.domainIds()));
-            x.set("metadata", Json.MAPPER.valueToTree(o.metadata()));
-            x.put("external_id", o.externalId());
-            Json.putTime(x, "created_at", o.createdAt());
-            Json.putTime(x, "updated_at", o.updatedAt());
-        });
-        ArrayNode domains = n.putArray("domains");
-        s.domains().forEach(d -> {
-            ObjectNode x = domains.addObject();
-            x.put("id", d.id());
-            x.put("organization_id", d.organizationId());
-            x.put("domain", d.domain());
-            x.put("state", d.state());
-            x.put("verification_strategy", d.verificationStrategy());
-            Json.putTime(x, "created_at", d.createdAt());
-            Json.putTime(x, "updated_at", d.updatedAt());
-        });
-        ArrayNode conns = n.putArray("connections");
-        s.connections().forEach(c -> {
-            ObjectNode x = conns.addObject();
-            x.put("id", c.id());
-            x.put("organization_id", c.organizationId());
-            x.put("connection_type", c.connectionType());
-            x.put("name", c.name());
-            x.put("state", c.state());
-            x.put("certificate_type", c.certificateType());
-            Json.putTime(x, "certificate_expires_at", c.certificateExpiresAt());
-            Json.putTime(x, "created_at", c.createdAt());
-            Json.putTime(x, "updated_at", c.updatedAt());
-        });
-        ArrayNode dirs = n.putArray("directories");
-        s.directories().forEach(d -> {
-            ObjectNode x = dirs.addObject();
-            x.put("id", d.id());
-            x.put("organization_id", d.organizationId());
-            x.put("type", d.type());
-            x.put("name", d.name());
-            x.put("state", d.state());
-            Json.putTime(x, "created_at", d.createdAt());
-            Json.putTime(x, "updated_at", d.updatedAt());
-        });
-        ArrayNode users = n.putArray("users");
-        s.users().forEach(u -> {
-            ObjectNode x = users.addObject();
-            x.put("id", u.id());
-            x.put("directory_id", u.directoryId());
-            x.put("organization_id", u.organizationId());
-            x.put("email", u.email());
-            x.put("first_name", u.firstName());
-            x.put("last_name", u.lastName());
-            x.put("state", u.state());
-            Json.putTime(x, "created_at", u.createdAt());
-            Json.putTime(x, "updated_at", u.updatedAt());
-        });
-        ArrayNode groups = n.putArray("groups");
-        s.groups().forEach(g -> {
-            ObjectNode x = groups.addObject();
-            x.put("id", g.id());
-            x.put("directory_id", g.directoryId());
-            x.put("organization_id", g.organizationId());
-            x.put("name", g.name());
-            Json.putTime(x, "created_at", g.createdAt());
-            Json.putTime(x, "updated_at", g.updatedAt());
-        });
-        ArrayNode ms = n.putArray("memberships");
-        s.memberships().forEach(mb -> ms.addObject().put("user_id", mb.userId()).put("group_id", mb.groupId()));
-        return n;
-    }
-
-    private static ObjectNode deliveryJson(DeliveryAttempt d) {
-        ObjectNode x = Json.obj();
-        x.put("event_id", d.eventId());
-        x.put("event", d.event());
-        x.put("endpoint_id", d.endpointId());
-        x.put("url", d.url());
-        x.put("copy", d.copy());
-        x.put("attempt", d.attempt());
-        x.put("status", d.status());
-        x.put("outcome", d.outcome());
-        x.put("error", d.error());
-        Json.putTime(x, "at", d.at());
-        return x;
-    }
-
-    private static String required(JsonNode b, String field) {
-        String v = str(b, field);
-        if (v == null || v.isBlank()) {
-            throw new BadRequest(field + " is required");
-        }
-        return v;
-    }
-
-    private static String str(JsonNode b, String... fields) {
-        for (String f : fields) {
-            JsonNode v = b.get(f);
-            if (v != null && !v.isNull()) {
-                return v.asText();
-            }
-        }
-        return null;
-    }
-
-    private static Instant time(String iso) {
-        try {
-            return OffsetDateTime.parse(iso).toInstant();
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new BadRequest("not an ISO-8601 date-time: " + iso);
-        }
-    }
 }
