@@ -8,7 +8,6 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +25,9 @@ import java.util.regex.Pattern;
  * come from SSM parameters named by template parameters; the table, the globals and the outputs carry
  * what production needs.
  *
+ * <p>The table, the globals, secrets, functions and handlers are checked here; the routes and the contract
+ * in {@link RouteRules}, the permissions in {@link PolicyRules}.
+ *
  * <p>{@link #problems(Path, Path)} returns one readable sentence per problem; an empty list means the
  * template is fine. The local runner prints them at start; a test fails on any.
  */
@@ -35,10 +37,8 @@ public final class TemplateCheck {
     /** The back office's routes: AWS_IAM only (the vendor's principals), never the tenant's JWT. */
     public static final String INTERNAL_PREFIX = "/internal/";
 
-    private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY");
     /** The API contract beside the template: its routes and the template's must be the same. */
     public static final String CONTRACT = "openapi.yaml";
-    private static final Set<String> OPENAPI_METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
     private static final Set<String> REQUIRED_GLOBAL_VARIABLES = Set.of("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL");
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!][^}]*)}");
     private static final Pattern HANDLER = Pattern.compile("([a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_]*(::[a-zA-Z_][A-Za-z0-9_]*)?");
@@ -48,10 +48,9 @@ public final class TemplateCheck {
     private final Map<String, Object> parameters;
     private final Map<String, Object> resources;
     private final List<String> problems = new ArrayList<>();
-    /** Every HTTP route of the template ({@code PUT /organizations/{organizationId}/plan}) -> behind the JWT authorizer. */
-    /** Each route and how API Gateway admits it: JWT, AWS_IAM or NONE. */
-    private final Map<String, String> templateRoutes = new LinkedHashMap<>();
     private String tableId;
+    private RouteRules routes;
+    private PolicyRules policies;
 
     private TemplateCheck(Map<String, Object> document, Path projectRoot) {
         this.projectRoot = projectRoot;
@@ -79,19 +78,20 @@ public final class TemplateCheck {
     private void run() {
         table();
         globals();
+        routes = new RouteRules(projectRoot, resources, problems);
+        policies = new PolicyRules(resources, tableId, problems);
         Set<String> modules = parentModules();
-        Map<String, String> routeOwners = new LinkedHashMap<>();
         for (var entry : resources.entrySet()) {
             Map<String, Object> resource = map(entry.getValue());
             if ("AWS::Serverless::Function".equals(resource.get("Type"))) {
-                function(entry.getKey(), map(resource.get("Properties")), modules, routeOwners);
+                function(entry.getKey(), map(resource.get("Properties")), modules);
             } else if ("AWS::ApiGatewayV2::Route".equals(resource.get("Type"))
                     && map(resource.get("Properties")).get("Target") == null) {
                 problems.add("route " + entry.getKey() + " has no function (an AWS::ApiGatewayV2::Route without a Target)");
             }
         }
-        contract();
-        httpApis();
+        routes.contract();
+        routes.httpApis();
         outputs();
     }
 
@@ -126,16 +126,6 @@ public final class TemplateCheck {
         if (!keys.equals(List.of("pk:HASH", "sk:RANGE"))) {
             problems.add("table " + tableId + " must have the key pk (HASH) + sk (RANGE), has " + keys);
         }
-    }
-
-    private Set<String> tableIndexes() {
-        Set<String> names = new LinkedHashSet<>();
-        if (tableId != null) {
-            for (Object g : list(map(map(resources.get(tableId)).get("Properties")).get("GlobalSecondaryIndexes"))) {
-                names.add(String.valueOf(map(g).get("IndexName")));
-            }
-        }
-        return names;
     }
 
     // ---- globals ----
@@ -203,7 +193,7 @@ public final class TemplateCheck {
         return false;
     }
 
-    // ---- functions and routes ----
+    // ---- functions ----
 
     private Set<String> parentModules() {
         Path pom = projectRoot.resolve("pom.xml");
@@ -223,7 +213,7 @@ public final class TemplateCheck {
         return modules;
     }
 
-    private void function(String id, Map<String, Object> props, Set<String> modules, Map<String, String> routeOwners) {
+    private void function(String id, Map<String, Object> props, Set<String> modules) {
         Object codeUri = props.get("CodeUri");
         Object handler = props.get("Handler");
         if (!(codeUri instanceof String uri) || uri.isBlank()) {
@@ -245,11 +235,11 @@ public final class TemplateCheck {
             }
         }
         environment("function " + id, map(map(props.get("Environment")).get("Variables")));
-        policies(id, props.get("Policies"));
+        policies.check(id, props.get("Policies"));
         for (var event : map(props.get("Events")).entrySet()) {
             Map<String, Object> e = map(event.getValue());
             if ("HttpApi".equals(e.get("Type"))) {
-                route(id, event.getKey(), map(e.get("Properties")), routeOwners);
+                routes.route(id, event.getKey(), map(e.get("Properties")));
             }
         }
     }
@@ -283,203 +273,6 @@ public final class TemplateCheck {
         }
     }
 
-    private void route(String functionId, String eventName, Map<String, Object> props, Map<String, String> routeOwners) {
-        String where = "route " + functionId + "." + eventName;
-        Object method = props.get("Method");
-        Object path = props.get("Path");
-        if (!(method instanceof String m) || !HTTP_METHODS.contains(m.toUpperCase(Locale.ROOT))) {
-            problems.add(where + " has no valid Method (" + method + ")");
-            return;
-        }
-        if (!(path instanceof String p) || !p.startsWith("/")) {
-            problems.add(where + " has no valid Path (" + path + ")");
-            return;
-        }
-        Object apiId = props.get("ApiId");
-        String api = apiId == null ? null : String.valueOf(map(apiId).get("Ref"));
-        if (api == null || !"AWS::Serverless::HttpApi".equals(map(resources.get(api)).get("Type"))) {
-            problems.add(where + " must name the template's HttpApi in ApiId (!Ref)");
-        }
-        String key = m.toUpperCase(Locale.ROOT) + " " + p.replaceAll("\\{[^}/]+}", "{}");
-        String previous = routeOwners.putIfAbsent(key, where);
-        if (previous != null) {
-            problems.add(where + " clashes with " + previous + " (" + m.toUpperCase(Locale.ROOT) + " " + p + ")");
-        }
-        String authorizer = String.valueOf(map(props.get("Auth")).getOrDefault("Authorizer", defaultAuthorizer(api)));
-        boolean jwt = isJwtAuthorizer(api, authorizer);
-        templateRoutes.put(m.toUpperCase(Locale.ROOT) + " " + p, jwt ? "JWT" : "AWS_IAM".equals(authorizer) ? "AWS_IAM" : "NONE");
-        if (p.equals(WEBHOOK_PATH)) {
-            if (!"NONE".equals(authorizer)) {
-                problems.add(where + " (" + WEBHOOK_PATH + ") must set Auth.Authorizer NONE: WorkOS signs webhooks, it sends no JWT");
-            }
-        } else if (p.startsWith(INTERNAL_PREFIX)) {
-            if (!"AWS_IAM".equals(authorizer)) {
-                problems.add(where + " (" + m + " " + p + ") is an internal route: it must set Auth.Authorizer AWS_IAM, "
-                        + "so that only the vendor's IAM principals reach it (a tenant's JWT must not)");
-            } else if (!Boolean.TRUE.equals(map(map(map(resources.get(api)).get("Properties")).get("Auth")).get("EnableIamAuthorizer"))) {
-                problems.add(where + " uses AWS_IAM, but HttpApi " + api + " does not set Auth.EnableIamAuthorizer: true");
-            }
-        } else if ("AWS_IAM".equals(authorizer)) {
-            problems.add(where + " (" + m + " " + p + ") uses AWS_IAM outside " + INTERNAL_PREFIX + ": tenant routes take the JWT");
-        } else if (!jwt) {
-            problems.add(where + " (" + m + " " + p + ") is not behind the JWT authorizer");
-        }
-    }
-
-    /**
-     * {@value #CONTRACT} documents exactly the template's routes, with the same authentication: a
-     * route whose operation (or the document) asks for no security is the template's route without
-     * the JWT authorizer, and the other way round.
-     */
-    private void contract() {
-        Path file = projectRoot.resolve(CONTRACT);
-        Map<String, Object> contract;
-        try {
-            contract = Files.isRegularFile(file) ? CloudFormationYaml.load(file) : null;
-        } catch (RuntimeException e) {
-            problems.add(CONTRACT + " cannot be read as YAML: " + e.getMessage());
-            return;
-        }
-        if (contract == null) {
-            problems.add("no " + CONTRACT + " beside the template: the HTTP API's contract must be documented");
-            return;
-        }
-        Map<String, Object> schemes = map(map(contract.get("components")).get("securitySchemes"));
-        String byDefault = authentication(contract.get("security"), schemes);
-        Map<String, String> documented = new LinkedHashMap<>();
-        for (var path : map(contract.get("paths")).entrySet()) {
-            for (var operation : map(path.getValue()).entrySet()) {
-                if (OPENAPI_METHODS.contains(operation.getKey())) {
-                    Object security = map(operation.getValue()).get("security");
-                    documented.put(operation.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey(),
-                            security == null ? byDefault : authentication(security, schemes));
-                }
-            }
-        }
-        for (var route : templateRoutes.entrySet()) {
-            String auth = documented.get(route.getKey());
-            if (auth == null) {
-                problems.add("route " + route.getKey() + " is not documented in " + CONTRACT);
-            } else if (!auth.equals(route.getValue())) {
-                problems.add("route " + route.getKey() + " takes " + describeAuth(route.getValue()) + " in the template but "
-                        + CONTRACT + " documents " + describeAuth(auth));
-            }
-        }
-        for (String route : documented.keySet()) {
-            if (!templateRoutes.containsKey(route)) {
-                problems.add("route " + route + " is documented in " + CONTRACT + " but no function serves it");
-            }
-        }
-    }
-
-    /**
-     * What an OpenAPI security requirement stands for: NONE (empty), AWS_IAM (a scheme marked
-     * {@code x-amazon-apigateway-authtype: awsSigv4}, API Gateway's own marker for SigV4), else JWT.
-     */
-    private static String authentication(Object security, Map<String, Object> schemes) {
-        List<?> requirements = list(security);
-        if (requirements.isEmpty()) {
-            return "NONE";
-        }
-        for (Object requirement : requirements) {
-            for (String name : map(requirement).keySet()) {
-                if ("awsSigv4".equals(map(schemes.get(name)).get("x-amazon-apigateway-authtype"))) {
-                    return "AWS_IAM";
-                }
-            }
-        }
-        return "JWT";
-    }
-
-    private static String describeAuth(String auth) {
-        return switch (auth) {
-            case "JWT" -> "a bearer token (the JWT authorizer)";
-            case "AWS_IAM" -> "AWS SigV4 (AWS_IAM)";
-            default -> "no authentication";
-        };
-    }
-
-    private String defaultAuthorizer(String api) {
-        Object value = map(map(map(resources.get(api)).get("Properties")).get("Auth")).get("DefaultAuthorizer");
-        return value == null ? "NONE" : String.valueOf(value);
-    }
-
-    private boolean isJwtAuthorizer(String api, String name) {
-        Map<String, Object> authorizer = map(map(map(map(map(resources.get(api)).get("Properties")).get("Auth"))
-                .get("Authorizers")).get(name));
-        Map<String, Object> jwt = map(authorizer.get("JwtConfiguration"));
-        return !jwt.isEmpty() && jwt.get("issuer") != null && jwt.get("audience") != null;
-    }
-
-    private void httpApis() {
-        for (var entry : resources.entrySet()) {
-            Map<String, Object> resource = map(entry.getValue());
-            if (!"AWS::Serverless::HttpApi".equals(resource.get("Type"))) {
-                continue;
-            }
-            Map<String, Object> props = map(resource.get("Properties"));
-            String def = defaultAuthorizer(entry.getKey());
-            if (!isJwtAuthorizer(entry.getKey(), def)) {
-                problems.add("HttpApi " + entry.getKey() + " must have a JWT DefaultAuthorizer with issuer and audience");
-            }
-            if (props.containsKey("DefinitionBody") || props.containsKey("DefinitionUri")) {
-                problems.add("HttpApi " + entry.getKey() + " must not define routes in an OpenAPI body: every route belongs to a function");
-            }
-        }
-    }
-
-    private void policies(String id, Object policies) {
-        for (Object policy : list(policies)) {
-            if (policy instanceof String managed) {
-                if (managed.toLowerCase(Locale.ROOT).contains("dynamodb")) {
-                    problems.add("function " + id + " uses the managed policy " + managed + ", which is not limited to the one table");
-                }
-                continue;
-            }
-            Map<String, Object> p = map(policy);
-            for (var template : p.entrySet()) {
-                if (template.getKey().equals("Statement")) {
-                    for (Object statement : list(template.getValue())) {
-                        statement(id, map(statement));
-                    }
-                } else if (template.getKey().startsWith("DynamoDB")) {
-                    Object table = map(template.getValue()).get("TableName");
-                    if (tableId == null || !tableId.equals(map(table).get("Ref"))) {
-                        problems.add("function " + id + ": policy " + template.getKey() + " names " + describe(table) + ", not the table " + tableId);
-                    }
-                }
-            }
-        }
-    }
-
-    private void statement(String id, Map<String, Object> statement) {
-        Object actions = statement.get("Action");
-        List<?> actionList = actions instanceof List<?> l ? l : List.of(String.valueOf(actions));
-        Object resource = statement.get("Resource");
-        List<?> resourceList = resource instanceof List<?> l ? l : List.of(resource == null ? "(none)" : resource);
-        boolean dynamo = actionList.stream().anyMatch(a -> String.valueOf(a).toLowerCase(Locale.ROOT).startsWith("dynamodb:")
-                || String.valueOf(a).equals("*"));
-        for (Object r : resourceList) {
-            if ("*".equals(r)) {
-                problems.add("function " + id + ": a policy statement grants " + actionList + " on every resource (*)");
-            } else if (dynamo && !isTableOrIndex(r)) {
-                problems.add("function " + id + ": a policy names " + describe(r) + ", not the table " + tableId + " or its indexes");
-            }
-        }
-    }
-
-    private boolean isTableOrIndex(Object resource) {
-        Map<String, Object> m = map(resource);
-        if (m.get("Fn::GetAtt") instanceof List<?> getAtt) {
-            return getAtt.size() == 2 && String.valueOf(getAtt.get(0)).equals(tableId) && "Arn".equals(getAtt.get(1));
-        }
-        if (m.get("Fn::Sub") instanceof String sub) {
-            Matcher index = Pattern.compile("\\$\\{" + Pattern.quote(String.valueOf(tableId)) + "\\.Arn}/index/(.+)").matcher(sub);
-            return index.matches() && (index.group(1).equals("*") || tableIndexes().contains(index.group(1)));
-        }
-        return false;
-    }
-
     private void outputs() {
         Map<String, Object> outputs = map(document.get("Outputs"));
         for (String required : List.of("ApiUrl", "TableName")) {
@@ -502,26 +295,12 @@ public final class TemplateCheck {
         return p;
     }
 
-    private static String describe(Object value) {
-        Map<String, Object> m = map(value);
-        if (m.get("Ref") != null) {
-            return "!Ref " + m.get("Ref");
-        }
-        if (m.get("Fn::GetAtt") instanceof List<?> l) {
-            return "!GetAtt " + String.join(".", l.stream().map(String::valueOf).toList());
-        }
-        if (m.get("Fn::Sub") != null) {
-            return "!Sub " + m.get("Fn::Sub");
-        }
-        return String.valueOf(value);
-    }
-
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
+    static Map<String, Object> map(Object value) {
         return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
-    private static List<?> list(Object value) {
+    static List<?> list(Object value) {
         return value instanceof List<?> l ? l : List.of();
     }
 }
