@@ -318,7 +318,6 @@ public final class EmulatorControl {
         return this;
     }
 
-    /** Delay every WorkOS API answer. */
     /** The WorkOS API requests received so far ("GET /connections", no query), oldest first (the last 10,000). */
     public List<String> apiRequests() {
         return api.received();
@@ -329,6 +328,7 @@ public final class EmulatorControl {
         return this;
     }
 
+    /** Delay every WorkOS API answer. */
     public EmulatorControl apiLatency(Duration latency) {
         api.faults.latency(latency);
         return this;
