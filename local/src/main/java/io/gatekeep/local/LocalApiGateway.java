@@ -7,28 +7,15 @@ import com.sun.net.httpserver.HttpServer;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.http.ErrorBody;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -39,17 +26,14 @@ import java.util.concurrent.Executors;
  * body, request context with the method, path, source IP, request id and time) after the JWT
  * authorizer has verified the token of an authorized route; the function's response is written back
  * as API Gateway writes it. Where API Gateway would answer by itself (no route, no valid token, a
- * failed function), the answer uses the API's own error shape {@code {"error","message"}}.
+ * failed function), the answer uses the API's own error shape {@code {"error","message"}}. The event and
+ * the response on the wire are {@link GatewayPayload}'s.
  *
  * <p>{@code POST /_invoke/{LogicalId}} invokes any function with a JSON event, as the console does
  * for the operator function (loopback callers only).
  */
 public final class LocalApiGateway implements AutoCloseable {
     static final String INVOKE_PREFIX = "/_invoke/";
-    private static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
-    private static final DateTimeFormatter REQUEST_TIME =
-            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.US).withZone(ZoneOffset.UTC);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RouteTable routes;
     private final LambdaFunctions functions;
@@ -140,7 +124,7 @@ public final class LocalApiGateway implements AutoCloseable {
                 log(label + " failed in the local gateway", e);
                 outcome = new Outcome(gatewayError(500, "internal_error", "Something went wrong on our side. Try again."), "gateway", null);
             }
-            write(exchange, method, outcome.response());
+            GatewayPayload.write(exchange, method, outcome.response());
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         if (!logThis && outcome.response().getStatusCode() < 500) {
@@ -180,12 +164,12 @@ public final class LocalApiGateway implements AutoCloseable {
         }
         RouteTable.Entry entry = match.get().entry();
         var function = functions.get(entry.function().logicalId()).orElseThrow();
-        Map<String, String> headers = headers(exchange);
+        Map<String, String> headers = GatewayPayload.headers(exchange);
         Map<String, String> claims = null;
         IamAuthorizer.Principal principal = null;
         byte[] body = null;
         if (entry.route().auth() == io.gatekeep.testkit.SamTemplate.Route.Auth.AWS_IAM) {
-            body = readBody(exchange);
+            body = GatewayPayload.readBody(exchange);
             if (body == null) {
                 return new Outcome(gatewayError(413, "payload_too_large", "The body is larger than 10 MiB."), "gateway");
             }
@@ -214,13 +198,13 @@ public final class LocalApiGateway implements AutoCloseable {
                     function.name() + " is not available locally: " + function.unavailableReason()), function.name());
         }
         if (body == null) {
-            body = readBody(exchange);
+            body = GatewayPayload.readBody(exchange);
         }
         if (body == null) {
             return new Outcome(gatewayError(413, "payload_too_large", "The body is larger than 10 MiB."), "gateway");
         }
-        APIGatewayV2HTTPEvent event = event(exchange, method, rawPath, entry, match.get().pathParameters(), headers, body, claims,
-                principal);
+        APIGatewayV2HTTPEvent event = GatewayPayload.event(exchange, method, rawPath, entry, match.get().pathParameters(), headers, body,
+                claims, principal, clock.instant(), port());
         long started = System.nanoTime();
         try {
             APIGatewayV2HTTPResponse response = functions.invokeHttp(function, event);
@@ -252,7 +236,7 @@ public final class LocalApiGateway implements AutoCloseable {
             return new Outcome(gatewayError(501, "not_implemented",
                     deployed.name() + " is not available locally: " + deployed.unavailableReason()), deployed.name());
         }
-        byte[] body = readBody(exchange);
+        byte[] body = GatewayPayload.readBody(exchange);
         if (body == null) {
             return new Outcome(gatewayError(413, "payload_too_large", "The event is larger than 10 MiB."), "invoke");
         }
@@ -284,164 +268,6 @@ public final class LocalApiGateway implements AutoCloseable {
                 ? "over its Timeout of " + function.timeoutSeconds() + " s: Lambda would have stopped it" : null;
     }
 
-    private APIGatewayV2HTTPEvent event(HttpExchange exchange, String method, String rawPath, RouteTable.Entry entry,
-                                        Map<String, String> pathParameters, Map<String, String> headers, byte[] body,
-                                        Map<String, String> claims, IamAuthorizer.Principal principal) {
-        Instant now = clock.instant();
-        String rawQuery = exchange.getRequestURI().getRawQuery();
-        String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
-        Map<String, String> eventHeaders = new TreeMap<>(headers);
-        List<String> cookies = null;
-        String cookieHeader = eventHeaders.remove("cookie");
-        if (cookieHeader != null) {
-            cookies = new ArrayList<>();
-            for (String c : cookieHeader.split(";")) {
-                if (!c.isBlank()) {
-                    cookies.add(c.trim());
-                }
-            }
-        }
-        eventHeaders.putIfAbsent("x-forwarded-for", sourceIp);
-        eventHeaders.putIfAbsent("x-forwarded-port", String.valueOf(port()));
-        eventHeaders.putIfAbsent("x-forwarded-proto", "http");
-        eventHeaders.put("x-amzn-trace-id", "Root=1-" + Long.toHexString(now.getEpochSecond()) + "-" + HexFormat.of().formatHex(randomBytes(12)));
-
-        var http = APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                .withMethod(method)
-                .withPath(rawPath)
-                .withProtocol(exchange.getProtocol())
-                .withSourceIp(sourceIp)
-                .withUserAgent(headers.getOrDefault("user-agent", ""))
-                .build();
-        var context = APIGatewayV2HTTPEvent.RequestContext.builder()
-                .withAccountId("000000000000")
-                .withApiId("local")
-                .withDomainName(headers.getOrDefault("host", "127.0.0.1:" + port()))
-                .withDomainPrefix("local")
-                .withHttp(http)
-                .withRequestId(Base64.getEncoder().encodeToString(randomBytes(10)))
-                .withRouteKey(entry.routeKey())
-                .withStage("$default")
-                .withTime(REQUEST_TIME.format(now))
-                .withTimeEpoch(now.toEpochMilli())
-                .build();
-        if (claims != null) {
-            context.setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                    .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
-                            .withClaims(new LinkedHashMap<>(claims))
-                            .withScopes(null)
-                            .build())
-                    .build());
-        }
-        if (principal != null) {
-            context.setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                    .withIam(APIGatewayV2HTTPEvent.RequestContext.IAM.builder()
-                            .withAccessKey(principal.accessKey())
-                            .withAccountId(principal.accountId())
-                            .withCallerId(principal.userId())
-                            .withUserArn(principal.userArn())
-                            .withUserId(principal.userId())
-                            .build())
-                    .build());
-        }
-        var builder = APIGatewayV2HTTPEvent.builder()
-                .withVersion("2.0")
-                .withRouteKey(entry.routeKey())
-                .withRawPath(rawPath)
-                .withRawQueryString(rawQuery == null ? "" : rawQuery)
-                .withCookies(cookies)
-                .withHeaders(eventHeaders)
-                .withQueryStringParameters(query(rawQuery))
-                .withPathParameters(pathParameters.isEmpty() ? null : pathParameters)
-                .withRequestContext(context)
-                .withIsBase64Encoded(false);
-        if (body.length > 0) {
-            String text = utf8(body);
-            if (text != null) {
-                builder.withBody(text);
-            } else {
-                builder.withBody(Base64.getEncoder().encodeToString(body)).withIsBase64Encoded(true);
-            }
-        }
-        return builder.build();
-    }
-
-    /** Lower-cased names; repeated headers joined with commas, as API Gateway joins them. */
-    private static Map<String, String> headers(HttpExchange exchange) {
-        Map<String, String> headers = new TreeMap<>();
-        exchange.getRequestHeaders().forEach((name, values) ->
-                headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
-        return headers;
-    }
-
-    /** Decoded query parameters; repeated names joined with commas; null when there is no query. */
-    static Map<String, String> query(String rawQuery) {
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return null;
-        }
-        Map<String, String> params = new LinkedHashMap<>();
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            params.merge(name, value, (a, b) -> a + "," + b);
-        }
-        return params.isEmpty() ? null : params;
-    }
-
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return s;
-        }
-    }
-
-    private static byte[] readBody(HttpExchange exchange) throws IOException {
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            return body.length > MAX_BODY_BYTES ? null : body;
-        }
-    }
-
-    private static String utf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
-    }
-
-    private static void write(HttpExchange exchange, String method, APIGatewayV2HTTPResponse response) throws IOException {
-        var out = exchange.getResponseHeaders();
-        if (response.getHeaders() != null) {
-            response.getHeaders().forEach((name, value) -> {
-                if (value != null) {
-                    out.set(name, value);
-                }
-            });
-        }
-        if (response.getCookies() != null) {
-            response.getCookies().forEach(c -> out.add("Set-Cookie", c));
-        }
-        out.set("apigw-requestid", Base64.getEncoder().encodeToString(randomBytes(10)));
-        byte[] body = response.getBody() == null ? new byte[0]
-                : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
-                : response.getBody().getBytes(StandardCharsets.UTF_8);
-        int status = response.getStatusCode();
-        boolean noBody = method.equals("HEAD") || status == 204 || status == 304 || body.length == 0;
-        exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
-        if (!noBody) {
-            exchange.getResponseBody().write(body);
-        }
-    }
-
     static APIGatewayV2HTTPResponse gatewayError(int status, String code, String message) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
@@ -451,11 +277,5 @@ public final class LocalApiGateway implements AutoCloseable {
                 .withBody(Json.write(new ErrorBody(code, message)))
                 .withIsBase64Encoded(false)
                 .build();
-    }
-
-    private static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        RANDOM.nextBytes(bytes);
-        return bytes;
     }
 }
