@@ -64,12 +64,12 @@ final class SignIns {
     private static final String UPDATED_AT = "updatedAt";
     private static final String DELETED = "deleted";
 
-    private final Projection projection;
+    private final EventItems items;
     private final Transactions transactions;
     private final String table;
 
-    SignIns(Projection projection, Transactions transactions, String table) {
-        this.projection = projection;
+    SignIns(EventItems items, Transactions transactions, String table) {
+        this.items = items;
         this.transactions = transactions;
         this.table = table;
     }
@@ -93,7 +93,7 @@ final class SignIns {
     ApplyOutcome failed(Projection.Event e) {
         Attempt a = Attempt.of(e);
         Outcome<Effect> outcome = transactions.run(2, new Known(), known -> {
-            Plan<Effect> plan = new Plan<Effect>().add(Transactions.MARKER, projection.marker(e, a.organizationId()));
+            Plan<Effect> plan = new Plan<Effect>().add(Transactions.MARKER, items.marker(e, a.organizationId()));
             Map<String, AttributeValue> seen = known.get(CONNECTION);
             Effect effect;
             if (seen != null && Attr.flag(seen, DELETED)) {
@@ -112,7 +112,7 @@ final class SignIns {
                 plan.add(CONNECTION, connection.toTransactItem());
                 effect = Effect.of(Change.UPDATED);
             }
-            return plan.add("audit", projection.audit(e, a.organizationId())).result(effect);
+            return plan.add("audit", items.audit(e, a.organizationId())).result(effect);
         });
         return Projection.outcome(e, a.organizationId(), outcome);
     }
@@ -144,8 +144,8 @@ final class SignIns {
         Known known = new Known();
         Map<String, AttributeValue> memberKey = a.userId() == null ? null : memberKey(a.organizationId(), a.userId());
         List<Map<String, AttributeValue>> read = memberKey == null
-                ? projection.read(connectionKey(a))
-                : projection.read(connectionKey(a), memberKey);
+                ? items.read(connectionKey(a))
+                : items.read(connectionKey(a), memberKey);
         known.put(CONNECTION, read.get(0));
         if (memberKey != null) {
             known.put(MEMBER, read.get(1));
@@ -155,11 +155,11 @@ final class SignIns {
     }
 
     private Plan<Effect> successPlan(Projection.Event e, Attempt a, Known known) {
-        Plan<Effect> plan = new Plan<Effect>().add(Transactions.MARKER, projection.marker(e, a.organizationId()));
+        Plan<Effect> plan = new Plan<Effect>().add(Transactions.MARKER, items.marker(e, a.organizationId()));
         Map<String, AttributeValue> connection = known.get(CONNECTION);
         Map<String, AttributeValue> member = a.userId() == null ? null : known.get(MEMBER);
         if (Attr.flag(connection, DELETED)) {
-            return plan.add("audit", projection.audit(e, a.organizationId())).result(Effect.ignored(ApplyOutcome.DELETED));
+            return plan.add("audit", items.audit(e, a.organizationId())).result(Effect.ignored(ApplyOutcome.DELETED));
         }
         boolean memberLive = member != null && !Attr.flag(member, DELETED);
         String role = memberLive ? Attr.str(member, ROLE) : null;
@@ -198,7 +198,7 @@ final class SignIns {
             ItemUpdate check = new ItemUpdate(table, Keys.orgMemberPk(a.organizationId()), Keys.userSk(a.userId()));
             plan.add(MEMBER, check.when(UserRoles.revIs(check, member)).toTransactItem());
         }
-        plan.add("audit", projection.audit(e, a.organizationId()));
+        plan.add("audit", items.audit(e, a.organizationId()));
         return plan.result(changes ? Effect.of(Change.UPDATED) : Effect.ignored(ApplyOutcome.STALE));
     }
 
@@ -218,7 +218,7 @@ final class SignIns {
 
     private Plan<Effect> membershipPlan(Projection.Event e, String organizationId, String userId, JsonNode data, String at,
                                         String role, boolean deleted, Known known) {
-        Plan<Effect> plan = new Plan<Effect>().add(Transactions.MARKER, projection.marker(e, organizationId));
+        Plan<Effect> plan = new Plan<Effect>().add(Transactions.MARKER, items.marker(e, organizationId));
         Map<String, AttributeValue> seen = known.get(MEMBER);
         ItemUpdate member = new ItemUpdate(table, Keys.orgMemberPk(organizationId), Keys.userSk(userId));
         String stored = seen == null ? null : Attr.str(seen, UPDATED_AT);
@@ -271,7 +271,7 @@ final class SignIns {
             }
             effect = Effect.of(deleted ? Change.DELETED : seen == null || seen.isEmpty() ? Change.CREATED : Change.UPDATED);
         }
-        return plan.add("audit", projection.audit(e, organizationId)).result(effect);
+        return plan.add("audit", items.audit(e, organizationId)).result(effect);
     }
 
     // ---------------------------------------------------------------- items
