@@ -12,9 +12,9 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.gatekeep.local.LocalSettings;
 import io.gatekeep.local.LocalSystem;
+import io.gatekeep.localaws.ProjectFiles;
 import io.gatekeep.shared.Json;
-import io.gatekeep.testkit.ProjectFiles;
-import io.gatekeep.testkit.SigV4;
+import io.gatekeep.testsupport.SigV4;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 

@@ -1,6 +1,6 @@
 package io.gatekeep.bench;
 
-import io.gatekeep.testkit.ProjectFiles;
+import io.gatekeep.localaws.ProjectFiles;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -203,7 +203,7 @@ public final class Benchmarks {
                         + "of the queue (WorkOS retries). Spread = the same number of users over " + senders + " directories of "
                         + "one organization, in the same run; the layouts ran as one, spread, spread, one (a fresh organization "
                         + "and table each), and each row sums its two bursts. Conflicts: DynamoDB's documented rules over DynamoDB Local "
-                        + "(testkit ConflictFaithfulDynamo), each transaction holding its items for its call plus the hold.",
+                        + "(test-support ConflictFaithfulDynamo), each transaction holding its items for its call plus the hold.",
                 "Bursts in the order they ran, deliveries/s: " + r.bursts().stream()
                         .map(b -> b.layout() + " " + Report.num(b.deliveriesPerSecond(), 0)).collect(java.util.stream.Collectors.joining(", "))
                         + "; item conflicts by kind of item, one directory " + r.oneDirectory().conflictsByKind() + ", spread "

@@ -5,8 +5,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.gatekeep.bench.harness.ColdStartHarness;
 import io.gatekeep.bench.harness.DynamoClientFloorHandler;
 import io.gatekeep.bench.harness.HelloHandler;
+import io.gatekeep.localaws.SamTemplate;
 import io.gatekeep.shared.Json;
-import io.gatekeep.testkit.SamTemplate;
 
 import java.io.IOException;
 import java.io.PrintStream;

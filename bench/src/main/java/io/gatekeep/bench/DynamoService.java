@@ -1,7 +1,7 @@
 package io.gatekeep.bench;
 
-import io.gatekeep.testkit.LocalDynamo;
-import io.gatekeep.testkit.SamTemplate;
+import io.gatekeep.localaws.LocalDynamo;
+import io.gatekeep.localaws.SamTemplate;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -37,7 +37,7 @@ public final class DynamoService implements AutoCloseable {
         this.process = process;
     }
 
-    /** The JVM's shared in-process instance (testkit's). */
+    /** The JVM's shared in-process instance (local-aws's). */
     public static DynamoService inProcess() {
         return new DynamoService(LocalDynamo.shared().endpoint(), null);
     }

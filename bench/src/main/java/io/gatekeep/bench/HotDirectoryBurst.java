@@ -4,12 +4,12 @@ import io.gatekeep.emulator.DomainSpec;
 import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.emulator.Snapshot;
 import io.gatekeep.emulator.StoredEvent;
+import io.gatekeep.localaws.LocalContext;
 import io.gatekeep.shared.projection.DeadLetters;
 import io.gatekeep.shared.projection.Projection;
 import io.gatekeep.shared.projection.WorkOsEvent;
-import io.gatekeep.testkit.ConflictFaithfulDynamo;
-import io.gatekeep.testkit.LocalContext;
-import io.gatekeep.testkit.RequestCounter;
+import io.gatekeep.testsupport.ConflictFaithfulDynamo;
+import io.gatekeep.testsupport.RequestCounter;
 import io.gatekeep.webhooks.WebhookHandler;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 

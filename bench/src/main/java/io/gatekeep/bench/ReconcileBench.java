@@ -2,11 +2,11 @@ package io.gatekeep.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.emulator.DomainSpec;
+import io.gatekeep.localaws.LocalContext;
 import io.gatekeep.operator.OperatorHandler;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
-import io.gatekeep.testkit.LocalContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;

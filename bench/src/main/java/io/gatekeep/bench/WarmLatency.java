@@ -5,11 +5,11 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.gatekeep.auditevents.AuditEventsHandler;
 import io.gatekeep.health.IdentityHealthHandler;
+import io.gatekeep.localaws.LocalContext;
 import io.gatekeep.orgsettings.OrgSettingsHandler;
 import io.gatekeep.portallinks.PortalLinksHandler;
 import io.gatekeep.providers.ProvidersHandler;
 import io.gatekeep.shared.Json;
-import io.gatekeep.testkit.LocalContext;
 import io.gatekeep.webhooks.WebhookHandler;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 

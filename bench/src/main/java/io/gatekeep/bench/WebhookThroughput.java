@@ -1,7 +1,7 @@
 package io.gatekeep.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import io.gatekeep.testkit.LocalContext;
+import io.gatekeep.localaws.LocalContext;
 import io.gatekeep.webhooks.WebhookHandler;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;

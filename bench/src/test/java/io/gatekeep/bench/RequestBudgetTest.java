@@ -1,6 +1,6 @@
 package io.gatekeep.bench;
 
-import io.gatekeep.testkit.MotoServer;
+import io.gatekeep.localaws.MotoServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

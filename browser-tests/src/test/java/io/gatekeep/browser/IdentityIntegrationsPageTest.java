@@ -5,8 +5,8 @@ import io.gatekeep.emulator.DemoWorld;
 import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.local.LocalSettings;
 import io.gatekeep.local.LocalSystem;
+import io.gatekeep.localaws.ProjectFiles;
 import io.gatekeep.shared.Json;
-import io.gatekeep.testkit.ProjectFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -673,9 +673,9 @@ class IdentityIntegrationsPageTest {
         URI uri = URI.create(system.apiUrl() + "/internal/organizations/" + organizationId + "/entitlements");
         var key = system.backOfficeCredentials();
         var builder = HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofString(body));
-        io.gatekeep.testkit.SigV4.headers("PUT", uri, body, key.accessKeyId(), key.secretAccessKey(), LocalSystem.REGION, Instant.now())
+        io.gatekeep.testsupport.SigV4.headers("PUT", uri, body, key.accessKeyId(), key.secretAccessKey(), LocalSystem.REGION, Instant.now())
                 .forEach((name, value) -> {
-                    if (!io.gatekeep.testkit.SigV4.RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                    if (!io.gatekeep.testsupport.SigV4.RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
                         builder.header(name, value);
                     }
                 });

@@ -3,7 +3,7 @@ package io.gatekeep.browser;
 import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.local.LocalSettings;
 import io.gatekeep.local.LocalSystem;
-import io.gatekeep.testkit.ProjectFiles;
+import io.gatekeep.localaws.ProjectFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

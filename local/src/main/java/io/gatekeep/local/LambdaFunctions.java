@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.gatekeep.localaws.LocalContext;
+import io.gatekeep.localaws.SamTemplate;
 import io.gatekeep.shared.config.Config;
-import io.gatekeep.testkit.LocalContext;
-import io.gatekeep.testkit.SamTemplate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.ByteArrayInputStream;

@@ -168,7 +168,7 @@ public final class LocalApiGateway implements AutoCloseable {
         Map<String, String> claims = null;
         IamAuthorizer.Principal principal = null;
         byte[] body = null;
-        if (entry.route().auth() == io.gatekeep.testkit.SamTemplate.Route.Auth.AWS_IAM) {
+        if (entry.route().auth() == io.gatekeep.localaws.SamTemplate.Route.Auth.AWS_IAM) {
             body = GatewayPayload.readBody(exchange);
             if (body == null) {
                 return new Outcome(gatewayError(413, "payload_too_large", "The body is larger than 10 MiB."), "gateway");

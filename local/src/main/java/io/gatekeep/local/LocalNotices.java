@@ -1,12 +1,12 @@
 package io.gatekeep.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatekeep.localaws.LocalDynamo;
+import io.gatekeep.localaws.MotoServer;
+import io.gatekeep.localaws.NoticeSinks;
+import io.gatekeep.localaws.StreamPump;
 import io.gatekeep.notices.NoticesHandler;
 import io.gatekeep.shared.config.Config;
-import io.gatekeep.testkit.LocalDynamo;
-import io.gatekeep.testkit.MotoServer;
-import io.gatekeep.testkit.NoticeSinks;
-import io.gatekeep.testkit.StreamPump;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.PrintStream;

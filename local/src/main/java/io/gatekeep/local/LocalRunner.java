@@ -1,6 +1,6 @@
 package io.gatekeep.local;
 
-import io.gatekeep.testkit.ProjectFiles;
+import io.gatekeep.localaws.ProjectFiles;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,10 +2,10 @@ package io.gatekeep.local;
 
 import io.gatekeep.emulator.DemoWorld;
 import io.gatekeep.emulator.WorkOsEmulator;
+import io.gatekeep.localaws.LocalDynamo;
+import io.gatekeep.localaws.SamTemplate;
+import io.gatekeep.localaws.SettableClock;
 import io.gatekeep.shared.config.Config;
-import io.gatekeep.testkit.LocalDynamo;
-import io.gatekeep.testkit.SamTemplate;
-import io.gatekeep.testkit.SettableClock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.IOException;

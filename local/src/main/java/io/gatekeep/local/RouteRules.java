@@ -6,7 +6,7 @@ import static io.gatekeep.local.TemplateCheck.WEBHOOK_PATH;
 import static io.gatekeep.local.TemplateCheck.list;
 import static io.gatekeep.local.TemplateCheck.map;
 
-import io.gatekeep.testkit.CloudFormationYaml;
+import io.gatekeep.localaws.CloudFormationYaml;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

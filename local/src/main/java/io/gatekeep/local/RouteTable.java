@@ -1,6 +1,6 @@
 package io.gatekeep.local;
 
-import io.gatekeep.testkit.SamTemplate;
+import io.gatekeep.localaws.SamTemplate;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,9 @@
 package io.gatekeep.local;
 
-import io.gatekeep.testkit.CloudFormationYaml;
+import io.gatekeep.localaws.CloudFormationYaml;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
 
 /**
  * The project's own rules for {@code template.yaml}, beside cfn-lint (which checks what CloudFormation

@@ -1,6 +1,6 @@
 package io.gatekeep.local;
 
-import io.gatekeep.testkit.ProjectFiles;
+import io.gatekeep.localaws.ProjectFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

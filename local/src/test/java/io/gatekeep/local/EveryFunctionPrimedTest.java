@@ -1,8 +1,8 @@
 package io.gatekeep.local;
 
+import io.gatekeep.localaws.SamTemplate;
 import io.gatekeep.shared.priming.Priming;
-import io.gatekeep.testkit.PrimingCheck;
-import io.gatekeep.testkit.SamTemplate;
+import io.gatekeep.testsupport.PrimingCheck;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 

@@ -1,6 +1,6 @@
 package io.gatekeep.local;
 
-import io.gatekeep.testkit.SigV4;
+import io.gatekeep.testsupport.SigV4;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

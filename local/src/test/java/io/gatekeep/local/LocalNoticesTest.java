@@ -1,8 +1,8 @@
 package io.gatekeep.local;
 
 import io.gatekeep.emulator.DemoWorld;
-import io.gatekeep.testkit.MotoServer;
-import io.gatekeep.testkit.ProjectFiles;
+import io.gatekeep.localaws.MotoServer;
+import io.gatekeep.localaws.ProjectFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package io.gatekeep.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatekeep.localaws.ProjectFiles;
 import io.gatekeep.shared.Json;
-import io.gatekeep.testkit.ProjectFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -256,7 +256,7 @@ class LocalSystemTest {
         var builder = HttpRequest.newBuilder(URI.create(system.apiUrl() + "/internal/organizations/" + organizationId + "/entitlements"))
                 .PUT(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach((name, value) -> {
-            if (!io.gatekeep.testkit.SigV4.RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            if (!io.gatekeep.testsupport.SigV4.RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
                 builder.header(name, value);
             }
         });
@@ -275,13 +275,13 @@ class LocalSystemTest {
         assertEquals(403, owner.statusCode(), owner.body());
         assertEquals("forbidden", json(owner).get("error").asText());
         assertEquals(403, putEntitlements(initech, body, java.util.Map.of()).statusCode());
-        var wrongKey = io.gatekeep.testkit.SigV4.headers("PUT", uri, body, key.accessKeyId(), "not-the-secret", LocalSystem.REGION,
+        var wrongKey = io.gatekeep.testsupport.SigV4.headers("PUT", uri, body, key.accessKeyId(), "not-the-secret", LocalSystem.REGION,
                 java.time.Instant.now());
         assertEquals(403, putEntitlements(initech, body, wrongKey).statusCode());
         var health = json(get(system, "/organizations/" + initech + "/identity-health", "Bearer " + system.token("Initech", "owner").token()));
         assertFalse(health.at("/plan/sso").asBoolean(), "nothing changed");
 
-        var signed = io.gatekeep.testkit.SigV4.headers("PUT", uri, body, key.accessKeyId(), key.secretAccessKey(), LocalSystem.REGION,
+        var signed = io.gatekeep.testsupport.SigV4.headers("PUT", uri, body, key.accessKeyId(), key.secretAccessKey(), LocalSystem.REGION,
                 java.time.Instant.now());
         var ok = putEntitlements(initech, body, signed);
         assertEquals(200, ok.statusCode(), ok.body());

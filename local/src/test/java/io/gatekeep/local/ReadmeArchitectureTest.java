@@ -1,7 +1,7 @@
 package io.gatekeep.local;
 
-import io.gatekeep.testkit.ProjectFiles;
-import io.gatekeep.testkit.SamTemplate;
+import io.gatekeep.localaws.ProjectFiles;
+import io.gatekeep.localaws.SamTemplate;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

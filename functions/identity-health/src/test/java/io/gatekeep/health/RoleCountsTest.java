@@ -1,6 +1,8 @@
 package io.gatekeep.health;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatekeep.localaws.LocalContext;
+import io.gatekeep.localaws.LocalDynamo;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.Times;
 import io.gatekeep.shared.audit.AuditEntry;
@@ -9,11 +11,9 @@ import io.gatekeep.shared.projection.Projection;
 import io.gatekeep.shared.projection.RoleJobs;
 import io.gatekeep.shared.projection.RoleMapping;
 import io.gatekeep.shared.projection.RoleMappings;
-import io.gatekeep.testkit.ApiContract;
-import io.gatekeep.testkit.ApiEvents;
-import io.gatekeep.testkit.LocalContext;
-import io.gatekeep.testkit.LocalDynamo;
-import io.gatekeep.testkit.RequestCounter;
+import io.gatekeep.testsupport.ApiContract;
+import io.gatekeep.testsupport.ApiEvents;
+import io.gatekeep.testsupport.RequestCounter;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 

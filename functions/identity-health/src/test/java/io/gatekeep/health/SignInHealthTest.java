@@ -2,16 +2,16 @@ package io.gatekeep.health;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatekeep.localaws.LocalContext;
+import io.gatekeep.localaws.LocalDynamo;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.projection.ApplyOutcome;
 import io.gatekeep.shared.projection.Projection;
 import io.gatekeep.shared.projection.WorkOsEvent;
-import io.gatekeep.testkit.ApiContract;
-import io.gatekeep.testkit.ApiEvents;
-import io.gatekeep.testkit.LocalContext;
-import io.gatekeep.testkit.LocalDynamo;
-import io.gatekeep.testkit.RequestCounter;
+import io.gatekeep.testsupport.ApiContract;
+import io.gatekeep.testsupport.ApiEvents;
+import io.gatekeep.testsupport.RequestCounter;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 

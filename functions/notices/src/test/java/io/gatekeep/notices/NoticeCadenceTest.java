@@ -3,7 +3,7 @@ package io.gatekeep.notices;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.emulator.DomainSpec;
 import io.gatekeep.emulator.Snapshot;
-import io.gatekeep.testkit.MotoServer;
+import io.gatekeep.localaws.MotoServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;

@@ -3,9 +3,9 @@ package io.gatekeep.notices;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.emulator.DomainSpec;
 import io.gatekeep.emulator.Snapshot;
-import io.gatekeep.testkit.LocalDynamo;
-import io.gatekeep.testkit.MotoServer;
-import io.gatekeep.testkit.PrimingCheck;
+import io.gatekeep.localaws.LocalDynamo;
+import io.gatekeep.localaws.MotoServer;
+import io.gatekeep.testsupport.PrimingCheck;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.gatekeep.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gatekeep.testkit.ProjectFiles;
+import io.gatekeep.localaws.ProjectFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;

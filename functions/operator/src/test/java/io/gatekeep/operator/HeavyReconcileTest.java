@@ -3,7 +3,7 @@ package io.gatekeep.operator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.emulator.Snapshot;
-import io.gatekeep.testkit.LocalContext;
+import io.gatekeep.localaws.LocalContext;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

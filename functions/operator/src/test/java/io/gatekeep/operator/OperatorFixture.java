@@ -3,12 +3,12 @@ package io.gatekeep.operator;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.emulator.WorkOsEmulator;
+import io.gatekeep.localaws.LocalContext;
+import io.gatekeep.localaws.LocalDynamo;
+import io.gatekeep.localaws.ProjectFiles;
+import io.gatekeep.localaws.SettableClock;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.config.Config;
-import io.gatekeep.testkit.LocalContext;
-import io.gatekeep.testkit.LocalDynamo;
-import io.gatekeep.testkit.ProjectFiles;
-import io.gatekeep.testkit.SettableClock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 

@@ -1,10 +1,10 @@
 package io.gatekeep.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatekeep.localaws.LocalContext;
+import io.gatekeep.localaws.LocalDynamo;
 import io.gatekeep.shared.Json;
-import io.gatekeep.testkit.LocalContext;
-import io.gatekeep.testkit.LocalDynamo;
-import io.gatekeep.testkit.PrimingCheck;
+import io.gatekeep.testsupport.PrimingCheck;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

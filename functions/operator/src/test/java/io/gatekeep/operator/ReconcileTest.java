@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.gatekeep.emulator.UserUpdate;
-import io.gatekeep.testkit.LocalContext;
+import io.gatekeep.localaws.LocalContext;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,12 +2,12 @@ package io.gatekeep.operator;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatekeep.localaws.LocalContext;
+import io.gatekeep.localaws.LocalDynamo;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.config.Config;
-import io.gatekeep.testkit.ApiEvents;
-import io.gatekeep.testkit.LocalContext;
-import io.gatekeep.testkit.LocalDynamo;
-import io.gatekeep.testkit.PrimingCheck;
+import io.gatekeep.testsupport.ApiEvents;
+import io.gatekeep.testsupport.PrimingCheck;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.emulator.Snapshot;
 import io.gatekeep.emulator.UserUpdate;
+import io.gatekeep.localaws.LocalDynamo;
 import io.gatekeep.shared.projection.DeadLetters;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
-import io.gatekeep.testkit.LocalDynamo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,7 +144,7 @@ class ReplayTest {
         try {
             var out = new java.io.ByteArrayOutputStream();
             handler.handleRequest(new java.io.ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)), out,
-                    io.gatekeep.testkit.LocalContext.of("OperatorFunction"));
+                    io.gatekeep.localaws.LocalContext.of("OperatorFunction"));
             return io.gatekeep.shared.Json.parse(out.toString(java.nio.charset.StandardCharsets.UTF_8));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

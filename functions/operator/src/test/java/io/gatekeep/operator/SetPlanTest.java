@@ -5,7 +5,7 @@ import io.gatekeep.shared.audit.AuditEntry;
 import io.gatekeep.shared.org.Entitlements;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
-import io.gatekeep.testkit.OrgSeed;
+import io.gatekeep.testsupport.OrgSeed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

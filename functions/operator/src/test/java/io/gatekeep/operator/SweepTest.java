@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.emulator.EmulatorControl;
+import io.gatekeep.localaws.LocalContext;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.org.OrganizationView;
-import io.gatekeep.testkit.LocalContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -52,7 +52,7 @@ class SweepTest {
 
     /** A sweep whose clock (Gatekeep's) is {@code behind} WorkOS's: WorkOS's events are stamped ahead of it. */
     private SweepHandler sweepBehind(Duration behind) {
-        return new SweepHandler(fx.config, fx.dynamo, io.gatekeep.testkit.SettableClock.following(() -> workos.now().minus(behind)));
+        return new SweepHandler(fx.config, fx.dynamo, io.gatekeep.localaws.SettableClock.following(() -> workos.now().minus(behind)));
     }
 
     private static JsonNode run(SweepHandler sweep) {

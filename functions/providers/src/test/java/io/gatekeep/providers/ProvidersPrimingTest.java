@@ -1,9 +1,9 @@
 package io.gatekeep.providers;
 
-import io.gatekeep.testkit.ApiEvents;
-import io.gatekeep.testkit.LocalContext;
-import io.gatekeep.testkit.LocalDynamo;
-import io.gatekeep.testkit.PrimingCheck;
+import io.gatekeep.localaws.LocalContext;
+import io.gatekeep.localaws.LocalDynamo;
+import io.gatekeep.testsupport.ApiEvents;
+import io.gatekeep.testsupport.PrimingCheck;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,10 +1,10 @@
 package io.gatekeep.rolemappings;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.gatekeep.localaws.LocalContext;
+import io.gatekeep.localaws.ProjectFiles;
 import io.gatekeep.shared.Json;
-import io.gatekeep.testkit.ApiEvents;
-import io.gatekeep.testkit.LocalContext;
-import io.gatekeep.testkit.ProjectFiles;
+import io.gatekeep.testsupport.ApiEvents;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package io.gatekeep.rolemappings;
 
+import io.gatekeep.localaws.LocalContext;
 import io.gatekeep.shared.org.OrganizationView;
 import io.gatekeep.shared.projection.RoleMapping;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
-import io.gatekeep.testkit.LocalContext;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

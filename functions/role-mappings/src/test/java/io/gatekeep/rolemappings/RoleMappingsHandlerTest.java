@@ -1,12 +1,12 @@
 package io.gatekeep.rolemappings;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatekeep.localaws.LocalContext;
 import io.gatekeep.shared.audit.AuditEntry;
 import io.gatekeep.shared.org.OrganizationView;
 import io.gatekeep.shared.projection.RoleJobs;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
-import io.gatekeep.testkit.LocalContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
 package io.gatekeep.rolemappings;
 
+import io.gatekeep.localaws.LocalContext;
+import io.gatekeep.localaws.LocalDynamo;
 import io.gatekeep.shared.config.Config;
-import io.gatekeep.testkit.ApiEvents;
-import io.gatekeep.testkit.LocalContext;
-import io.gatekeep.testkit.LocalDynamo;
-import io.gatekeep.testkit.OrgSeed;
-import io.gatekeep.testkit.PrimingCheck;
+import io.gatekeep.testsupport.ApiEvents;
+import io.gatekeep.testsupport.OrgSeed;
+import io.gatekeep.testsupport.PrimingCheck;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 

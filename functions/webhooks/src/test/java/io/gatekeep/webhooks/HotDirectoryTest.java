@@ -1,11 +1,11 @@
 package io.gatekeep.webhooks;
 
+import io.gatekeep.localaws.LocalContext;
 import io.gatekeep.shared.org.OrganizationView;
 import io.gatekeep.shared.projection.RoleMappings;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
-import io.gatekeep.testkit.ConflictFaithfulDynamo;
-import io.gatekeep.testkit.LocalContext;
+import io.gatekeep.testsupport.ConflictFaithfulDynamo;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

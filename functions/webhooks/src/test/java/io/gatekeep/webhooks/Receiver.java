@@ -47,7 +47,7 @@ final class Receiver implements AutoCloseable {
     static Receiver forwardingTo(WebhookFixture webhooks) {
         return new Receiver((body, signature) -> {
             var response = webhooks.handler.handleRequest(WebhookFixture.request(body, signature),
-                    io.gatekeep.testkit.LocalContext.of("webhooks"));
+                    io.gatekeep.localaws.LocalContext.of("webhooks"));
             return new Answer(response.getStatusCode(), response.getBody());
         });
     }

@@ -5,6 +5,7 @@ import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.emulator.Snapshot;
 import io.gatekeep.emulator.StoredEvent;
 import io.gatekeep.emulator.WorkOsEmulator;
+import io.gatekeep.localaws.LocalDynamo;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.audit.AuditEntry;
 import io.gatekeep.shared.projection.Projection;
@@ -12,7 +13,6 @@ import io.gatekeep.shared.projection.RoleJobs;
 import io.gatekeep.shared.projection.RoleMapping;
 import io.gatekeep.shared.projection.RoleMappings;
 import io.gatekeep.shared.projection.StoreUnavailableException;
-import io.gatekeep.testkit.LocalDynamo;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 

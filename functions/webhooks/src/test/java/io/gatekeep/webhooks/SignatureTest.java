@@ -1,11 +1,11 @@
 package io.gatekeep.webhooks;
 
-import io.gatekeep.testkit.ApiContract;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.workos.webhooks.Webhook;
 import io.gatekeep.emulator.DomainSpec;
 import io.gatekeep.emulator.WorkOsEmulator;
 import io.gatekeep.shared.table.Keys;
+import io.gatekeep.testsupport.ApiContract;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -178,7 +178,7 @@ class SignatureTest {
         String body = body("event_sig_no_secret");
         List<String> before = webhooks.scan();
         var response = handler.handleRequest(WebhookFixture.request(body, WebhookFixture.sign(body)),
-                io.gatekeep.testkit.LocalContext.of("webhooks"));
+                io.gatekeep.localaws.LocalContext.of("webhooks"));
         assertEquals(503, response.getStatusCode());
         assertTrue(response.getBody().contains("secret_unavailable"));
         assertEquals(before, webhooks.scan());

@@ -1,12 +1,12 @@
 package io.gatekeep.webhooks;
 
+import io.gatekeep.localaws.LocalDynamo;
 import io.gatekeep.shared.projection.ApplyOutcome;
 import io.gatekeep.shared.projection.DeadLetters;
 import io.gatekeep.shared.projection.Projection;
 import io.gatekeep.shared.projection.WorkOsEvent;
 import io.gatekeep.shared.table.Keys;
-import io.gatekeep.testkit.ApiContract;
-import io.gatekeep.testkit.LocalDynamo;
+import io.gatekeep.testsupport.ApiContract;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -107,7 +107,7 @@ class StoreFailureTest {
         var handler = new WebhookHandler(WebhookFixture.config(webhooks.table, WebhookFixture.SECRET), webhooks.dynamo, Clock.systemUTC());
         long started = System.nanoTime();
         var response = handler.handleRequest(WebhookFixture.request(body, WebhookFixture.sign(body)),
-                new io.gatekeep.testkit.LocalContext("webhooks", 2_500, 1024));
+                new io.gatekeep.localaws.LocalContext("webhooks", 2_500, 1024));
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         fault.off();
         assertEquals(503, response.getStatusCode(), response.getBody());
@@ -125,7 +125,7 @@ class StoreFailureTest {
         var handler = ApiContract.checked(new WebhookHandler(config, LocalDynamo.shared().client(), Clock.systemUTC()));
         String body = user("dsync.user.created", "ev_fail_3", "directory_user_h", 1, "Hal").json();
         var response = handler.handleRequest(WebhookFixture.request(body, WebhookFixture.sign(body)),
-                io.gatekeep.testkit.LocalContext.of("webhooks"));
+                io.gatekeep.localaws.LocalContext.of("webhooks"));
         assertEquals(503, response.getStatusCode(), response.getBody());
         assertTrue(response.getBody().contains("store_unavailable"));
     }

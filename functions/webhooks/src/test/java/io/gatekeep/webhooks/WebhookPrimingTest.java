@@ -1,11 +1,11 @@
 package io.gatekeep.webhooks;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.gatekeep.localaws.LocalContext;
+import io.gatekeep.localaws.LocalDynamo;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.config.Config;
-import io.gatekeep.testkit.LocalContext;
-import io.gatekeep.testkit.LocalDynamo;
-import io.gatekeep.testkit.PrimingCheck;
+import io.gatekeep.testsupport.PrimingCheck;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 

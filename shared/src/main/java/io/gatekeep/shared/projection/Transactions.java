@@ -22,7 +22,7 @@ import java.util.function.Function;
  * event was applied before: a duplicate, and nothing more is written. (DynamoDB checks every item's
  * condition and reports each one, {@code None} for those that held; DynamoDB Local does the same.)
  * A {@code TransactionConflict} reason (another transaction held that item: DynamoDB Local never says
- * so, {@code ConflictFaithfulDynamo} in the testkit does) is retried after a backoff.
+ * so, {@code ConflictFaithfulDynamo} in test-support does) is retried after a backoff.
  */
 final class Transactions {
     static final String MARKER = "marker";
