@@ -64,7 +64,7 @@ class OnboardTest {
         assertEquals("pending", view.domains().get(0).state());
         assertTrue(view.hasItContact());
         assertFalse(view.hasVerifiedDomain());
-        ProjectionCheck.assertMirrors(fx, organizationId);
+        fx.assertProjectionMirrorsWorkOs(organizationId);
 
         List<Map<String, AttributeValue>> before = projectionItems();
         JsonNode second = fx.invoke(OperatorFixture.eventFile("operator-onboard.json"));
@@ -103,7 +103,7 @@ class OnboardTest {
         Map<String, String> states = new java.util.TreeMap<>();
         workos.snapshot().domainsOf(globex.id()).forEach(d -> states.put(d.domain(), d.state()));
         assertEquals(Map.of("globex.test", "verified", "globex-eu.test", "pending"), states);
-        ProjectionCheck.assertMirrors(fx, globex.id());
+        fx.assertProjectionMirrorsWorkOs(globex.id());
         OrganizationView view = OrganizationView.load(fx.dynamo, fx.table, globex.id()).orElseThrow();
         assertTrue(view.hasVerifiedDomain(), "the domain gate opens: WorkOS verified globex.test");
         assertEquals(List.of("a@globex.test", "b@globex.test"), view.organization().itContacts());

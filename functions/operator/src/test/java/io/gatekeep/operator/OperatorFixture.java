@@ -9,6 +9,7 @@ import io.gatekeep.localaws.ProjectFiles;
 import io.gatekeep.localaws.SettableClock;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.config.Config;
+import io.gatekeep.testsupport.ProjectionCheck;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -90,6 +91,16 @@ final class OperatorFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The projection's objects against the emulator's state (test-support's {@link ProjectionCheck}). */
+    List<String> projectionDifferences(String organizationId) {
+        return ProjectionCheck.objectDifferences(dynamo, table, emulator.control().snapshot(), organizationId);
+    }
+
+    /** Fails, naming the first differences, unless the projection mirrors the emulator's state. */
+    void assertProjectionMirrorsWorkOs(String organizationId) {
+        ProjectionCheck.assertNone(projectionDifferences(organizationId));
     }
 
     /** Every item of the table (tests only: small tables). */

@@ -6,6 +6,7 @@ import io.gatekeep.emulator.StoredEvent;
 import io.gatekeep.shared.projection.WorkOsEventType;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
+import io.gatekeep.testsupport.OrganizationHistory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,17 +68,17 @@ class ReconcileTest {
     void afterThirtyPercentOfWebhooksWereDroppedTheProjectionEqualsWorkOsAgain() {
         String organizationId = onboard("Acme Dropped");
         workos.faultSeed(5).webhookDropFraction(0.3);
-        History.play(workos, organizationId, 120, 1);
+        OrganizationHistory.playOn(workos, organizationId, 120, new Random(1));
         assertTrue(workos.awaitDeliveries(Duration.ofSeconds(60)));
         long dropped = workos.deliveries().stream().filter(d -> d.outcome().equals("dropped")).count();
         assertTrue(dropped > 50, "the history lost webhooks: " + dropped);
-        assertFalse(ProjectionCheck.differences(fx, organizationId).isEmpty(), "the drops left the projection wrong");
+        assertFalse(fx.projectionDifferences(organizationId).isEmpty(), "the drops left the projection wrong");
         workos.clearFaults();
         workos.advanceClock(Duration.ofMinutes(1)); // every event is now older than the settle time
 
         JsonNode report = reconcile(organizationId);
 
-        ProjectionCheck.assertMirrors(fx, organizationId);
+        fx.assertProjectionMirrorsWorkOs(organizationId);
         assertTrue(report.path("complete").asBoolean());
         JsonNode events = report.path("events");
         assertEquals(eventsOf(organizationId), events.path("applied").asLong() + events.path("duplicates").asLong()
@@ -98,19 +99,19 @@ class ReconcileTest {
         assertEquals(0, again.path("events").path("duplicates").asLong(), "the cursor keeps settled events from being read again");
         assertEquals(0, again.path("deletionChecks").asLong(), "nothing left to confirm with WorkOS");
         assertTrue(again.path("unchanged").asLong() > 100);
-        ProjectionCheck.assertMirrors(fx, organizationId);
+        fx.assertProjectionMirrorsWorkOs(organizationId);
     }
 
     @Test
     void theCursorStaysBehindEventsThatAreNotSettledYet() {
         String organizationId = onboard("Acme Recent");
         workos.faultSeed(9).webhookDropFraction(1.0);
-        History.play(workos, organizationId, 10, 2);
+        OrganizationHistory.playOn(workos, organizationId, 10, new Random(2));
         assertTrue(workos.awaitDeliveries(Duration.ofSeconds(30)));
         workos.clearFaults();
 
         JsonNode first = reconcile(organizationId); // every event is seconds old: none is final yet
-        ProjectionCheck.assertMirrors(fx, organizationId);
+        fx.assertProjectionMirrorsWorkOs(organizationId);
         JsonNode cursorBefore = first.path("events").path("cursorBefore");
         assertEquals(cursorBefore, first.path("events").path("cursorAfter"), "no event was settled: " + first);
         assertTrue(first.path("events").path("applied").asLong() > 0);
@@ -130,7 +131,7 @@ class ReconcileTest {
     void aReconcileWhileWebhooksKeepArrivingDoesNoHarm() throws Exception {
         String organizationId = onboard("Acme Busy");
         workos.faultSeed(21).webhookDropFraction(0.3);
-        History.Made made = History.play(workos, organizationId, 60, 3);
+        OrganizationHistory made = OrganizationHistory.playOn(workos, organizationId, 60, new Random(3));
         assertTrue(workos.awaitDeliveries(Duration.ofSeconds(60)));
         workos.clearFaults(); // from here on every webhook arrives, while reconcile runs
 
@@ -173,14 +174,14 @@ class ReconcileTest {
         assertTrue(report.path("created").asLong() + report.path("updated").asLong() + report.path("deleted").asLong() > 0,
                 "the reconcile repaired what the drops broke: " + report);
         // No second reconcile: the webhooks that arrived during and after it, and its own writes, add up to WorkOS.
-        ProjectionCheck.assertMirrors(fx, organizationId);
+        fx.assertProjectionMirrorsWorkOs(organizationId);
     }
 
     @Test
     void stopsCleanlyWhenWorkOsKeepsAnswering429AndResumesWhereItStopped() {
         String organizationId = onboard("Acme Limited");
         workos.webhookDropFraction(1.0);
-        History.play(workos, organizationId, 30, 4);
+        OrganizationHistory.playOn(workos, organizationId, 30, new Random(4));
         assertTrue(workos.awaitDeliveries(Duration.ofSeconds(30)));
         workos.clearFaults();
         workos.failNext(1_000, 429, 0, "/directory_users");
@@ -197,7 +198,7 @@ class ReconcileTest {
         JsonNode resumed = fx.invoke(stopped.path("next").toString());
         assertTrue(resumed.path("complete").asBoolean(), resumed.toString());
         assertEquals(0, resumed.path("byKind").path("connections").path("created").asLong(), "resumed at users, not from the start");
-        ProjectionCheck.assertMirrors(fx, organizationId);
+        fx.assertProjectionMirrorsWorkOs(organizationId);
     }
 
     @Test
@@ -208,7 +209,7 @@ class ReconcileTest {
             c.registerWebhook(hooks.url(), WebhookReceiver.SECRET);
             String organizationId = tight.invoke("{\"action\": \"onboard\", \"name\": \"Acme Slow\"}").path("organizationId").asText();
             c.webhookDropFraction(1.0);
-            History.play(c, organizationId, 260, 5);
+            OrganizationHistory.playOn(c, organizationId, 260, new Random(5));
             assertTrue(c.awaitDeliveries(Duration.ofSeconds(30)));
             c.clearFaults();
             c.advanceClock(Duration.ofMinutes(1));
@@ -231,7 +232,7 @@ class ReconcileTest {
             assertTrue(report.path("complete").asBoolean(), "finished within 300 invocations");
             assertTrue(invocations > 2, "the deadline stopped it: " + invocations + " invocations");
             assertTrue(phasesStoppedIn.contains("users"), "stopped inside a directory: " + phasesStoppedIn);
-            ProjectionCheck.assertMirrors(tight, organizationId);
+            tight.assertProjectionMirrorsWorkOs(organizationId);
         } finally {
             tight.close();
         }

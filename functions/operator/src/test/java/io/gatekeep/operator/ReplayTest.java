@@ -93,7 +93,7 @@ class ReplayTest {
         assertEquals(events, deadEvents.size(), "every event since the outage began is dead-lettered");
         assertTrue(letters.size() > deadEvents.size(), "WorkOS retried: several dead letters per event");
         assertTrue(letters.stream().allMatch(l -> organizationId.equals(l.organizationId()) && l.body() != null));
-        assertFalse(ProjectionCheck.differences(fx, organizationId).isEmpty());
+        assertFalse(fx.projectionDifferences(organizationId).isEmpty());
 
         // Still failing: nothing applies, the dead letters stay, with one more attempt and the new error.
         String first = letters.get(0).eventId();
@@ -125,7 +125,7 @@ class ReplayTest {
         assertEquals(deadEvents.size() - 2, rest.path("applied").asLong(), rest.toString());
         assertEquals(0, rest.path("failed").asLong());
         assertEquals(0, deadLetters().all().size(), "the dead-letter store is empty");
-        ProjectionCheck.assertMirrors(fx, organizationId);
+        fx.assertProjectionMirrorsWorkOs(organizationId);
 
         JsonNode nothingLeft = fx.invoke("{\"action\": \"replay\"}");
         assertEquals(0, nothingLeft.path("applied").asLong() + nothingLeft.path("duplicates").asLong()

@@ -5,21 +5,17 @@ import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.emulator.StoredEvent;
 import io.gatekeep.emulator.WorkOsEmulator;
 import io.gatekeep.shared.projection.DeadLetters;
+import io.gatekeep.testsupport.ConcurrentDeliveries;
+import io.gatekeep.testsupport.OrganizationHistory;
+import io.gatekeep.testsupport.WebhookEndpoint;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The emulator plays a realistic history ({@link History}); its events reach the webhook function
+ * The emulator plays a realistic history ({@link OrganizationHistory}); its events reach the webhook function
  * one to three times each, out of order, while the store fails at random and deliveries are retried.
  * Afterwards the projection equals the emulator's own state, object for object, with exact counters.
  *
@@ -58,13 +54,13 @@ class ChaosTest {
         WebhookFixture webhooks = new WebhookFixture(fault);
         try (WorkOsEmulator emulator = WorkOsEmulator.builder().seed(seed)
                 .webhookRetry(30, Duration.ofMillis(5), Duration.ofMillis(80)).start();
-             Receiver receiver = Receiver.forwardingTo(webhooks)) {
+             WebhookEndpoint receiver = webhooks.endpoint()) {
             EmulatorControl workos = emulator.control();
             workos.registerWebhook(receiver.url(), WebhookFixture.SECRET);
             workos.faultSeed(seed).webhookShuffleWindow(25);
             Random random = new Random(seed);
             long started = System.nanoTime();
-            History history = History.play(workos, users, random, () -> workos.webhookDuplicates(1 + random.nextInt(3)));
+            OrganizationHistory history = OrganizationHistory.play(workos, users, random, () -> workos.webhookDuplicates(1 + random.nextInt(3)));
             long played = System.nanoTime();
             // A bound against a hang, not a timing goal: delivery takes 60-105 s on an idle 2-core machine
             // (about 6,000 deliveries, each a transaction; 10% fail and are retried with backoff).
@@ -82,8 +78,8 @@ class ChaosTest {
                     "one dead letter per failed delivery");
 
             long checking = System.nanoTime();
-            List<String> differences = ProjectionCheck.differences(webhooks, workos.snapshot(), workos.events(),
-                    history.organizationId);
+            List<String> differences = webhooks.differences(workos.snapshot(), workos.events(),
+                    history.organizationId());
             System.out.printf("chaos (emulator delivery): compared in %d ms%n", (System.nanoTime() - checking) / 1_000_000);
             assertEquals(List.of(), differences.subList(0, Math.min(20, differences.size())),
                     differences.size() + " differences");
@@ -115,47 +111,19 @@ class ChaosTest {
         try (WorkOsEmulator emulator = WorkOsEmulator.builder().seed(seed).start()) {
             EmulatorControl workos = emulator.control();
             Random random = new Random(seed);
-            History history = History.play(workos, users, random, () -> { });
+            OrganizationHistory history = OrganizationHistory.play(workos, users, random, () -> { });
             List<StoredEvent> events = workos.events();
 
-            List<String> deliveries = new ArrayList<>();
-            for (StoredEvent e : events) {
-                for (int copies = 1 + random.nextInt(3); copies > 0; copies--) {
-                    deliveries.add(e.json());
-                }
-            }
-            Collections.shuffle(deliveries, random);
-            ConcurrentLinkedDeque<String> queue = new ConcurrentLinkedDeque<>(deliveries);
-            AtomicInteger refused = new AtomicInteger();
-            AtomicInteger unexpected = new AtomicInteger();
-            ExecutorService pool = Executors.newFixedThreadPool(2);
-            List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < 2; w++) {
-                workers.add(pool.submit(() -> {
-                    String body;
-                    while ((body = queue.pollFirst()) != null) {
-                        int status = webhooks.deliver(body).status();
-                        if (status == 503) {
-                            refused.incrementAndGet();
-                            queue.addLast(body); // WorkOS retries later
-                        } else if (status != 200) {
-                            unexpected.incrementAndGet();
-                        }
-                    }
-                }));
-            }
-            for (Future<?> worker : workers) {
-                worker.get();
-            }
-            pool.shutdown();
-            assertEquals(0, unexpected.get(), "every delivery ends 200 or 503");
-            assertTrue(refused.get() > 0, "store failures were injected");
+            ConcurrentDeliveries<String> deliveries = ConcurrentDeliveries.shuffledCopies(events, random);
+            deliveries.run(2, body -> ConcurrentDeliveries.Answer.ofStatus(webhooks.deliver(body).status()));
+            assertEquals(0, deliveries.unexpected(), "every delivery ends 200 or 503");
+            assertTrue(deliveries.refused() > 0, "store failures were injected");
 
-            List<String> differences = ProjectionCheck.differences(webhooks, workos.snapshot(), events, history.organizationId);
+            List<String> differences = webhooks.differences(workos.snapshot(), events, history.organizationId());
             assertEquals(List.of(), differences.subList(0, Math.min(20, differences.size())),
                     differences.size() + " differences");
             System.out.println("chaos (shuffled, concurrent): " + events.size() + " events, " + deliveries.size()
-                    + " deliveries, " + refused.get() + " answered 503, seed " + seed + ": projection equals WorkOS");
+                    + " deliveries, " + deliveries.refused() + " answered 503, seed " + seed + ": projection equals WorkOS");
         }
     }
 

@@ -8,6 +8,7 @@ import io.gatekeep.emulator.WorkOsEmulator;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.audit.AuditEntry;
 import io.gatekeep.shared.projection.WorkOsEventType;
+import io.gatekeep.testsupport.WebhookEndpoint;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -38,11 +39,11 @@ class EventTypesTest {
         WebhookFixture webhooks = new WebhookFixture();
         Map<String, String> receipts = new ConcurrentHashMap<>(); // event id -> "status" or "status reason"
         try (WorkOsEmulator emulator = WorkOsEmulator.start(0);
-             Receiver receiver = new Receiver((body, signature) -> {
+             WebhookEndpoint receiver = new WebhookEndpoint((body, signature) -> {
                  var response = webhooks.send(WebhookFixture.request(body, signature));
                  String reason = response.text("reason");
                  receipts.put(Json.text(Json.parse(body), "id"), response.text("status") + (reason == null ? "" : " " + reason));
-                 return new Receiver.Answer(response.status(), response.body().toString());
+                 return new WebhookEndpoint.Answer(response.status(), response.body().toString());
              })) {
             EmulatorControl workos = emulator.control();
             workos.registerWebhook(receiver.url(), WebhookFixture.SECRET);

@@ -14,6 +14,7 @@ import io.gatekeep.shared.projection.Projection;
 import io.gatekeep.shared.projection.WorkOsEvent;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
+import io.gatekeep.testsupport.OrganizationHistory;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -136,7 +137,7 @@ class ReconcileApiTest {
 
             Map<Change, Integer> first = reconcile(workos, org.id());
             assertEquals(1 + 2 + 2 + 1 + 6 + 6 + 2, first.get(Change.CREATED), first::toString);
-            assertEquals(List.of(), ProjectionCheck.objectDifferences(store, control.snapshot(), org.id()));
+            assertEquals(List.of(), store.objectDifferences(control.snapshot(), org.id()));
             assertEquals(org.id(), s(store.item(Keys.directoryPk(dir.id()), Keys.DIRECTORY_META_SK), "organizationId"),
                     "upsertDirectory keeps the directory index");
 
@@ -164,7 +165,7 @@ class ReconcileApiTest {
             Map<Change, Integer> counts = reconcile(workos, org.id());
             assertEquals(1, counts.get(Change.DELETED), counts::toString);
             assertEquals(2, counts.get(Change.UPDATED), counts::toString);
-            assertEquals(List.of(), ProjectionCheck.objectDifferences(store, control.snapshot(), org.id()));
+            assertEquals(List.of(), store.objectDifferences(control.snapshot(), org.id()));
             assertEquals(3, n(store.item(Keys.orgPk(org.id()), Keys.directorySk(dir.id())), "userCount"));
         }
     }
@@ -172,15 +173,15 @@ class ReconcileApiTest {
     @Test
     void theEventsApiReplaysToTheSameStateAndASecondReplayIsAllDuplicates() {
         try (WorkOsEmulator workos = WorkOsEmulator.builder().seed(13).start()) {
-            History history = History.play(workos.control(), 12, new Random(13), () -> { });
+            OrganizationHistory history = OrganizationHistory.play(workos.control(), 12, new Random(13), () -> { });
             String names = String.join(",", io.gatekeep.shared.projection.WorkOsEventType.NAMES);
-            List<JsonNode> events = list(workos, "/events", Map.of("events", names, "organization_id", history.organizationId));
+            List<JsonNode> events = list(workos, "/events", Map.of("events", names, "organization_id", history.organizationId()));
             assertEquals(workos.control().events().size(), events.size());
             for (JsonNode event : events) {
                 assertTrue(projection.apply(WorkOsEvent.of(event)).status() != ApplyOutcome.Status.DUPLICATE);
             }
-            assertEquals(List.of(), ProjectionCheck.differences(store, workos.control().snapshot(), workos.control().events(),
-                    history.organizationId));
+            assertEquals(List.of(), store.differences(workos.control().snapshot(), workos.control().events(),
+                    history.organizationId()));
             for (JsonNode event : events) {
                 assertEquals(ApplyOutcome.Status.DUPLICATE, projection.apply(WorkOsEvent.of(event)).status());
             }

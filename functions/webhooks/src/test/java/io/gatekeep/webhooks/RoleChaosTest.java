@@ -13,6 +13,10 @@ import io.gatekeep.shared.projection.RoleJobs;
 import io.gatekeep.shared.projection.RoleMapping;
 import io.gatekeep.shared.projection.RoleMappings;
 import io.gatekeep.shared.projection.StoreUnavailableException;
+import io.gatekeep.testsupport.ConcurrentDeliveries;
+import io.gatekeep.testsupport.OrganizationHistory;
+import io.gatekeep.testsupport.ProjectionCheck;
+import io.gatekeep.testsupport.WebhookEndpoint;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -20,16 +24,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,13 +106,13 @@ class RoleChaosTest {
         assertTrue(results.stream().allMatch(RoleJobs.Result::complete), results.toString());
     }
 
-    private static void assertEqualToWorkOs(WebhookFixture webhooks, EmulatorControl workos, History history, RoleMapping mapping) {
+    private static void assertEqualToWorkOs(WebhookFixture webhooks, EmulatorControl workos, OrganizationHistory history, RoleMapping mapping) {
         Snapshot snapshot = workos.snapshot();
         List<StoredEvent> events = workos.events();
-        List<String> roles = RoleCheck.differences(webhooks, snapshot, events, history.organizationId, mapping);
+        List<String> roles = RoleCheck.differences(webhooks, snapshot, events, history.organizationId(), mapping);
         assertEquals(List.of(), roles.subList(0, Math.min(20, roles.size())), roles.size() + " role differences");
-        List<String> objects = new ArrayList<>(ProjectionCheck.differences(webhooks, snapshot, events, history.organizationId));
-        long saved = webhooks.audit(history.organizationId).stream()
+        List<String> objects = new ArrayList<>(webhooks.differences(snapshot, events, history.organizationId()));
+        long saved = webhooks.audit(history.organizationId()).stream()
                 .filter(a -> a.type().equals("settings.role_mappings_updated") && a.source() == AuditEntry.Source.GATEKEEP).count();
         if (saved != 2) {
             objects.add("the two mapping changes have " + saved + " audit entries");
@@ -141,7 +142,7 @@ class RoleChaosTest {
         Projection projection = new Projection(clean, webhooks.table, Clock.systemUTC());
         try (WorkOsEmulator emulator = WorkOsEmulator.builder().seed(seed)
                 .webhookRetry(30, Duration.ofMillis(5), Duration.ofMillis(80)).start();
-             Receiver receiver = Receiver.forwardingTo(webhooks)) {
+             WebhookEndpoint receiver = webhooks.endpoint()) {
             EmulatorControl workos = emulator.control();
             workos.registerWebhook(receiver.url(), WebhookFixture.SECRET);
             workos.faultSeed(seed).webhookShuffleWindow(25);
@@ -149,7 +150,7 @@ class RoleChaosTest {
             RoleMapping[] last = {null};
             int[] step = {0};
             long started = System.nanoTime();
-            History history = History.play(workos, users, random, () -> {
+            OrganizationHistory history = OrganizationHistory.play(workos, users, random, () -> {
                 workos.webhookDuplicates(1 + random.nextInt(3));
                 step[0]++;
                 Map<String, String> ids = groupIds(workos.events());
@@ -221,64 +222,37 @@ class RoleChaosTest {
         try (WorkOsEmulator emulator = WorkOsEmulator.builder().seed(seed).start()) {
             EmulatorControl workos = emulator.control();
             Random random = new Random(seed);
-            History history = History.play(workos, users, random, () -> { });
+            OrganizationHistory history = OrganizationHistory.play(workos, users, random, () -> { });
             List<StoredEvent> events = workos.events();
             Map<String, String> ids = groupIds(events);
 
             // The organization is known first (a mapping is saved for a known organization), then the mapping.
             fault.off();
             assertEquals(200, webhooks.deliver(events.getFirst().json()).status());
-            save(clean, webhooks.table, history.organizationId, firstMapping(), ids, "member");
+            save(clean, webhooks.table, history.organizationId(), firstMapping(), ids, "member");
             fault.failAtRandom(0.15, seed);
 
-            List<String> deliveries = new ArrayList<>();
-            for (StoredEvent e : events) {
-                for (int copies = 1 + random.nextInt(3); copies > 0; copies--) {
-                    deliveries.add(e.json());
-                }
-            }
-            Collections.shuffle(deliveries, random);
-            ConcurrentLinkedDeque<String> queue = new ConcurrentLinkedDeque<>(deliveries);
-            AtomicInteger unexpected = new AtomicInteger();
-            AtomicInteger delivered = new AtomicInteger();
-            ExecutorService pool = Executors.newFixedThreadPool(3);
-            List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < 2; w++) {
-                workers.add(pool.submit(() -> {
-                    String body;
-                    while ((body = queue.pollFirst()) != null) {
-                        int status = webhooks.deliver(body).status();
-                        if (status == 503) {
-                            queue.addLast(body);
-                        } else if (status != 200) {
-                            unexpected.incrementAndGet();
-                        } else {
-                            delivered.incrementAndGet();
-                        }
-                    }
-                }));
-            }
+            ConcurrentDeliveries<String> deliveries = ConcurrentDeliveries.shuffledCopies(events, random);
+            ExecutorService side = Executors.newSingleThreadExecutor();
             RoleMapping second = new RoleMapping(List.of(), "viewer", 0);
-            Future<RoleMapping> change = pool.submit(() -> {
-                while (delivered.get() < deliveries.size() / 2) {
+            Future<RoleMapping> change = side.submit(() -> {
+                while (deliveries.taken() < deliveries.size() / 2) {
                     Thread.sleep(2);
                 }
-                RoleMapping saved = save(clean, webhooks.table, history.organizationId, secondMapping(), ids, "viewer");
+                RoleMapping saved = save(clean, webhooks.table, history.organizationId(), secondMapping(), ids, "viewer");
                 // the PUT's inline run, through the same failing store as the webhooks
                 try {
                     new RoleJobs(webhooks.dynamo, webhooks.table, Clock.systemUTC())
-                            .run(history.organizationId, System.nanoTime() + Duration.ofSeconds(5).toNanos());
+                            .run(history.organizationId(), System.nanoTime() + Duration.ofSeconds(5).toNanos());
                 } catch (StoreUnavailableException injected) {
                     // left for the next run
                 }
                 return saved;
             });
-            for (Future<?> worker : workers) {
-                worker.get();
-            }
+            deliveries.run(2, body -> ConcurrentDeliveries.Answer.ofStatus(webhooks.deliver(body).status()));
             second = change.get();
-            pool.shutdown();
-            assertEquals(0, unexpected.get(), "every delivery ends 200 or 503");
+            side.shutdown();
+            assertEquals(0, deliveries.unexpected(), "every delivery ends 200 or 503");
             assertTrue(fault.injected.get() > 0, "store failures were injected");
 
             runJobsToTheEnd(webhooks);
@@ -300,17 +274,17 @@ class RoleChaosTest {
         try (WorkOsEmulator emulator = WorkOsEmulator.builder().seed(5).start()) {
             EmulatorControl workos = emulator.control();
             Random random = new Random(5);
-            History history = History.play(workos, 40, random, () -> { });
+            OrganizationHistory history = OrganizationHistory.play(workos, 40, random, () -> { });
             Map<String, String> ids = groupIds(workos.events());
             java.time.Instant listedAt = java.time.Instant.now();
-            var organization = get(emulator, "/organizations/" + history.organizationId);
+            var organization = get(emulator, "/organizations/" + history.organizationId());
             projection.upsertOrganization(organization);
             organization.get("domains").forEach(projection::upsertDomain);
-            get(emulator, "/connections?limit=100&organization_id=" + history.organizationId).get("data")
+            get(emulator, "/connections?limit=100&organization_id=" + history.organizationId()).get("data")
                     .forEach(projection::upsertConnection);
-            save(clean, store.table, history.organizationId, firstMapping(), ids, "member");
+            save(clean, store.table, history.organizationId(), firstMapping(), ids, "member");
             List<Runnable> writes = new ArrayList<>();
-            for (var d : get(emulator, "/directories?limit=100&organization_id=" + history.organizationId).get("data")) {
+            for (var d : get(emulator, "/directories?limit=100&organization_id=" + history.organizationId()).get("data")) {
                 projection.upsertDirectory(d);
                 String dir = d.get("id").asText();
                 for (var g : get(emulator, "/directory_groups?limit=100&directory=" + dir).get("data")) {
@@ -323,39 +297,28 @@ class RoleChaosTest {
                     }
                 }
             }
-            Collections.shuffle(writes, random);
-            ConcurrentLinkedDeque<Runnable> queue = new ConcurrentLinkedDeque<>(writes);
-            AtomicInteger done = new AtomicInteger();
-            ExecutorService pool = Executors.newFixedThreadPool(4);
-            List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < 3; w++) {
-                workers.add(pool.submit(() -> {
-                    Runnable write;
-                    while ((write = queue.pollFirst()) != null) {
-                        try {
-                            write.run();
-                        } catch (StoreUnavailableException lostARace) {
-                            queue.addLast(write); // the operator's RetriedProjection tries again
-                        }
-                        done.incrementAndGet();
-                    }
-                }));
-            }
-            Future<RoleMapping> change = pool.submit(() -> {
-                while (done.get() < writes.size() / 2) {
+            ConcurrentDeliveries<Runnable> inAnyOrder = ConcurrentDeliveries.shuffled(writes, random);
+            ExecutorService side = Executors.newSingleThreadExecutor();
+            Future<RoleMapping> change = side.submit(() -> {
+                while (inAnyOrder.attempts() < writes.size() / 2) {
                     Thread.sleep(1);
                 }
-                return save(clean, store.table, history.organizationId, secondMapping(), ids, "viewer");
+                return save(clean, store.table, history.organizationId(), secondMapping(), ids, "viewer");
             });
-            for (Future<?> worker : workers) {
-                worker.get();
-            }
+            inAnyOrder.run(3, write -> {
+                try {
+                    write.run();
+                    return ConcurrentDeliveries.Answer.TAKEN;
+                } catch (StoreUnavailableException lostARace) {
+                    return ConcurrentDeliveries.Answer.AGAIN; // the operator's RetriedProjection tries again
+                }
+            });
             RoleMapping last = change.get();
-            pool.shutdown();
+            side.shutdown();
             runJobsToTheEnd(store);
-            List<String> roles = RoleCheck.differences(store, workos.snapshot(), workos.events(), history.organizationId, last);
+            List<String> roles = RoleCheck.differences(store, workos.snapshot(), workos.events(), history.organizationId(), last);
             assertEquals(List.of(), roles.subList(0, Math.min(20, roles.size())), roles.size() + " role differences");
-            List<String> objects = ProjectionCheck.objectDifferences(store, workos.snapshot(), history.organizationId);
+            List<String> objects = store.objectDifferences(workos.snapshot(), history.organizationId());
             assertEquals(List.of(), objects.subList(0, Math.min(20, objects.size())), objects.size() + " differences");
         }
     }

@@ -6,6 +6,7 @@ import io.gatekeep.emulator.DomainSpec;
 import io.gatekeep.emulator.WorkOsEmulator;
 import io.gatekeep.shared.table.Keys;
 import io.gatekeep.testsupport.ApiContract;
+import io.gatekeep.testsupport.WebhookEndpoint;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -207,14 +208,14 @@ class SignatureTest {
 
     @Test
     void theEmulatorsSignedDeliveriesPassOurVerifierTheSdkAndTheFunction() throws Exception {
-        try (WorkOsEmulator emulator = WorkOsEmulator.start(0); Receiver receiver = Receiver.recording()) {
+        try (WorkOsEmulator emulator = WorkOsEmulator.start(0); WebhookEndpoint receiver = WebhookEndpoint.recording()) {
             emulator.control().registerWebhook(receiver.url(), WebhookFixture.SECRET);
             var org = emulator.control().createOrganization("Emulated Inc.", DomainSpec.verified("emulated.test"));
             assertTrue(emulator.control().awaitDeliveries(Duration.ofSeconds(10)));
             assertEquals(2, receiver.deliveries.size(), "organization.created and organization_domain.created");
 
             WebhookSignature verifier = new WebhookSignature(() -> List.of(WebhookFixture.SECRET), Clock.systemUTC());
-            for (Receiver.Delivery delivery : receiver.deliveries) {
+            for (WebhookEndpoint.Delivery delivery : receiver.deliveries) {
                 assertTrue(verifier.verify(delivery.signature(), delivery.body().getBytes(StandardCharsets.UTF_8)));
                 assertNotNull(new Webhook().constructEvent(delivery.body(), delivery.signature(), WebhookFixture.SECRET));
                 var response = webhooks.deliver(delivery.body(), delivery.signature());

@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.localaws.LocalContext;
 import io.gatekeep.localaws.LocalDynamo;
+import io.gatekeep.emulator.Snapshot;
+import io.gatekeep.emulator.StoredEvent;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.audit.AuditEntry;
 import io.gatekeep.shared.config.Config;
@@ -12,7 +14,9 @@ import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
 import io.gatekeep.testsupport.ApiContract;
 import io.gatekeep.testsupport.ApiEvents;
+import io.gatekeep.testsupport.ProjectionCheck;
 import io.gatekeep.testsupport.RequestCounter;
+import io.gatekeep.testsupport.WebhookEndpoint;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -94,6 +98,24 @@ final class WebhookFixture {
     Response send(APIGatewayV2HTTPEvent event) {
         APIGatewayV2HTTPResponse response = handler.handleRequest(event, LocalContext.of("webhooks"));
         return new Response(response.getStatusCode(), Json.parse(response.getBody()));
+    }
+
+    /** A webhook endpoint that passes every delivery to the webhook function, as API Gateway would. */
+    WebhookEndpoint endpoint() {
+        return new WebhookEndpoint((body, signature) -> {
+            var response = handler.handleRequest(request(body, signature), LocalContext.of("webhooks"));
+            return new WebhookEndpoint.Answer(response.getStatusCode(), response.getBody());
+        });
+    }
+
+    /** The projection as events built it against WorkOS's state (test-support's {@link ProjectionCheck}). */
+    List<String> differences(Snapshot workos, List<StoredEvent> events, String orgId) {
+        return ProjectionCheck.differences(reader, table, workos, events, orgId);
+    }
+
+    /** The projection's objects against WorkOS's state, as reconcile's snapshot writes build them. */
+    List<String> objectDifferences(Snapshot workos, String orgId) {
+        return ProjectionCheck.objectDifferences(reader, table, workos, orgId);
     }
 
     record Response(int status, JsonNode body) {
