@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.gatekeep.auditevents.AuditEventsHandler;
 import io.gatekeep.emulator.EmulatorControl;
-import io.gatekeep.health.IdentityHealthHandler;
+import io.gatekeep.identityhealth.IdentityHealthHandler;
 import io.gatekeep.localaws.LocalContext;
 import io.gatekeep.localaws.MotoServer;
 import io.gatekeep.localaws.NoticeSinks;

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.gatekeep.auditevents.AuditEventsHandler;
-import io.gatekeep.health.IdentityHealthHandler;
+import io.gatekeep.identityhealth.IdentityHealthHandler;
 import io.gatekeep.localaws.LocalContext;
 import io.gatekeep.orgsettings.OrgSettingsHandler;
 import io.gatekeep.portallinks.PortalLinksHandler;

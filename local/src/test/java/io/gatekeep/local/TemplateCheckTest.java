@@ -70,12 +70,12 @@ class TemplateCheckTest {
     static Stream<Arguments> brokenTemplates() {
         return Stream.of(
                 broken("a handler class that does not exist",
-                        "io.gatekeep.health.IdentityHealthHandler::", "io.gatekeep.health.IdentityHealthHandlr::",
-                        "handler class io.gatekeep.health.IdentityHealthHandlr does not exist"),
+                        "io.gatekeep.identityhealth.IdentityHealthHandler::", "io.gatekeep.identityhealth.IdentityHealthHandlr::",
+                        "handler class io.gatekeep.identityhealth.IdentityHealthHandlr does not exist"),
                 broken("a handler method that does not exist",
-                        "io.gatekeep.health.IdentityHealthHandler::handleRequest", "io.gatekeep.health.IdentityHealthHandler::handle",
+                        "io.gatekeep.identityhealth.IdentityHealthHandler::handleRequest", "io.gatekeep.identityhealth.IdentityHealthHandler::handle",
                         "handler method handle is not declared"),
-                broken("a malformed handler", "io.gatekeep.health.IdentityHealthHandler::handleRequest", "IdentityHealthHandler",
+                broken("a malformed handler", "io.gatekeep.identityhealth.IdentityHealthHandler::handleRequest", "IdentityHealthHandler",
                         "needs a Handler like"),
                 broken("a CodeUri module that the parent pom does not build",
                         "CodeUri: functions/identity-health", "CodeUri: functions/health",

@@ -1,4 +1,4 @@
-package io.gatekeep.health;
+package io.gatekeep.identityhealth;
 
 import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.priming.Priming;

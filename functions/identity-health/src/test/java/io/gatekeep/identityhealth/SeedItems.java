@@ -1,4 +1,4 @@
-package io.gatekeep.health;
+package io.gatekeep.identityhealth;
 
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;

@@ -1,4 +1,4 @@
-package io.gatekeep.health;
+package io.gatekeep.identityhealth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.localaws.LocalContext;

@@ -1,4 +1,4 @@
-package io.gatekeep.health;
+package io.gatekeep.identityhealth;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;

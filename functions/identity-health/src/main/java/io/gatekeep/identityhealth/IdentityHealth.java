@@ -1,4 +1,4 @@
-package io.gatekeep.health;
+package io.gatekeep.identityhealth;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatekeep.shared.Times;
