@@ -1,4 +1,4 @@
-package io.gatekeep.rolemappings;
+package io.gatekeep.directoryroles;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.shared.projection.RoleMapping;
@@ -7,14 +7,14 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static io.gatekeep.rolemappings.RoleMappingsHandlerTest.ADMINS;
-import static io.gatekeep.rolemappings.RoleMappingsHandlerTest.ALL;
-import static io.gatekeep.rolemappings.RoleMappingsHandlerTest.BODY;
-import static io.gatekeep.rolemappings.RoleMappingsHandlerTest.DIR;
-import static io.gatekeep.rolemappings.RoleMappingsHandlerTest.ORG;
-import static io.gatekeep.rolemappings.RoleMappingsHandlerTest.OTHER_ORG;
-import static io.gatekeep.rolemappings.RoleMappingsHandlerTest.SUPPORT;
-import static io.gatekeep.rolemappings.RolesFixture.as;
+import static io.gatekeep.directoryroles.RoleMappingsHandlerTest.ADMINS;
+import static io.gatekeep.directoryroles.RoleMappingsHandlerTest.ALL;
+import static io.gatekeep.directoryroles.RoleMappingsHandlerTest.BODY;
+import static io.gatekeep.directoryroles.RoleMappingsHandlerTest.DIR;
+import static io.gatekeep.directoryroles.RoleMappingsHandlerTest.ORG;
+import static io.gatekeep.directoryroles.RoleMappingsHandlerTest.OTHER_ORG;
+import static io.gatekeep.directoryroles.RoleMappingsHandlerTest.SUPPORT;
+import static io.gatekeep.directoryroles.RolesFixture.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.gatekeep.rolemappings;
+package io.gatekeep.directoryroles;
 
 import io.gatekeep.localaws.LocalContext;
 import io.gatekeep.localaws.LocalDynamo;

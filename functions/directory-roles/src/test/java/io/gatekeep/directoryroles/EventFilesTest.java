@@ -1,4 +1,4 @@
-package io.gatekeep.rolemappings;
+package io.gatekeep.directoryroles;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.gatekeep.localaws.LocalContext;

@@ -1,4 +1,4 @@
-package io.gatekeep.rolemappings;
+package io.gatekeep.directoryroles;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.localaws.LocalContext;
@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.gatekeep.rolemappings.RolesFixture.as;
+import static io.gatekeep.directoryroles.RolesFixture.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package io.gatekeep.rolemappings;
+package io.gatekeep.directoryroles;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.shared.table.Keys;
@@ -14,7 +14,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 
-import static io.gatekeep.rolemappings.RolesFixture.as;
+import static io.gatekeep.directoryroles.RolesFixture.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,4 +1,4 @@
-package io.gatekeep.rolemappings;
+package io.gatekeep.directoryroles;
 
 import io.gatekeep.shared.projection.RoleMapping;
 import io.gatekeep.shared.table.Attr;

@@ -1,4 +1,4 @@
-package io.gatekeep.rolemappings;
+package io.gatekeep.directoryroles;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.shared.http.ApiException;

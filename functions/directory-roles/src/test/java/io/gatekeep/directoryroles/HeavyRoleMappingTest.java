@@ -1,4 +1,4 @@
-package io.gatekeep.rolemappings;
+package io.gatekeep.directoryroles;
 
 import io.gatekeep.localaws.LocalContext;
 import io.gatekeep.shared.org.OrganizationView;
@@ -26,7 +26,7 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.gatekeep.rolemappings.RolesFixture.as;
+import static io.gatekeep.directoryroles.RolesFixture.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
