@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 
 /**
  * Reconcile's object phases for one organization: WorkOS's ascending list of one kind merged with our
- * items of the same kind read in key (= id) order ({@link ListedKind} says how each kind is listed and
+ * items of the same kind read in key (= id) order ({@link ObjectListing} says how each kind is listed and
  * stored). Both sides stream one page at a time, so memory stays bounded whatever the directory size.
  * An object on both sides is upserted through the projection only when WorkOS's {@code updated_at} is
  * newer; an object only WorkOS has is created; an object only we have is a deletion candidate,
@@ -73,20 +73,20 @@ final class ObjectMerge {
      * every WorkOS page (and every 100 of our items past WorkOS's last one), where the run may stop.
      * {@code gone}: WorkOS has none of them (the organization is gone): no list, no GET.
      */
-    void merge(ListedKind kind, String after, boolean gone) {
-        StoredItems ours = new StoredItems(env.dynamo(), env.table(), kind.pk, kind.prefix, after);
+    void merge(ObjectListing listing, String after, boolean gone) {
+        StoredItems ours = new StoredItems(env.dynamo(), env.table(), listing.pk, listing.prefix, after);
         String cursor = after;
         if (!gone) {
             while (true) {
                 Instant listedAt = env.clock().instant(); // when the page was requested: the time its facts are as of
-                WirePage page = kind.fetch(cursor);
+                WirePage page = listing.fetch(cursor);
                 for (ObjectNode wire : page.items()) {
                     String id = Json.text(wire, "id");
                     while (ours.peek() != null && ours.peek().id().compareTo(id) < 0) {
-                        candidate(kind, ours.next(), false);
+                        candidate(listing, ours.next(), false);
                     }
                     StoredItems.Item match = ours.peek() != null && ours.peek().id().equals(id) ? ours.next() : null;
-                    present(kind, wire, match, listedAt);
+                    present(listing, wire, match, listedAt);
                 }
                 if (page.next() == null) {
                     break;
@@ -97,7 +97,7 @@ final class ObjectMerge {
         }
         int sinceCheckpoint = 0;
         for (StoredItems.Item item = ours.next(); item != null; item = ours.next()) {
-            candidate(kind, item, gone);
+            candidate(listing, item, gone);
             if (++sinceCheckpoint == PAGE) {
                 sinceCheckpoint = 0;
                 checkpoint(item.id());
@@ -106,33 +106,33 @@ final class ObjectMerge {
     }
 
     /** WorkOS has this object, as of {@code at}: upsert it unless we hold this version (or a newer one). */
-    private void present(ListedKind kind, ObjectNode wire, StoredItems.Item ours, Instant at) {
+    private void present(ObjectListing listing, ObjectNode wire, StoredItems.Item ours, Instant at) {
         String theirs = Times.normalize(Json.text(wire, "updated_at"));
         boolean upToDate = ours != null && ours.updatedAt() != null && theirs != null
                 && ours.updatedAt().compareTo(theirs) >= 0;
-        counts.get(kind.report).add(upToDate ? Change.UNCHANGED : projection.upsert(kind.kind, wire));
-        kind.present(wire, at);
+        counts.get(listing.report).add(upToDate ? Change.UNCHANGED : projection.upsert(listing.type, wire));
+        listing.present(wire, at);
     }
 
     /** One of our items WorkOS did not list: confirmed gone by a GET (or its directory is gone) before it is deleted. */
-    private void candidate(ListedKind kind, StoredItems.Item item, boolean gone) {
+    private void candidate(ObjectListing listing, StoredItems.Item item, boolean gone) {
         if (item.deleted()) {
-            kind.gone(item.id());
+            listing.gone(item.id());
             return;
         }
         ObjectNode wire = null;
         Instant seenAt = env.clock().instant();
         if (!gone) {
             verifications++;
-            wire = kind.fetchOne(item.id());
+            wire = listing.fetchOne(item.id());
         }
         if (wire != null) {
-            present(kind, wire, item, seenAt);
+            present(listing, wire, item, seenAt);
             return;
         }
         // As of the GET that answered 404: an object stored as updated after it is left alone.
-        counts.get(kind.report).add(projection.delete(kind.kind, organizationId, kind.directoryId(), item.id(), seenAt));
-        kind.gone(item.id());
+        counts.get(listing.report).add(projection.delete(listing.type, organizationId, listing.directoryId(), item.id(), seenAt));
+        listing.gone(item.id());
     }
 
     /** The call's answer, or null when WorkOS answers 404. */

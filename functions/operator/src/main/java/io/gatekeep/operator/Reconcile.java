@@ -12,6 +12,7 @@ import io.gatekeep.operator.ReconcilePosition.Phase;
 import io.gatekeep.shared.projection.DeadLetters;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.projection.StoreUnavailableException;
+import io.gatekeep.shared.projection.WorkOsObjectType;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -37,7 +38,7 @@ import java.util.Set;
  * <li><b>Objects</b>: the organization and its domains, connections, directories, then per directory
  * its groups and users (with their group memberships), listed from WorkOS 100 at a time in
  * ascending id order, and merged with our items of the same kind read in key (= id) order
- * ({@link ObjectMerge}, per kind {@link ListedKind}, memberships {@link Memberships}).
+ * ({@link ObjectMerge}, per kind {@link ObjectListing}, memberships {@link Memberships}).
  * An object on both sides is upserted through the projection only when WorkOS's
  * {@code updated_at} is newer (unchanged objects cost no write); an object only WorkOS has is
  * created; an object only we have is a deletion <i>candidate</i>, confirmed by a GET before it is
@@ -139,12 +140,12 @@ final class Reconcile {
         if (from.ordinal() <= Phase.CONNECTIONS.ordinal()) {
             String after = from == Phase.CONNECTIONS ? start.after() : null;
             enter(new ReconcilePosition(Phase.CONNECTIONS, null, after));
-            objects.merge(new ListedKind.Connections(objects), after, false);
+            objects.merge(new ObjectListing.Connections(objects), after, false);
         }
         if (from.ordinal() <= Phase.DIRECTORIES.ordinal()) {
             String after = from == Phase.DIRECTORIES ? start.after() : null;
             enter(new ReconcilePosition(Phase.DIRECTORIES, null, after));
-            objects.merge(new ListedKind.Directories(objects), after, false);
+            objects.merge(new ObjectListing.Directories(objects), after, false);
         }
         // A directory WorkOS no longer has was tombstoned above; the projection holds all in it as gone.
         for (String directoryId : directoryIds()) {
@@ -155,12 +156,12 @@ final class Reconcile {
             if (!(resumingHere && from == Phase.USERS)) {
                 String after = resumingHere && from == Phase.GROUPS ? start.after() : null;
                 enter(new ReconcilePosition(Phase.GROUPS, directoryId, after));
-                objects.merge(new ListedKind.Groups(objects, directoryId), after, false);
+                objects.merge(new ObjectListing.Groups(objects, directoryId), after, false);
             }
             String after = resumingHere && from == Phase.USERS ? start.after() : null;
             enter(new ReconcilePosition(Phase.USERS, directoryId, after));
             Memberships memberships = new Memberships(objects, directoryId, after);
-            objects.merge(new ListedKind.Users(objects, directoryId, memberships), after, false);
+            objects.merge(new ObjectListing.Users(objects, directoryId, memberships), after, false);
             memberships.finish();
         }
     }
@@ -180,9 +181,9 @@ final class Reconcile {
         enter(new ReconcilePosition(Phase.ORGANIZATION, null, null));
         organization();
         enter(new ReconcilePosition(Phase.CONNECTIONS, null, null));
-        objects.merge(new ListedKind.Connections(objects), null, false);
+        objects.merge(new ObjectListing.Connections(objects), null, false);
         enter(new ReconcilePosition(Phase.DIRECTORIES, null, null));
-        objects.merge(new ListedKind.Directories(objects), null, false);
+        objects.merge(new ObjectListing.Directories(objects), null, false);
         lap();
         ObjectNode answer = Json.object();
         for (String kind : List.of("organization", "domains", "connections", "directories")) {
@@ -253,19 +254,19 @@ final class Reconcile {
         try {
             wire = SdkToWire.tree(workos.getOrganizations().get(organizationId));
         } catch (NotFoundException e) {
-            objects.counts.get("organization").add(projection.delete(RetriedProjection.Kind.ORGANIZATION, organizationId, null,
+            objects.counts.get("organization").add(projection.delete(WorkOsObjectType.ORGANIZATION, organizationId, null,
                     organizationId, now));
-            objects.merge(new ListedKind.Domains(objects, List.of()), null, true);
+            objects.merge(new ObjectListing.Domains(objects, List.of()), null, true);
             return;
         }
-        objects.counts.get("organization").add(projection.upsert(RetriedProjection.Kind.ORGANIZATION, wire));
+        objects.counts.get("organization").add(projection.upsert(WorkOsObjectType.ORGANIZATION, wire));
         List<ObjectNode> domains = new ArrayList<>();
         JsonNode list = wire.get("domains");
         if (list != null && list.isArray()) {
             list.forEach(d -> domains.add((ObjectNode) d));
         }
         domains.sort(Comparator.comparing(d -> Json.text(d, "id")));
-        objects.merge(new ListedKind.Domains(objects, domains), null, false);
+        objects.merge(new ObjectListing.Domains(objects, domains), null, false);
     }
 
     // ---------------------------------------------------------------- directories to walk

@@ -6,6 +6,7 @@ import io.gatekeep.shared.projection.Change;
 import io.gatekeep.shared.projection.Projection;
 import io.gatekeep.shared.projection.StoreUnavailableException;
 import io.gatekeep.shared.projection.WorkOsEvent;
+import io.gatekeep.shared.projection.WorkOsObjectType;
 
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
@@ -27,11 +28,9 @@ import java.util.function.Supplier;
  * that lost a race to a webhook is simply tried again): the same code the webhook function applies
  * events with, so that onboard, reconcile, replay and the sweep write exactly what a webhook would
  * (same items, same updated_at/tombstone/counter rules, same exactly-once markers). Plus the batch
- * read of which events are already applied, and objects by {@link Kind} as WorkOS lists them.
+ * read of which events are already applied, and objects by {@link WorkOsObjectType} as WorkOS lists them.
  */
 final class RetriedProjection {
-    enum Kind { ORGANIZATION, DOMAIN, CONNECTION, DIRECTORY, USER, GROUP }
-
     private static final int ATTEMPTS = 3;
 
     private final Projection projection;
@@ -75,8 +74,8 @@ final class RetriedProjection {
     }
 
     /** An object as a WorkOS list or get call returns it. */
-    Change upsert(Kind kind, JsonNode wire) {
-        return retried(() -> switch (kind) {
+    Change upsert(WorkOsObjectType type, JsonNode wire) {
+        return retried(() -> switch (type) {
             case ORGANIZATION -> projection.upsertOrganization(wire);
             case DOMAIN -> projection.upsertDomain(wire);
             case CONNECTION -> projection.upsertConnection(wire);
@@ -87,8 +86,8 @@ final class RetriedProjection {
     }
 
     /** A tombstone for an object WorkOS no longer has, as of {@code at} (when that was seen). */
-    Change delete(Kind kind, String organizationId, String directoryId, String id, Instant at) {
-        return retried(() -> switch (kind) {
+    Change delete(WorkOsObjectType type, String organizationId, String directoryId, String id, Instant at) {
+        return retried(() -> switch (type) {
             case ORGANIZATION -> projection.deleteOrganization(id, at);
             case DOMAIN -> projection.deleteDomain(organizationId, id, at);
             case CONNECTION -> projection.deleteConnection(organizationId, id, at);
@@ -105,11 +104,11 @@ final class RetriedProjection {
     /** An organization as WorkOS returns it, with its domains, as the projection stores them. */
     Counts storeOrganization(JsonNode organization) {
         Counts counts = new Counts();
-        counts.add(upsert(Kind.ORGANIZATION, organization));
+        counts.add(upsert(WorkOsObjectType.ORGANIZATION, organization));
         JsonNode domains = organization.get("domains");
         if (domains != null && domains.isArray()) {
             for (JsonNode domain : domains) {
-                counts.add(upsert(Kind.DOMAIN, domain));
+                counts.add(upsert(WorkOsObjectType.DOMAIN, domain));
             }
         }
         return counts;

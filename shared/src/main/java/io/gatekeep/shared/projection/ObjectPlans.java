@@ -21,7 +21,6 @@ import io.gatekeep.shared.projection.Projection.Event;
 import io.gatekeep.shared.projection.Transactions.Known;
 import io.gatekeep.shared.projection.Transactions.Outcome;
 import io.gatekeep.shared.projection.Transactions.Plan;
-import io.gatekeep.shared.projection.WireObjects.Kind;
 import io.gatekeep.shared.projection.WireObjects.ObjectWrite;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
@@ -171,16 +170,16 @@ final class ObjectPlans {
         } else if (directorySeen != null && Attr.flag(directorySeen, DELETED)) {
             effect = Effect.ignored(ApplyOutcome.DELETED); // the directory is gone, and all in it
         } else {
-            Instant ownSync = object.kind() == Kind.DIRECTORY && op == Op.UPSERT ? syncAt : null;
+            Instant ownSync = object.kind() == WorkOsObjectType.DIRECTORY && op == Op.UPSERT ? syncAt : null;
             ItemUpdate item = objectUpdate(object, decision, version, ownSync, seen);
-            Map<String, Long> roleCounts = object.kind() == Kind.USER ? userLifecycle(item, object, decision, seen) : Map.of();
+            Map<String, Long> roleCounts = object.kind() == WorkOsObjectType.USER ? userLifecycle(item, object, decision, seen) : Map.of();
             plan.add(OBJECT, item.toTransactItem());
             if (object.kind().counted()) {
                 int shard = exactDirectory ? shards.choose(org, known.conflicted(DIRECTORY)) : 0;
                 ItemUpdate directory = directoryItem(org, object.directoryId(), shard);
                 directoryUpdate(directory, object.directoryId(), shard, object.kind().counter, decision.delta,
                         syncAt, directorySeen, exactDirectory, roleCounts, plan);
-                if (decision.tombstone() && object.kind() == Kind.GROUP) {
+                if (decision.tombstone() && object.kind() == WorkOsObjectType.GROUP) {
                     // hot memberships check their directory's shard, not the group item: every shard learns it
                     for (int k = 1; k <= DirectoryShards.COUNT; k++) {
                         ItemUpdate other = k == shard ? directory : directoryItem(org, object.directoryId(), k);
@@ -194,10 +193,10 @@ final class ObjectPlans {
                     plan.add(DIRECTORY, directory.toTransactItem());
                 }
             }
-            if (object.kind() == Kind.DIRECTORY) {
+            if (object.kind() == WorkOsObjectType.DIRECTORY) {
                 plan.add(INDEX, items.indexPut(object.directoryId(), org));
             }
-            if (decision.tombstone() && object.kind() == Kind.DIRECTORY) {
+            if (decision.tombstone() && object.kind() == WorkOsObjectType.DIRECTORY) {
                 // its counter shards are tombstoned with it: their "not deleted" condition is what hot writers check
                 for (int k = 1; k <= DirectoryShards.COUNT; k++) {
                     plan.add(SHARD, directoryItem(org, object.directoryId(), k).set(DELETED, Attr.bool(true))
@@ -206,9 +205,9 @@ final class ObjectPlans {
             }
             // WorkOS drops a deleted group's memberships, and a deleted directory's users, without an
             // event per user: the role job takes them out of the users' groups and the listing.
-            if (decision.tombstone() && object.kind() == Kind.GROUP) {
+            if (decision.tombstone() && object.kind() == WorkOsObjectType.GROUP) {
                 plan.add(JOB, RoleJobs.enqueueItem(table, org, object.id(), null, clock.instant()));
-            } else if (decision.tombstone() && object.kind() == Kind.DIRECTORY) {
+            } else if (decision.tombstone() && object.kind() == WorkOsObjectType.DIRECTORY) {
                 plan.add(JOB, RoleJobs.enqueueItem(table, org, null, object.id(), clock.instant()));
             }
             effect = Effect.of(decision.change);
@@ -294,7 +293,7 @@ final class ObjectPlans {
      * sign-ins since. Writes are applied in version order, so "keep it while active" is exact.
      */
     private static void activeSince(ItemUpdate update, ObjectWrite object, String version) {
-        if (object.kind() != WireObjects.Kind.CONNECTION) {
+        if (object.kind() != WorkOsObjectType.CONNECTION) {
             return;
         }
         AttributeValue state = object.fields().get("state");

@@ -30,26 +30,11 @@ final class WireObjects {
         }
     }
 
-    enum Kind {
-        ORGANIZATION(null), DOMAIN(null), CONNECTION(null), DIRECTORY(null), USER("userCount"), GROUP("groupCount");
-
-        /** The counter on the directory item that counts live objects of this kind, or null. */
-        final String counter;
-
-        Kind(String counter) {
-            this.counter = counter;
-        }
-
-        boolean counted() {
-            return counter != null;
-        }
-    }
-
     /**
      * One object as its item: {@code directoryId} for directories, users and groups;
      * {@code organizationId} null only for a user or group whose wire object lacked it.
      */
-    record ObjectWrite(Kind kind, String id, String organizationId, String directoryId, String pk, String sk,
+    record ObjectWrite(WorkOsObjectType kind, String id, String organizationId, String directoryId, String pk, String sk,
                        Map<String, AttributeValue> fields, String updatedAt) {
 
         /** The same user or group, now that its organization was found from the directory index. */
@@ -69,7 +54,7 @@ final class WireObjects {
         time(fields, "createdAt", o, "created_at");
         fields.put(Keys.GSI1_PK, Attr.s(Keys.ORGANIZATIONS)); // listed for the sweep
         fields.put(Keys.GSI1_SK, Attr.s(id));
-        return new ObjectWrite(Kind.ORGANIZATION, id, id, null, Keys.orgPk(id), Keys.ORG_SK, fields, updatedAt(o, fallback));
+        return new ObjectWrite(WorkOsObjectType.ORGANIZATION, id, id, null, Keys.orgPk(id), Keys.ORG_SK, fields, updatedAt(o, fallback));
     }
 
     static ObjectWrite domain(JsonNode d, Instant fallback) {
@@ -79,7 +64,7 @@ final class WireObjects {
         text(fields, "domain", d, "domain");
         text(fields, "state", d, "state");
         text(fields, "verificationStrategy", d, "verification_strategy");
-        return new ObjectWrite(Kind.DOMAIN, id, org, null, Keys.orgPk(org), Keys.domainSk(id), fields, updatedAt(d, fallback));
+        return new ObjectWrite(WorkOsObjectType.DOMAIN, id, org, null, Keys.orgPk(org), Keys.domainSk(id), fields, updatedAt(d, fallback));
     }
 
     static ObjectWrite connection(JsonNode c, Instant fallback) {
@@ -90,7 +75,7 @@ final class WireObjects {
         text(fields, "connectionType", c, "connection_type");
         text(fields, "state", c, "state");
         time(fields, "createdAt", c, "created_at");
-        return new ObjectWrite(Kind.CONNECTION, id, org, null, Keys.orgPk(org), Keys.connectionSk(id), fields, updatedAt(c, fallback));
+        return new ObjectWrite(WorkOsObjectType.CONNECTION, id, org, null, Keys.orgPk(org), Keys.connectionSk(id), fields, updatedAt(c, fallback));
     }
 
     static ObjectWrite directory(JsonNode d, Instant fallback) {
@@ -111,7 +96,7 @@ final class WireObjects {
             fields.put("domain", Attr.s(domain));
         }
         time(fields, "createdAt", d, "created_at");
-        return new ObjectWrite(Kind.DIRECTORY, id, org, id, Keys.orgPk(org), Keys.directorySk(id), fields, updatedAt(d, fallback));
+        return new ObjectWrite(WorkOsObjectType.DIRECTORY, id, org, id, Keys.orgPk(org), Keys.directorySk(id), fields, updatedAt(d, fallback));
     }
 
     static ObjectWrite user(JsonNode u, Instant fallback) {
@@ -129,7 +114,7 @@ final class WireObjects {
         text(fields, "firstName", u, "first_name");
         text(fields, "lastName", u, "last_name");
         text(fields, "state", u, "state");
-        return new ObjectWrite(Kind.USER, id, org, directory, Keys.directoryPk(directory), Keys.userSk(id), fields, updatedAt(u, fallback));
+        return new ObjectWrite(WorkOsObjectType.USER, id, org, directory, Keys.directoryPk(directory), Keys.userSk(id), fields, updatedAt(u, fallback));
     }
 
     static ObjectWrite group(JsonNode g, Instant fallback) {
@@ -141,7 +126,7 @@ final class WireObjects {
             fields.put("organizationId", Attr.s(org));
         }
         text(fields, "name", g, "name");
-        return new ObjectWrite(Kind.GROUP, id, org, directory, Keys.directoryPk(directory), Keys.groupSk(id), fields, updatedAt(g, fallback));
+        return new ObjectWrite(WorkOsObjectType.GROUP, id, org, directory, Keys.directoryPk(directory), Keys.groupSk(id), fields, updatedAt(g, fallback));
     }
 
     /**

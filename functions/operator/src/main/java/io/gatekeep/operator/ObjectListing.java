@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.workos.types.PaginationOrder;
 import io.gatekeep.operator.ObjectMerge.WirePage;
 import io.gatekeep.shared.Json;
+import io.gatekeep.shared.projection.WorkOsObjectType;
 import io.gatekeep.shared.table.Keys;
 
 import java.time.Instant;
@@ -14,21 +15,21 @@ import static io.gatekeep.operator.ObjectMerge.PAGE;
 import static io.gatekeep.operator.ObjectMerge.orNull;
 
 /**
- * One kind of object as reconcile merges it ({@link ObjectMerge}): how WorkOS lists it (ascending id,
+ * One type of WorkOS object as reconcile merges it ({@link ObjectMerge}): how WorkOS lists it (ascending id,
  * 100 at a time) and returns one by id, and where we store it ({@code pk}, sort-key prefix).
  */
-abstract sealed class ListedKind {
-    /** The report's name for the kind ({@code connections}...). */
+abstract sealed class ObjectListing {
+    /** The report's name for the type ({@code connections}...). */
     final String report;
-    final RetriedProjection.Kind kind;
+    final WorkOsObjectType type;
     final String pk;
     final String prefix;
     final ObjectMerge run;
 
-    ListedKind(ObjectMerge run, String report, RetriedProjection.Kind kind, String pk, String prefix) {
+    ObjectListing(ObjectMerge run, String report, WorkOsObjectType type, String pk, String prefix) {
         this.run = run;
         this.report = report;
-        this.kind = kind;
+        this.type = type;
         this.pk = pk;
         this.prefix = prefix;
     }
@@ -50,11 +51,11 @@ abstract sealed class ListedKind {
     void gone(String id) {}
 
     /** An organization's domains: the organization carries them (sorted by id), so there is one page. */
-    static final class Domains extends ListedKind {
+    static final class Domains extends ObjectListing {
         private final List<ObjectNode> domains;
 
         Domains(ObjectMerge run, List<ObjectNode> domains) {
-            super(run, "domains", RetriedProjection.Kind.DOMAIN, Keys.orgPk(run.organizationId), Keys.DOMAIN_PREFIX);
+            super(run, "domains", WorkOsObjectType.DOMAIN, Keys.orgPk(run.organizationId), Keys.DOMAIN_PREFIX);
             this.domains = domains;
         }
 
@@ -70,9 +71,9 @@ abstract sealed class ListedKind {
         }
     }
 
-    static final class Connections extends ListedKind {
+    static final class Connections extends ObjectListing {
         Connections(ObjectMerge run) {
-            super(run, "connections", RetriedProjection.Kind.CONNECTION, Keys.orgPk(run.organizationId), Keys.CONNECTION_PREFIX);
+            super(run, "connections", WorkOsObjectType.CONNECTION, Keys.orgPk(run.organizationId), Keys.CONNECTION_PREFIX);
         }
 
         @Override
@@ -89,9 +90,9 @@ abstract sealed class ListedKind {
         }
     }
 
-    static final class Directories extends ListedKind {
+    static final class Directories extends ObjectListing {
         Directories(ObjectMerge run) {
-            super(run, "directories", RetriedProjection.Kind.DIRECTORY, Keys.orgPk(run.organizationId), Keys.DIRECTORY_PREFIX);
+            super(run, "directories", WorkOsObjectType.DIRECTORY, Keys.orgPk(run.organizationId), Keys.DIRECTORY_PREFIX);
         }
 
         @Override
@@ -108,11 +109,11 @@ abstract sealed class ListedKind {
         }
     }
 
-    static final class Groups extends ListedKind {
+    static final class Groups extends ObjectListing {
         private final String directoryId;
 
         Groups(ObjectMerge run, String directoryId) {
-            super(run, "groups", RetriedProjection.Kind.GROUP, Keys.directoryPk(directoryId), Keys.GROUP_PREFIX);
+            super(run, "groups", WorkOsObjectType.GROUP, Keys.directoryPk(directoryId), Keys.GROUP_PREFIX);
             this.directoryId = directoryId;
         }
 
@@ -134,12 +135,12 @@ abstract sealed class ListedKind {
     }
 
     /** A directory's users; each one's group memberships are set as WorkOS lists them ({@link Memberships}). */
-    static final class Users extends ListedKind {
+    static final class Users extends ObjectListing {
         private final String directoryId;
         private final Memberships memberships;
 
         Users(ObjectMerge run, String directoryId, Memberships memberships) {
-            super(run, "users", RetriedProjection.Kind.USER, Keys.directoryPk(directoryId), Keys.USER_PREFIX);
+            super(run, "users", WorkOsObjectType.USER, Keys.directoryPk(directoryId), Keys.USER_PREFIX);
             this.directoryId = directoryId;
             this.memberships = memberships;
         }
