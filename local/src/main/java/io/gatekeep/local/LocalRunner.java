@@ -1,6 +1,7 @@
 package io.gatekeep.local;
 
 import io.gatekeep.localaws.ProjectFiles;
+import org.apache.logging.log4j.LogManager;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,9 @@ public final class LocalRunner {
     private LocalRunner() {}
 
     public static void main(String[] args) throws InterruptedException {
+        // Log4j stops with the runner, after everything that may still log (see the shutdown hook below),
+        // not in a hook of its own that races it (a WARN at Ctrl-C, and lines lost while stopping).
+        System.setProperty("log4j2.shutdownHookEnabled", "false");
         List<String> argv = Arrays.asList(args);
         if (argv.contains("--help") || argv.contains("-h")) {
             help();
@@ -46,6 +50,7 @@ public final class LocalRunner {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping...");
             system.close();
+            LogManager.shutdown();
             stopped.countDown();
         }, "gatekeep-local-shutdown"));
         system.printBanner(System.out);
