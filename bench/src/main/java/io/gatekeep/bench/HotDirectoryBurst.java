@@ -5,10 +5,12 @@ import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.emulator.Snapshot;
 import io.gatekeep.emulator.StoredEvent;
 import io.gatekeep.localaws.LocalContext;
+import io.gatekeep.shared.org.OrganizationView;
 import io.gatekeep.shared.projection.DeadLetters;
 import io.gatekeep.shared.projection.Projection;
 import io.gatekeep.shared.projection.WorkOsEvent;
 import io.gatekeep.testsupport.ConflictFaithfulDynamo;
+import io.gatekeep.testsupport.ProjectionCheck;
 import io.gatekeep.testsupport.RequestCounter;
 import io.gatekeep.webhooks.WebhookHandler;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +36,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * own webhook handler, as Lambda instances are), through {@link ConflictFaithfulDynamo} (DynamoDB Local with
  * DynamoDB's transaction conflicts). Run twice in one run: all on one directory, then the same number of
  * events spread over {@code senders} directories. A delivery answered 503 goes to the back of the queue (WorkOS
- * delivers it again later). Afterwards the projection is compared with the emulator's state ({@link BurstCheck}).
+ * delivers it again later). Afterwards the projection is compared with the emulator's state (test-support's
+ * {@link ProjectionCheck}, counter shards summed as the health Query does) and every user counts as a member
+ * (no role mapping).
  */
 public final class HotDirectoryBurst {
     /** One burst: deliveries (events and their duplicates), how they were answered, and what DynamoDB saw. */
@@ -205,7 +210,14 @@ public final class HotDirectoryBurst {
         }
         int transactions = calls.count("TransactWriteItems");
         int deadLetters = new DeadLetters(client, table, Clock.systemUTC()).all().size();
-        List<String> differences = BurstCheck.differences(client, table, workos.snapshot(), org.id(), all.subList(before, all.size()));
+        Snapshot after = workos.snapshot();
+        List<String> differences = new ArrayList<>(ProjectionCheck.differences(client, table, after, all.subList(before, all.size()),
+                org.id()));
+        long users = after.directoriesOf(org.id()).stream().mapToLong(d -> after.usersOf(d.id()).size()).sum();
+        Map<String, Long> roles = OrganizationView.load(client, table, org.id()).map(OrganizationView::roleCounts).orElse(Map.of());
+        if (!roles.equals(Map.of("member", users))) { // no role mapping: every user is a member
+            differences.add("users per role: WorkOS has " + Map.of("member", users) + ", projection has " + roles);
+        }
         client.close();
         return new Run(directories == 1 ? "one directory" : directories + " directories", directories, syncEvents.size(),
                 deliveries.size(), firstTry.get(), refused.get(), deadLetters, seconds, transactions, dynamo.conflicts(),

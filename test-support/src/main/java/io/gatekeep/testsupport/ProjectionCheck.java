@@ -5,6 +5,7 @@ import io.gatekeep.emulator.StoredEvent;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.Times;
 import io.gatekeep.shared.audit.AuditEntry;
+import io.gatekeep.shared.org.OrganizationView;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -27,8 +28,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Compares one organization's projection with the emulator's own state, object for object: the
  * organization, its live domains, connections (state, type, name, created_at, updated_at,
- * certificate), directories (state, counts, the directory's index item), each directory's live users
- * and groups and the memberships between them; built from events, also each directory's last sync and
+ * certificate), directories (state, the directory's index item, and its counts as the health Query reads
+ * them: a hot directory's counter shards included), each directory's live users (with their groups) and
+ * groups and the memberships between them; built from events, also each directory's last sync and
  * one audit entry and one marker per event. Tombstones are not objects, nor is a connection or
  * directory item with no state (what sign-ins or a role job wrote before the object arrived); a
  * membership counts while its user and group are live. Returns every difference found (empty: equal).
@@ -137,6 +139,10 @@ public final class ProjectionCheck {
             }
         }
 
+        // counts and last sync as the health Query reads them: the directory item plus a hot directory's counter shards
+        Map<String, OrganizationView.Directory> counted = OrganizationView.load(reader, table, orgId)
+                .map(view -> view.directories().stream().collect(Collectors.toMap(OrganizationView.Directory::id, v -> v)))
+                .orElse(Map.of());
         expect("live directories", workos.directoriesOf(orgId).stream().map(d -> Keys.directorySk(d.id()))
                 .collect(Collectors.toCollection(TreeSet::new)), keys(live, Keys.DIRECTORY_PREFIX));
         for (Snapshot.Directory d : workos.directoriesOf(orgId)) {
@@ -146,10 +152,11 @@ public final class ProjectionCheck {
             expect(what + " name", d.name(), Attr.str(item, "name"));
             expect(what + " type", d.type(), Attr.str(item, "directoryType"));
             expect(what + " updatedAt", iso(d.updatedAt()), Attr.str(item, "updatedAt"));
-            expect(what + " userCount", (long) workos.usersOf(d.id()).size(), Attr.num(item, "userCount", 0));
-            expect(what + " groupCount", (long) workos.groupsOf(d.id()).size(), Attr.num(item, "groupCount", 0));
+            OrganizationView.Directory view = counted.get(d.id());
+            expect(what + " userCount", (long) workos.usersOf(d.id()).size(), view == null ? null : view.userCount());
+            expect(what + " groupCount", (long) workos.groupsOf(d.id()).size(), view == null ? null : view.groupCount());
             if (fromEvents) {
-                expect(what + " lastSyncAt", lastSync(events, d.id()), Attr.str(item, "lastSyncAt"));
+                expect(what + " lastSyncAt", lastSync(events, d.id()), view == null ? null : view.lastSyncAt());
             }
             Map<String, AttributeValue> index = item(Keys.directoryPk(d.id()), Keys.DIRECTORY_META_SK);
             expect(what + " index", orgId, index == null ? null : Attr.str(index, "organizationId"));
@@ -189,6 +196,10 @@ public final class ProjectionCheck {
         members.removeIf(m -> !users.containsKey(m.substring(0, m.indexOf('#'))) || !groups.containsKey(m.substring(m.indexOf('#') + 1)));
 
         List<Snapshot.User> wantedUsers = workos.usersOf(directoryId);
+        List<Snapshot.Group> wantedGroups = workos.groupsOf(directoryId);
+        Set<String> groupIds = wantedGroups.stream().map(Snapshot.Group::id).collect(Collectors.toSet());
+        Map<String, Set<String>> groupsOfUser = new HashMap<>();
+        workos.memberships().forEach(m -> groupsOfUser.computeIfAbsent(m.userId(), u -> new TreeSet<>()).add(m.groupId()));
         expect("users of " + directoryId, wantedUsers.stream().map(Snapshot.User::id).collect(Collectors.toCollection(TreeSet::new)),
                 new TreeSet<>(users.keySet()));
         for (Snapshot.User u : wantedUsers) {
@@ -199,8 +210,10 @@ public final class ProjectionCheck {
             expect(what + " lastName", u.lastName(), Attr.str(item, "lastName"));
             expect(what + " state", u.state(), Attr.str(item, "state"));
             expect(what + " updatedAt", iso(u.updatedAt()), Attr.str(item, "updatedAt"));
+            // the user's groups (what its role is derived from), among the groups WorkOS still has
+            expect(what + " groups", groupsOfUser.getOrDefault(u.id(), Set.of()), Attr.strList(item, "groups").stream()
+                    .filter(groupIds::contains).collect(Collectors.toCollection(TreeSet::new)));
         }
-        List<Snapshot.Group> wantedGroups = workos.groupsOf(directoryId);
         expect("groups of " + directoryId, wantedGroups.stream().map(Snapshot.Group::id).collect(Collectors.toCollection(TreeSet::new)),
                 new TreeSet<>(groups.keySet()));
         for (Snapshot.Group g : wantedGroups) {
