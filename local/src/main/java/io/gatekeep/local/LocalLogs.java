@@ -1,15 +1,22 @@
 package io.gatekeep.local;
 
+import io.gatekeep.shared.Json;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.Filter;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.FileAppender;
 import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.ConfigurationSource;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.filter.ThresholdFilter;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +36,7 @@ import java.util.function.Supplier;
  */
 final class LocalLogs implements AutoCloseable {
     static final String DYNAMODB_LOG = "dynamodb-local.log";
+    private static final String CONFIGURATION = "log4j2.xml";
     /** DynamoDB Local's loggers (its server, and the embedded engine's older package). */
     static final List<String> DYNAMODB_LOGGERS = List.of("software.amazon.dynamodb", "com.amazonaws.services.dynamodbv2");
     /** The functions', the emulator's and the runner's own logger. */
@@ -49,6 +57,7 @@ final class LocalLogs implements AutoCloseable {
     /** From now on DynamoDB Local's log lines go to {@code dataDir/}{@value #DYNAMODB_LOG} (appended), not the console. */
     static LocalLogs start(Path dataDir) {
         LoggerContext context = LoggerContext.getContext(false);
+        useTheFunctionsConfiguration(context);
         Configuration config = context.getConfiguration();
         FileAppender file = FileAppender.newBuilder()
                 .setName("dynamodb-local-" + INSTANCES.incrementAndGet())
@@ -77,6 +86,40 @@ final class LocalLogs implements AutoCloseable {
         }
         context.updateLoggers();
         return logs;
+    }
+
+    /**
+     * Makes shared's {@code log4j2.xml} (the functions' JSON layout, as in Lambda) the configuration in force.
+     * DynamoDB Local's jar holds a {@code log4j2.xml} too (plain lines, its own loggers at WARN), and Log4j
+     * takes whichever comes first on the classpath, which depends on how a module orders its dependencies;
+     * so the one beside the shared code is chosen by where it is, not by order.
+     */
+    static void useTheFunctionsConfiguration(LoggerContext context) {
+        URL wanted = functionsConfiguration();
+        ConfigurationSource current = context.getConfiguration().getConfigurationSource();
+        if (current == null || current.getURL() == null || !current.getURL().toString().equals(wanted.toString())) {
+            try {
+                context.setConfigLocation(wanted.toURI());
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException("shared's log4j2.xml at " + wanted, e);
+            }
+        }
+    }
+
+    /** shared's {@code log4j2.xml}: the one in the jar or directory the shared code was loaded from. */
+    static URL functionsConfiguration() {
+        String code = Json.class.getProtectionDomain().getCodeSource().getLocation().toString();
+        try {
+            for (URL url : Collections.list(Json.class.getClassLoader().getResources(CONFIGURATION))) {
+                String at = url.toString();
+                if (at.equals("jar:" + code + "!/" + CONFIGURATION) || at.equals(code + CONFIGURATION)) {
+                    return url;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no " + CONFIGURATION + " beside the shared code at " + code);
     }
 
     /** Runs {@code work} with the functions' INFO lines (and below) kept off the console; warnings and errors still show. */
