@@ -21,7 +21,7 @@ import { loadAudit } from './audit.js';
 import { renderSignIns, describeSignInChanges } from './signins.js';
 import { setUpRoles, loadRoles, hideRoles } from './roles.js';
 import { watchInteraction, startLiveUpdates, stopLiveUpdates, toggleLiveUpdates, showLiveState } from './live.js';
-import { $, el, setText, say, showNotice, hideNotice, showError, clearError, setUnavailable, timeZoneLabel } from './ui.js';
+import { $, el, setText, say, showNotice, hideNotice, showError, clearError, setUnavailable, timeZoneLabel, when } from './ui.js';
 
 const RETURN_URL = document.querySelector('meta[name="gatekeep-portal-return-url"]')?.content ?? '';
 const PORTAL_FAILED = 'Unable to open the WorkOS Admin Portal.';
@@ -178,12 +178,11 @@ async function refresh({ announce } = {}) {
     return;
   }
   const generation = state.generation;
-  if (announce) {
-    // Back to the tab or "Refresh": first have the backend read WorkOS for what it sends no event for
-    // (a draft connection, a directory whose credentials failed); once per organization per 30 s,
-    // whoever asks. A failure leaves the stored health, which is shown below as usual.
-    await api(orgPath('/identity-health/refresh'), { method: 'POST' }).catch(() => null);
-  }
+  // Back to the tab or "Refresh": first have the backend read WorkOS for what it sends no event for
+  // (a draft connection, a directory whose credentials failed); once per organization per 30 s,
+  // whoever asks ("recent" then: nothing to tell). A failure leaves the stored health, shown below as
+  // usual, and the status region says that it is the health as last checked.
+  const answer = announce ? await api(orgPath('/identity-health/refresh'), { method: 'POST' }).catch(() => null) : undefined;
   try {
     const before = state.health;
     const [, added] = await Promise.all([loadHealth(generation), loadAudit('newest', generation)]);
@@ -192,8 +191,9 @@ async function refresh({ announce } = {}) {
     }
     $('dashboard').dataset.refreshes = String(Number($('dashboard').dataset.refreshes || 0) + 1);
     const changes = [...describeChanges(before, state.health, added), ...describeSignInChanges(before, state.health)];
-    if (changes.length) {
-      say(changes.join(' '));
+    const stale = answer === undefined ? '' : staleHealth(answer, state.health?.checkedAt);
+    if (stale || changes.length) {
+      say([stale, ...changes].filter(Boolean).join(' '));
     } else if (announce) {
       say('Up to date: nothing changed.');
     }
@@ -203,6 +203,25 @@ async function refresh({ announce } = {}) {
       showError(e);
     }
   }
+}
+
+const NOT_READ = {
+  workos_unavailable: 'Could not reach WorkOS just now',
+  timeout: 'WorkOS did not answer in time just now',
+  rate_limited: 'WorkOS is busy just now',
+};
+
+/**
+ * When the refresh could not read WorkOS ({@code answer} null: the request itself failed), the words that say
+ * the page shows the health as last checked, with when; empty when WorkOS was read or was read in the last 30 s.
+ */
+function staleHealth(answer, checkedAt) {
+  if (answer && !NOT_READ[answer.refresh]) {
+    return ''; // refreshed, or recent: someone read WorkOS for this organization less than 30 seconds ago
+  }
+  const why = answer ? NOT_READ[answer.refresh] : 'Could not check WorkOS just now';
+  return checkedAt ? `${why}. Showing the health as last checked with WorkOS, ${when(checkedAt)}.`
+    : `${why}. Showing the health as Gatekeep last stored it.`;
 }
 
 async function loadHealth(generation) {
