@@ -1,5 +1,6 @@
 package io.gatekeep.browser;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.local.LocalSettings;
 import io.gatekeep.local.LocalSystem;
@@ -22,6 +23,7 @@ import java.util.List;
 
 import static io.gatekeep.browser.Page.testid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -100,17 +102,68 @@ class RefreshOnReturnPageTest {
         page.waitFor("the change said in the status region", () -> !page.text("status").isBlank());
     }
 
+    /**
+     * WorkOS cannot be read when the admin comes back from the Admin Portal: the refresh answers
+     * {@code workos_unavailable} and the stored health stands. The status region says so, with when WorkOS was
+     * last checked (health's {@code checkedAt}), and the live line's "Last checked with WorkOS" is that same
+     * time, not the browser's clock.
+     */
+    @Test
+    void whenWorkOsCannotBeReadOnReturnThePageSaysItShowsTheHealthAsLastChecked() throws Exception {
+        String globex = system.demo().globexOrganizationId(); // not Acme: its refresh above holds Acme's 30 s slot
+        Page page = tab();
+        page.open(system.apiUrl() + "/?org=Globex&role=admin");
+        page.waitForText("sso-badge", "Draft");
+        String checkedAt = health(globex, "Globex").path("checkedAt").asText(null);
+        assertNotNull(checkedAt, "the local run's reconcile at start confirmed Globex with WorkOS");
+        page.type(testid("it-contact-email"), "it@globex.com"); // the Admin Portal needs an IT contact first
+        page.click(testid("it-contact-add"));
+        page.waitFor("the IT contact on file", () -> page.attributes(testid("step-it-contact"), "data-done").equals(List.of("true")));
+
+        emulator.failNext(10, 503, null, "/connections");
+        try {
+            page.click(testid("portal-domain_verification"));
+            Page portal = chromium.awaitTabOpenedBy(page, Page.WAIT);
+            opened.add(portal);
+            portal.waitFor("the emulator's Admin Portal", () -> portal.url().startsWith(system.emulator().baseUrl() + "/portal/"));
+            page.waitForText("status", "The WorkOS Admin Portal opened in a new tab. This page shows the changes as you make them there.");
+            portal.bringToFront();
+            page.waitFor("the page's tab hidden", () -> "hidden".equals(page.eval("document.visibilityState").asText()));
+            page.bringToFront();
+            page.waitFor("the refresh's failure said", () -> page.text("status").startsWith("Could not reach WorkOS just now."),
+                    Duration.ofSeconds(15));
+        } finally {
+            emulator.clearFaults();
+        }
+        String shown = page.eval("new Date('" + checkedAt + "').toLocaleString('en-US', { year: 'numeric', month: 'short',"
+                + " day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' })").asText();
+        String said = page.text("status"); // then what changed in the stored health meanwhile (the audit entries)
+        assertTrue(said.startsWith("Could not reach WorkOS just now. Showing the health as last checked with WorkOS, " + shown + "."), said);
+        assertEquals(checkedAt, health(globex, "Globex").path("checkedAt").asText(null), "the stored health stands");
+
+        page.waitFor("live updates on", () -> page.visible(testid("last-checked")));
+        assertEquals(List.of(checkedAt), page.attributes(testid("last-checked"), "datetime"), "Last checked is health's checkedAt");
+        assertEquals(shown, page.text("last-checked"));
+        assertTrue(page.text("live-text").endsWith("Last checked with WorkOS " + shown + "."), page.text("live-text"));
+        Axe.check(page, "the health as last checked, WorkOS unavailable");
+    }
+
     static int refreshes(Page page) {
         return page.eval("Number(document.querySelector('#dashboard').dataset.refreshes || 0)").asInt();
     }
 
     /** The connections health counts, read through the API as the page does. */
     static int storedConnections(String organizationId) throws Exception {
+        return health(organizationId, "Acme").path("sso").path("totalConnections").asInt(-1);
+    }
+
+    /** GET .../identity-health as an admin of the organization named {@code organizationName}. */
+    static JsonNode health(String organizationId, String organizationName) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(system.apiUrl()
                         + "/organizations/" + organizationId + "/identity-health"))
-                .header("Authorization", "Bearer " + system.token("Acme", "admin").token()).GET().build(),
+                .header("Authorization", "Bearer " + system.token(organizationName, "admin").token()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
-        return Json.parse(response.body()).path("sso").path("totalConnections").asInt(-1);
+        return Json.parse(response.body());
     }
 }
