@@ -16,6 +16,8 @@ final class ApiFaults {
     private String failPathPrefix;
     private volatile long latencyMs;
     private volatile Duration visibilityLag = Duration.ZERO;
+    private String beforePathPrefix;
+    private Runnable beforeAction;
 
     void failNext(int count, int status, Integer retryAfterSeconds, String pathPrefix) {
         if (count < 0 || (count > 0 && status != 429 && (status < 500 || status > 599))) {
@@ -26,6 +28,26 @@ final class ApiFaults {
             failStatus = status;
             failRetryAfter = retryAfterSeconds;
             failPathPrefix = pathPrefix;
+        }
+    }
+
+    /** Runs action once, just before the next request whose path starts with pathPrefix is handled. */
+    void beforeNext(String pathPrefix, Runnable action) {
+        synchronized (lock) {
+            beforePathPrefix = pathPrefix;
+            beforeAction = action;
+        }
+    }
+
+    /** The action set for this request by {@link #beforeNext}, taken (it runs once), or null. */
+    Runnable takeBefore(String path) {
+        synchronized (lock) {
+            if (beforeAction == null || !path.startsWith(beforePathPrefix)) {
+                return null;
+            }
+            Runnable action = beforeAction;
+            beforeAction = null;
+            return action;
         }
     }
 
@@ -43,6 +65,7 @@ final class ApiFaults {
 
     void clear() {
         failNext(0, 500, null, null);
+        beforeNext(null, null);
         latencyMs = 0;
         visibilityLag = Duration.ZERO;
     }

@@ -318,6 +318,15 @@ public final class EmulatorControl {
         return this;
     }
 
+    /**
+     * Runs {@code action} (e.g. a change through this control) once, just before the next WorkOS API
+     * request whose path starts with pathPrefix is handled: a race made deterministic (in-process only).
+     */
+    public EmulatorControl beforeNext(String pathPrefix, Runnable action) {
+        api.faults.beforeNext(pathPrefix, action);
+        return this;
+    }
+
     /** The WorkOS API requests received so far ("GET /connections", no query), oldest first (the last 10,000). */
     public List<String> apiRequests() {
         return api.received();
@@ -340,7 +349,7 @@ public final class EmulatorControl {
         return this;
     }
 
-    /** Back to faithful delivery: no duplicates, shuffle, delay, drops, API failures, latency or lag. */
+    /** Back to faithful delivery: no duplicates, shuffle, delay, drops, API failures, latency, lag or {@link #beforeNext} action. */
     public synchronized EmulatorControl clearFaults() {
         duplicates = 1;
         shuffleWindow = 0;

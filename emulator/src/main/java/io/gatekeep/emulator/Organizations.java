@@ -195,7 +195,8 @@ final class Organizations {
         synchronized (store) {
             Org o = store.org(orgId);
             String dn = normalizeDomain(domain);
-            for (Domain d : store.domainsOf(o)) {
+            // 409 domain_already_exists when this organization has it, and when another holds it (WORKOS-NOTES)
+            for (Domain d : store.domains.values()) {
                 if (d.domain.equals(dn)) {
                     WorkOsCatalogue.ErrorAnswer conflict = CATALOGUE.error("POST /organization_domains", "duplicateDomain");
                     throw new Http.ApiError(conflict.status(), conflict.code(), conflict.message());

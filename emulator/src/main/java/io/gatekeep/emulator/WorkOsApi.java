@@ -59,6 +59,10 @@ final class WorkOsApi {
             receivedCount.decrementAndGet();
         }
         faults.delay();
+        Runnable before = faults.takeBefore(r.path);
+        if (before != null) {
+            before.run(); // a change made meanwhile by someone else: the request sees it
+        }
         ApiError fault = faults.next(r.path);
         if (fault != null) {
             Http.sendError(r.exchange, fault);

@@ -404,6 +404,25 @@ class SdkConformanceTest extends EmulatorTestBase {
         assertEquals(409, conflict.status);
         assertEquals("domain_already_exists", conflict.code);
         assertEquals(1, control.snapshot().domains().size());
+
+        var other = control.createOrganization("Globex");
+        WorkOSGenericException held = assertThrows(WorkOSGenericException.class,
+                () -> workos.getOrganizationDomains().create("ACME.com", other.id()));
+        assertEquals(409, held.status, "another organization holds it (WORKOS-NOTES)");
+        assertEquals("domain_already_exists", held.code);
+        assertTrue(control.snapshot().domainsOf(other.id()).isEmpty());
+    }
+
+    @Test
+    void aChangeSetToRunBeforeTheNextRequestRunsOnceThere() {
+        var org = control.createOrganization("Acme");
+        control.beforeNext("/organization_domains", () -> control.addDomain(org.id(), "acme.com", "pending"));
+        workos.getOrganizations().get(org.id()); // another path: not yet
+        assertTrue(control.snapshot().domainsOf(org.id()).isEmpty());
+        WorkOSGenericException conflict = assertThrows(WorkOSGenericException.class,
+                () -> workos.getOrganizationDomains().create("acme.com", org.id()));
+        assertEquals(409, conflict.status, "the change ran first: the request sees it");
+        assertEquals("acme.io", workos.getOrganizationDomains().create("acme.io", org.id()).getDomain(), "once only");
     }
 
     @Test
