@@ -87,8 +87,9 @@ final class Onboard {
                 created = true;
             }
         }
-        List<String> added = addMissingDomains(workos, organization, domains == null ? List.of() : domains);
-        if (!added.isEmpty()) {
+        List<String> added = new ArrayList<>();
+        boolean changedMeanwhile = addMissingDomains(workos, organization, domains == null ? List.of() : domains, added);
+        if (!added.isEmpty() || changedMeanwhile) {
             organization = get(workos, organization.getId()); // its domains and updated_at as WorkOS now has them
         }
 
@@ -171,12 +172,17 @@ final class Onboard {
         }
     }
 
-    private static List<String> addMissingDomains(WorkOS workos, Organization organization, List<String> wanted) {
+    /**
+     * Adds the wanted domains WorkOS lacks, naming them in {@code added}; true when one was added
+     * meanwhile by someone else (409, and the organization now has it): the organization read
+     * before is then stale too.
+     */
+    private static boolean addMissingDomains(WorkOS workos, Organization organization, List<String> wanted, List<String> added) {
         Set<String> present = new LinkedHashSet<>();
         for (OrganizationDomain d : organization.getDomains()) {
             present.add(d.getDomain().toLowerCase(Locale.ROOT));
         }
-        List<String> added = new ArrayList<>();
+        boolean changedMeanwhile = false;
         for (String domain : wanted) {
             if (present.contains(domain)) {
                 continue;
@@ -193,6 +199,7 @@ final class Onboard {
                 }
                 // 409 domain_already_exists: added meanwhile (a concurrent or retried onboard), or taken.
                 if (hasDomain(get(workos, organization.getId()), domain)) {
+                    changedMeanwhile = true;
                     continue;
                 }
                 throw new OperatorError("domain_conflict", "WorkOS says the domain " + domain
@@ -200,7 +207,7 @@ final class Onboard {
             }
             added.add(domain);
         }
-        return added;
+        return changedMeanwhile;
     }
 
     private static boolean hasDomain(Organization organization, String domain) {

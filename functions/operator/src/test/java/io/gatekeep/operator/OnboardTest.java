@@ -120,6 +120,43 @@ class OnboardTest {
                 "a setting left out is left as it is");
     }
 
+    /** Another onboard (or a person in the dashboard) adds the domain between Onboard's read and its POST. */
+    @Test
+    void aDomainAddedMeanwhileToThisOrganizationIsTakenAsItIs() {
+        Snapshot.Organization globex = workos.createOrganization("Globex", DomainSpec.verified("globex.test"));
+        workos.beforeNext("/organization_domains", () -> workos.addDomain(globex.id(), "globex-eu.test", "pending"));
+        workos.clearApiRequests();
+
+        JsonNode report = fx.invoke("""
+                {"action": "onboard", "organizationId": "%s", "domains": ["globex.test", "globex-eu.test"]}
+                """.formatted(globex.id()));
+
+        assertEquals("", report.path("error").asText(), report.toString());
+        assertTrue(workos.apiRequests().contains("POST /organization_domains"), "the POST was made and answered 409: "
+                + workos.apiRequests());
+        assertEquals(0, report.path("domainsAdded").size(), "added by someone else, not by this run: " + report);
+        assertEquals(List.of("globex-eu.test", "globex.test"), report.path("domains").findValuesAsText("domain").stream().sorted().toList(),
+                "the report's domains are WorkOS's now");
+        assertEquals(1, workos.snapshot().domainsOf(globex.id()).stream().filter(d -> d.domain().equals("globex-eu.test")).count());
+        fx.assertProjectionMirrorsWorkOs(globex.id()); // the domain added meanwhile is stored too
+    }
+
+    @Test
+    void aDomainAnotherOrganizationHoldsIsADomainConflict() {
+        Snapshot.Organization initech = workos.createOrganization("Initech", DomainSpec.verified("initech.test"));
+        Snapshot.Organization globex = workos.createOrganization("Globex", DomainSpec.verified("globex.test"));
+
+        JsonNode report = fx.invoke("""
+                {"action": "onboard", "organizationId": "%s", "domains": ["initech.test"], "itContacts": ["it@globex.test"]}
+                """.formatted(globex.id()));
+
+        assertEquals("domain_conflict", report.path("error").asText(), report.toString());
+        assertTrue(report.path("message").asText().contains("initech.test"), report.toString());
+        assertEquals(List.of("globex.test"), workos.snapshot().domainsOf(globex.id()).stream().map(Snapshot.Domain::domain).toList());
+        assertEquals(List.of("initech.test"), workos.snapshot().domainsOf(initech.id()).stream().map(Snapshot.Domain::domain).toList());
+        assertEquals(0, fx.scan().size(), "nothing stored, no audit entry");
+    }
+
     @Test
     void aNameTwoWorkOsOrganizationsShareIsRefused() {
         workos.createOrganization("Initech");
