@@ -46,8 +46,18 @@ final class EventsCatchUp {
     /** Events stamped more than {@link #WAIT_FOR_CLOCK} ahead, kept as dead letters. */
     long keptForReplay;
     long pages;
+    private final int pageSize;
 
     EventsCatchUp(RetriedProjection projection, WorkOS workos, DeadLetters deadLetters, Instant now) {
+        this(projection, workos, deadLetters, now, PAGE);
+    }
+
+    /** With {@code pageSize} events a page (1..100; {@link #PAGE} but in tests of the sweep's page bound). */
+    EventsCatchUp(RetriedProjection projection, WorkOS workos, DeadLetters deadLetters, Instant now, int pageSize) {
+        if (pageSize < 1 || pageSize > PAGE) {
+            throw new IllegalArgumentException("pageSize: 1.." + PAGE);
+        }
+        this.pageSize = pageSize;
         this.projection = projection;
         this.workos = workos;
         this.deadLetters = deadLetters;
@@ -66,7 +76,7 @@ final class EventsCatchUp {
         boolean allFinal = true;
         String cursor = after;
         while (true) {
-            Page<JsonNode> page = WorkOsEvents.list(workos, names, organizationId, cursor, since, null, PAGE);
+            Page<JsonNode> page = WorkOsEvents.list(workos, names, organizationId, cursor, since, null, pageSize);
             pages++;
             Set<String> known = projection.alreadyApplied(page.data.stream().map(e -> Json.text(e, "id")).toList());
             for (JsonNode event : page.data) {
@@ -105,7 +115,7 @@ final class EventsCatchUp {
             if (finalCursor != null) {
                 moveCursor.accept(finalCursor);
             }
-            if (page.data.size() < PAGE) {
+            if (page.data.size() < pageSize) {
                 return;
             }
             checkpoint.accept(cursor);

@@ -49,6 +49,14 @@ final class Sweep {
     /** An Admin Portal link issued within this window: its admin may be creating what WorkOS sends no event for. */
     static final Duration PORTAL_WINDOW = Duration.ofHours(24);
 
+    /**
+     * A run's bounds: Events API pages (of {@code eventPageSize} events) and refreshes. {@link #PRODUCTION}
+     * but in tests, which bound a run with a few objects rather than thousands.
+     */
+    record Limits(int maxEventPages, int eventPageSize, int maxRefreshes) {
+        static final Limits PRODUCTION = new Limits(MAX_EVENT_PAGES, EventsCatchUp.PAGE, MAX_REFRESHES);
+    }
+
     /** Thrown to end the run cleanly at a checkpoint. */
     private static final class Stop extends RuntimeException {
         final String reason;
@@ -60,6 +68,7 @@ final class Sweep {
     }
 
     private final Env env;
+    private final Limits limits;
     private final Budget budget;
     private final Instant now;
     private int refreshed;
@@ -67,7 +76,12 @@ final class Sweep {
     private int failed;
 
     Sweep(Env env, Context context) {
+        this(env, context, Limits.PRODUCTION);
+    }
+
+    Sweep(Env env, Context context, Limits limits) {
         this.env = env;
+        this.limits = limits;
         this.budget = new Budget(context, env.config().getInt(Budget.MARGIN_SETTING, Budget.DEFAULT_MARGIN_MS));
         this.now = env.clock().instant();
     }
@@ -88,13 +102,13 @@ final class Sweep {
         String stoppedBecause = null;
         Long retryAfter = null;
         EventsCatchUp events = new EventsCatchUp(new RetriedProjection(env), env.workos().get(),
-                new DeadLetters(env.dynamo(), env.table(), env.clock()), now);
+                new DeadLetters(env.dynamo(), env.table(), env.clock()), now, limits.eventPageSize());
         lastDone = Attr.str(state, "afterOrganization");
         boolean eventsBehind = false;
         try {
             try {
                 events.run(null, Attr.str(state, "eventsCursor"), null, this::moveCursor, cursor -> {
-                    if (events.pages >= MAX_EVENT_PAGES) {
+                    if (events.pages >= limits.maxEventPages()) {
                         throw new Stop("event_pages"); // the rest next run, from the stored cursor
                     }
                     checkTime();
@@ -161,7 +175,7 @@ final class Sweep {
                     .limit(ORGANIZATION_PAGE).exclusiveStartKey(from));
             for (Map<String, AttributeValue> item : page.items()) {
                 String organizationId = Attr.str(item, Keys.GSI1_SK);
-                if (refreshed + failed >= MAX_REFRESHES) {
+                if (refreshed + failed >= limits.maxRefreshes()) {
                     throw new Stop("refresh_limit");
                 }
                 checkTime();

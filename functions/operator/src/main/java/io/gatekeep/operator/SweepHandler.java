@@ -19,6 +19,7 @@ import java.time.Clock;
  */
 public final class SweepHandler implements RequestStreamHandler {
     private final Env env;
+    private final Sweep.Limits limits;
 
     public SweepHandler() {
         this(Config.fromEnvironment());
@@ -30,7 +31,13 @@ public final class SweepHandler implements RequestStreamHandler {
     }
 
     public SweepHandler(Config config, DynamoDbClient dynamo, Clock clock) {
+        this(config, dynamo, clock, Sweep.Limits.PRODUCTION);
+    }
+
+    /** With other bounds than production's (tests of the bounds). */
+    SweepHandler(Config config, DynamoDbClient dynamo, Clock clock, Sweep.Limits limits) {
         this.env = Env.of(config, dynamo, clock, new OperatorHandler.LazyWorkOs(config));
+        this.limits = limits;
     }
 
     @Override
@@ -42,6 +49,6 @@ public final class SweepHandler implements RequestStreamHandler {
     }
 
     ObjectNode run(Context context) {
-        return new Sweep(env, context).run();
+        return new Sweep(env, context, limits).run();
     }
 }

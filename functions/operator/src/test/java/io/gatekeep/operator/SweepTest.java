@@ -9,6 +9,7 @@ import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.localaws.LocalContext;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.org.OrganizationView;
+import io.gatekeep.shared.projection.WorkOsEventType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -149,11 +150,14 @@ class SweepTest {
         run(); // every organization refreshed once
         workos.advanceClock(Duration.ofSeconds(31));
         workos.clearApiRequests();
-        workos.failNext(2, 429, 1, "/connections"); // the first try and the SDK's retry (WORKOS_MAX_RETRIES=1)
+        // the second organization's refresh: its first try and the SDK's retry (WORKOS_MAX_RETRIES=1)
+        workos.failNext(2, 429, 1, "/organizations/" + orgs.get(1));
 
         JsonNode limited = run();
         assertFalse(limited.path("complete").asBoolean());
         assertEquals("rate_limited", limited.path("stoppedBecause").asText(), limited.toString());
+        assertEquals(1, limited.path("organizationsRefreshed").asInt(), limited.toString());
+        assertEquals(orgs.get(0), limited.path("afterOrganization").asText(), "the last organization it finished");
         java.time.Instant pausedUntil = java.time.Instant.parse(limited.path("pausedUntil").asText());
         assertTrue(!pausedUntil.isBefore(workos.now().plus(Sweep.MIN_PAUSE).minusSeconds(5)),
                 "paused for Retry-After, at least a minute: " + pausedUntil);
@@ -167,8 +171,97 @@ class SweepTest {
         workos.clearApiRequests();
         JsonNode resumed = run();
         assertTrue(resumed.path("complete").asBoolean(), resumed.toString());
-        assertEquals(3, resumed.path("organizationsRefreshed").asInt(), "from the first organization, the one that was stopped");
-        assertTrue(workos.apiRequests().contains("GET /organizations/" + orgs.get(0)), workos.apiRequests().toString());
+        // the first was refreshed over a minute ago and may be again: starting over would refresh all three
+        assertEquals(2, resumed.path("organizationsRefreshed").asInt(), "from the second organization, the one that was stopped: " + resumed);
+        assertEquals(orgs.subList(1, 3), refreshedOrganizations(), workos.apiRequests().toString());
+        assertTrue(resumed.path("afterOrganization").isNull(), "every organization visited: the next run starts over");
+    }
+
+    @Test
+    void aRunStopsAtTheRefreshBoundAndTheNextGoesOnAfterTheLastOrganizationItRefreshed() {
+        List<String> orgs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            orgs.add(fx.invoke("{\"action\": \"onboard\", \"name\": \"Org " + i + "\", \"domains\": [\"org" + i
+                    + ".test\"]}").path("organizationId").asText()); // a pending domain: watched
+        }
+        orgs.sort(String::compareTo);
+        SweepHandler bounded = new SweepHandler(fx.config, fx.dynamo, fx.clock,
+                new Sweep.Limits(Sweep.MAX_EVENT_PAGES, EventsCatchUp.PAGE, 2));
+
+        workos.clearApiRequests();
+        JsonNode first = run(bounded);
+        assertFalse(first.path("complete").asBoolean(), first.toString());
+        assertEquals("refresh_limit", first.path("stoppedBecause").asText(), first.toString());
+        assertEquals(2, first.path("organizationsRefreshed").asInt(), first.toString());
+        assertEquals(orgs.get(1), first.path("afterOrganization").asText());
+        assertEquals(orgs.subList(0, 2), refreshedOrganizations());
+
+        workos.advanceClock(Duration.ofSeconds(31)); // the first two may be refreshed again: starting over would
+        workos.clearApiRequests();
+        JsonNode second = run(bounded);
+        assertEquals("refresh_limit", second.path("stoppedBecause").asText(), second.toString());
+        assertEquals(orgs.subList(2, 4), refreshedOrganizations(), "after the last one refreshed, not from the start");
+        assertEquals(orgs.get(3), second.path("afterOrganization").asText());
+
+        workos.clearApiRequests();
+        JsonNode third = run(bounded);
+        assertTrue(third.path("complete").asBoolean(), third.toString());
+        assertEquals(orgs.subList(4, 5), refreshedOrganizations());
+        assertTrue(third.path("afterOrganization").isNull(), third.toString());
+
+        workos.advanceClock(Duration.ofSeconds(31));
+        workos.clearApiRequests();
+        JsonNode over = run(bounded);
+        assertEquals(orgs.subList(0, 2), refreshedOrganizations(), "after the last organization, from the first again");
+        assertEquals("refresh_limit", over.path("stoppedBecause").asText(), over.toString());
+    }
+
+    /**
+     * A run reads at most its bound of Events API pages and stores the cursor; the next run goes on from
+     * it. Every event is seen exactly once over the runs: none read twice (it would count again, as a
+     * duplicate or ignored), none skipped.
+     */
+    @Test
+    void anEventPagesStopPicksUpFromTheStoredCursorNextRun() {
+        String org = onboard("Acme");
+        for (int i = 0; i < 12; i++) {
+            workos.createConnection(org, "OktaSAML", "Okta " + i, "active"); // connection.activated, never delivered
+        }
+        workos.advanceClock(Duration.ofMinutes(1)); // settled: the cursor may pass them
+        long expected = workos.events().stream().filter(e -> WorkOsEventType.NAMES.contains(e.event())).count();
+        assertTrue(expected > 10, "more than one run's pages: " + expected);
+        SweepHandler bounded = new SweepHandler(fx.config, fx.dynamo, fx.clock,
+                new Sweep.Limits(2, 5, Sweep.MAX_REFRESHES));
+
+        long seen = 0;
+        long duplicates = 0;
+        int stopped = 0;
+        JsonNode report;
+        do {
+            report = run(bounded);
+            JsonNode events = report.path("events");
+            assertTrue(events.path("pages").asInt() <= 2, report.toString());
+            seen += events.path("applied").asLong() + events.path("duplicates").asLong() + events.path("ignored").asLong();
+            duplicates += events.path("duplicates").asLong();
+            if (!report.path("complete").asBoolean()) {
+                assertEquals("event_pages", report.path("stoppedBecause").asText(), report.toString());
+                assertEquals(2, events.path("pages").asInt(), report.toString());
+                assertEquals(10, events.path("applied").asLong() + events.path("ignored").asLong(), report.toString());
+                stopped++;
+            }
+        } while (!report.path("complete").asBoolean() && stopped < 10);
+        assertTrue(report.path("complete").asBoolean(), report.toString());
+        assertTrue(stopped >= 1, "the bound was reached");
+        assertEquals(0, duplicates, "no event read twice");
+        assertEquals(expected, seen, "every event read once");
+        assertEquals(12, view(org).connections().size());
+        assertTrue(view(org).connections().stream().allMatch(c -> c.state().equals("active")));
+    }
+
+    /** The organizations whose refresh read them (GET /organizations/{id}), in the order they were read. */
+    private List<String> refreshedOrganizations() {
+        return workos.apiRequests().stream().filter(r -> r.startsWith("GET /organizations/org_"))
+                .map(r -> r.substring("GET /organizations/".length())).distinct().toList();
     }
 
     /** "Create connection" in the Admin Portal: no event, nothing in our projection says setup is under way, but a link was issued. */
