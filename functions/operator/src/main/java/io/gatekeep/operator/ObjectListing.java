@@ -15,8 +15,9 @@ import static io.gatekeep.operator.ObjectMerge.PAGE;
 import static io.gatekeep.operator.ObjectMerge.orNull;
 
 /**
- * One type of WorkOS object as reconcile merges it ({@link ObjectMerge}): how WorkOS lists it (ascending id,
- * 100 at a time) and returns one by id, and where we store it ({@code pk}, sort-key prefix).
+ * One type of WorkOS object as reconcile merges it ({@link ObjectMerge}): how WorkOS lists it (oldest first by
+ * creation time, 100 at a time; see ObjectMerge for how that meets our id order) and returns one by id, and
+ * where we store it ({@code pk}, sort-key prefix).
  */
 abstract sealed class ObjectListing {
     /** The report's name for the type ({@code connections}...). */
@@ -34,7 +35,7 @@ abstract sealed class ObjectListing {
         this.prefix = prefix;
     }
 
-    /** The page of WorkOS objects after this id, ascending. */
+    /** The page of WorkOS objects after this id (a cursor), oldest first. */
     abstract WirePage fetch(String after);
 
     /** The object WorkOS holds under this id, or null when it answers 404. */

@@ -27,6 +27,18 @@ import java.util.function.Supplier;
  * newer; an object only WorkOS has is created; an object only we have is a deletion candidate,
  * confirmed by a GET (a 404) before it is tombstoned. Holds what the merges of one run share: WorkOS,
  * the projection, the counts per kind, the number of deletion checks and the run's checkpoint.
+ *
+ * <p><b>The order it assumes.</b> WorkOS lists by creation time ({@code order=asc} here; the catalogue's
+ * {@code lists.orderedBy} is {@code created_at}, newest first by default), and our items come in id order.
+ * The merge pairs the two as if they agreed: WorkOS's ids look time-prefixed, but WorkOS does not promise
+ * that ids sort as creation times do (WORKOS-NOTES: never assume it). When they disagree, the result is
+ * still exact, at a cost, because nothing is deleted without a 404 from WorkOS: an object of ours whose id
+ * sorts before a listed object's, but that WorkOS lists later, is passed over as a deletion candidate
+ * first; its GET finds it, so it is upserted, not deleted; WorkOS then lists it and it is upserted again
+ * with no match on our side (the projection already holds that version: {@code UNCHANGED}). That costs a
+ * GET, counts the object twice in the report, and syncs a user's memberships twice (the same set). A run
+ * resumed from a WorkOS cursor starts our side after that id: every item of ours at or before the largest
+ * id listed so far was visited, so none is skipped (some after the cursor may be checked again).
  */
 final class ObjectMerge {
     static final int PAGE = EventsCatchUp.PAGE;
