@@ -64,7 +64,7 @@ public final class AuditEventsHandler implements RequestHandler<APIGatewayV2HTTP
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpFunction.run(event, context, request -> {
             Caller caller = Caller.of(request);
-            String organizationId = request.organizationId();
+            String organizationId = caller.organizationIn(request);
             caller.requireReaderOf(organizationId);
             int limit = request.pageLimit();
             String typeFilter = typeFilter(request);

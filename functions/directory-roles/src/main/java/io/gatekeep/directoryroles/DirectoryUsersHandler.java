@@ -75,7 +75,7 @@ public final class DirectoryUsersHandler implements RequestHandler<APIGatewayV2H
                 throw ApiException.noSuchRoute();
             }
             Caller caller = Caller.of(request);
-            String organizationId = request.organizationId();
+            String organizationId = caller.organizationIn(request);
             caller.requireAdminOf(organizationId);
             int limit = request.pageLimit();
             String role = request.query().get("role");

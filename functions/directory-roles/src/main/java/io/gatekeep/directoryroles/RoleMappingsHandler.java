@@ -80,10 +80,9 @@ public final class RoleMappingsHandler implements RequestHandler<APIGatewayV2HTT
             throw ApiException.noSuchRoute();
         }
         Caller caller = Caller.of(request);                                         // 401
-        String inPath = caller.organizationIn(request);                             // 400 organization_required
+        String organizationId = caller.organizationIn(request);                     // 400 organization_required, invalid_request
         RoleMappingsBody body = RoleMappingsBody.parse(request.jsonBody());         // 400 invalid_request
-        caller.requireAdminOf(inPath);                                               // 403
-        String organizationId = request.organizationId();                           // 404 for an impossible id
+        caller.requireAdminOf(organizationId);                                       // 403
         Instant now = clock.instant();
         AuditEntry entry = AuditEntry.gatekeep(organizationId, AUDIT_TYPE, now, caller.actor(), body.summary(),
                 request.requestId());

@@ -89,10 +89,9 @@ public final class RoleMappingsViewHandler implements RequestHandler<APIGatewayV
             throw ApiException.noSuchRoute();
         }
         Caller caller = Caller.of(request);                                         // 401
-        String inPath = caller.organizationIn(request);                             // 400 organization_required
+        String organizationId = caller.organizationIn(request);                     // 400 organization_required, invalid_request
         RoleMappingsBody body = isPreview ? RoleMappingsBody.parse(request.jsonBody()) : null;  // 400 invalid_request
-        caller.requireAdminOf(inPath);                                               // 403
-        String organizationId = request.organizationId();                           // 404 for an impossible id
+        caller.requireAdminOf(organizationId);                                       // 403
         OrganizationView view = OrganizationView.load(dynamo, table, organizationId)
                 .orElseThrow(ApiException::organizationNotFound);
         RoleMapping current = view.roleMapping();

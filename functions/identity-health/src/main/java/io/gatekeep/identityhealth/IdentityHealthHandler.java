@@ -45,7 +45,7 @@ public final class IdentityHealthHandler implements RequestHandler<APIGatewayV2H
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpFunction.run(event, context, request -> {
             Caller caller = Caller.of(request);
-            String organizationId = request.organizationId();
+            String organizationId = caller.organizationIn(request);
             caller.requireReaderOf(organizationId);
             OrganizationView view = OrganizationView.load(dynamo, table, organizationId)
                     .orElseThrow(ApiException::organizationNotFound);

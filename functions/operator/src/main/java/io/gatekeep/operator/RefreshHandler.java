@@ -68,7 +68,7 @@ public final class RefreshHandler implements RequestHandler<APIGatewayV2HTTPEven
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpFunction.run(event, context, request -> {
             Caller caller = Caller.of(request);
-            String organizationId = request.organizationId();
+            String organizationId = caller.organizationIn(request);
             caller.requireReaderOf(organizationId);
             Instant now = env.clock().instant();
             Refresh.Slot slot = Refresh.claim(env, organizationId, now);

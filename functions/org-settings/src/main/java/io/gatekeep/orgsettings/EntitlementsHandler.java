@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.shared.audit.AuditEntry;
+import io.gatekeep.shared.auth.Caller;
 import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.http.ApiException;
 import io.gatekeep.shared.http.HttpFunction;
@@ -73,7 +74,7 @@ public final class EntitlementsHandler implements RequestHandler<APIGatewayV2HTT
         if (principal == null) {
             throw ApiException.unauthenticated();                         // 401: not signed by an IAM principal
         }
-        String organizationId = request.organizationId();                 // 400, 404 for an impossible id
+        String organizationId = Caller.organizationInPath(request);       // 400 organization_required, invalid_request
         Entitlements plan = parse(request.jsonBody());                    // 400 invalid_request
         Instant now = clock.instant();
         AuditEntry entry = AuditEntry.gatekeep(organizationId, Entitlements.AUDIT_TYPE, now, principal,

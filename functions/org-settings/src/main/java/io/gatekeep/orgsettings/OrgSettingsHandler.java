@@ -81,18 +81,13 @@ public final class OrgSettingsHandler implements RequestHandler<APIGatewayV2HTTP
             throw ApiException.noSuchRoute();
         }
         Caller caller = Caller.of(request);                            // 401
-        String organizationId = caller.organizationIn(request);       // 400 organization_required
+        String organizationId = caller.organizationIn(request);       // 400 organization_required, invalid_request
         JsonNode body = request.jsonBody();                            // 400 invalid_request
         List<String> emails = ItContacts.parse(body);                  // 400 invalid_request naming the field
-        authorize(request, caller, organizationId);                    // 403, 404 for an impossible id
+        caller.requireAdminOf(organizationId);                         // 403
         write(request, caller, organizationId, "itContacts", Attr.strings(emails), AUDIT_IT_CONTACTS,
                 "IT contacts set to: " + String.join(", ", emails) + ".");
         return HttpResponses.ok(new ItContactsBody(organizationId, emails));
-    }
-
-    private static void authorize(HttpRequest request, Caller caller, String organizationId) {
-        caller.requireAdminOf(organizationId);
-        request.organizationId();
     }
 
     /** SET one attribute of an existing organization item, with its audit entry, in one transaction. */

@@ -98,10 +98,9 @@ public final class PortalLinksHandler implements RequestHandler<APIGatewayV2HTTP
             throw ApiException.noSuchRoute();
         }
         Caller caller = Caller.of(request);                                    // 401
-        String organizationId = caller.organizationIn(request);               // 400 organization_required
+        String organizationId = caller.organizationIn(request);               // 400 organization_required, invalid_request
         LinkRequest body = LinkRequest.parse(request.jsonBody(), redirects);   // 400 invalid_request/intent/url
         caller.requireAdminOf(organizationId);                                 // 403 forbidden
-        request.organizationId();                                              // 404 for an id that cannot exist
 
         Optional<OrganizationView> found = OrganizationView.load(dynamo, table, organizationId);
         OrganizationView view = checkGates(body.intent(), found);              // 403, 404, 409, 409

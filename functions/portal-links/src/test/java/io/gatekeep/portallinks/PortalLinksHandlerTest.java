@@ -629,12 +629,12 @@ class PortalLinksHandlerTest {
     }
 
     @Test
-    void anIdThatCannotBeAnOrganizationIs404AfterTheForbiddenCheck() {
+    void anIdThatCannotBeAnOrganizationIs400InvalidRequestWithTheOrganizationGate() {
         String bad = "org$bad";
         var mine = call(post(intentBody("sso")).organization(bad).caller("u", bad, "owner", null).build());
-        assertRefusedBeforeWorkOs(mine, 404, "organization_not_found", List.of());
+        assertRefusedBeforeWorkOs(mine, 400, "invalid_request", List.of());
         var theirs = call(post(intentBody("sso")).organization(bad).build());
-        assertRefusedBeforeWorkOs(theirs, 403, "forbidden");
+        assertRefusedBeforeWorkOs(theirs, 400, "invalid_request", List.of());
     }
 
     // ------------------------------------------------------------------ the order when several gates fail

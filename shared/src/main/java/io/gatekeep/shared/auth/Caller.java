@@ -4,12 +4,15 @@ import io.gatekeep.shared.http.ApiException;
 import io.gatekeep.shared.http.HttpRequest;
 
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Who is calling, from the claims that API Gateway's JWT authorizer verified (signature, expiry,
  * issuer, audience). The handler never sees the token itself.
  */
 public record Caller(String userId, String organizationId, Role role, String email) {
+    /** What a WorkOS organization id can be (openapi.yaml's {@code OrganizationId}). */
+    private static final Pattern ORGANIZATION_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     public static Caller of(HttpRequest request) {
         Map<String, String> claims = request.claims();
@@ -21,17 +24,33 @@ public record Caller(String userId, String organizationId, Role role, String ema
     }
 
     /**
-     * The organization a route on one organization is about: the one in the path, provided the session
-     * is on an organization too. Either missing is 400 {@code organization_required}, in the product's
-     * words; whether the session is on <em>this</em> organization is {@link #requireMemberOf}'s question,
-     * asked after the body is read (the contract's order of gates).
+     * The organization a tenant route on one organization is about, the contract's first gate and its only
+     * home: the id in the path, well formed, and a session on an organization. No id in the path, or a session
+     * on none, is 400 {@code organization_required} in the product's words; an id that cannot be a WorkOS
+     * organization id is 400 {@code invalid_request}. Whether the session is on <em>this</em> organization is
+     * {@link #requireMemberOf}'s 403, asked after the body is read (the contract's order of gates).
      */
     public String organizationIn(HttpRequest request) {
-        String inPath = request.pathParameters().get("organizationId");
-        if (inPath == null || inPath.isBlank() || organizationId == null || organizationId.isBlank()) {
+        String inPath = organizationInPath(request);
+        if (organizationId == null || organizationId.isBlank()) {
             throw ApiException.organizationRequired();
         }
         return inPath;
+    }
+
+    /**
+     * The organization in the path alone, for the one route on an organization that has no session (the
+     * vendor's back office, signed by an IAM principal); tenant routes take {@link #organizationIn}.
+     */
+    public static String organizationInPath(HttpRequest request) {
+        String id = request.pathParameters().get("organizationId");
+        if (id == null || id.isBlank()) {
+            throw ApiException.organizationRequired();
+        }
+        if (!ORGANIZATION_ID.matcher(id).matches()) {
+            throw ApiException.invalidRequest("The organization id in the path is not a WorkOS organization id.");
+        }
+        return id;
     }
 
     /** The session must be on the organization in the path: reading another one is forbidden. */

@@ -51,7 +51,7 @@ public final class ApiException extends RuntimeException {
         return badRequest("organization_required", "Select an organization before continuing.");
     }
 
-    /** The backend does not know the organization (or it was deleted), or its id cannot be one. */
+    /** The backend does not know the organization (or it was deleted). */
     public static ApiException organizationNotFound() {
         return notFound("organization_not_found", "No organization with that id.");
     }

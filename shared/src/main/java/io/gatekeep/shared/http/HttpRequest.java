@@ -67,21 +67,6 @@ public record HttpRequest(
         return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 
-    /**
-     * The organization in the path. The contract's first gate: no organization in the path or
-     * session is {@code organization_required} with the product's own words.
-     */
-    public String organizationId() {
-        String id = pathParameters.get("organizationId");
-        if (id == null || id.isBlank()) {
-            throw ApiException.organizationRequired();
-        }
-        if (id.length() > 128 || !id.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '-'))) {
-            throw ApiException.organizationNotFound();
-        }
-        return id;
-    }
-
     /** Page sizes of the list routes: the contract's {@code limit} 1..100, 25 when absent. */
     public static final int DEFAULT_PAGE_LIMIT = 25;
     public static final int MAX_PAGE_LIMIT = 100;

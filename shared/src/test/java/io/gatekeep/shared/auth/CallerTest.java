@@ -55,6 +55,22 @@ class CallerTest {
     }
 
     @Test
+    void anIdThatCannotBeAWorkOsOrganizationIdIsInvalidRequestWhateverTheSession() {
+        assertEquals("org_01HZ-x_9", Caller.of(request("org_01HZ-x_9", claims("org_01HZ-x_9", "owner")))
+                .organizationIn(request("org_01HZ-x_9", Map.of())));
+        assertEquals("o".repeat(128), Caller.organizationInPath(request("o".repeat(128), Map.of())));
+        for (String bad : new String[] {"org$bad", "org.bad", "o".repeat(129), "org bad", "組織", "org\u0000x", "../org_a"}) {
+            // a session on exactly that id, on another organization, and on none: the same answer
+            for (String session : new String[] {bad, "org_a", null}) {
+                assertError(400, "invalid_request", () -> Caller.of(request(bad, claims(session, "owner")))
+                        .organizationIn(request(bad, Map.of())));
+            }
+            assertError(400, "invalid_request", () -> Caller.organizationInPath(request(bad, Map.of())));
+        }
+        assertError(400, "organization_required", () -> Caller.organizationInPath(request(null, Map.of())));
+    }
+
+    @Test
     void readersAreOwnersAdminsAndMembersOfTheirOwnOrganization() {
         for (String role : new String[] {"owner", "admin", "member"}) {
             Caller.of(request("org_a", claims("org_a", role))).requireReaderOf("org_a");
