@@ -1,6 +1,5 @@
 package io.gatekeep.shared.attention;
 
-import io.gatekeep.shared.Ids;
 import io.gatekeep.shared.Times;
 import io.gatekeep.shared.attention.Notice.Transition;
 import io.gatekeep.shared.audit.AuditEntry;
@@ -252,7 +251,7 @@ public final class Attention {
             case REMINDER -> "Reminder: " + notice.item().title();
             case RESOLVED -> "Resolved: " + notice.item().title();
         };
-        return new AuditEntry(notice.item().organizationId(), Ids.newId("audit", at), "attention." + notice.transition().wire(),
-                at, AUDIT_ACTOR, summary, AuditEntry.Source.GATEKEEP, notice.noticeId());
+        return AuditEntry.gatekeep(notice.item().organizationId(), "attention." + notice.transition().wire(), at, AUDIT_ACTOR,
+                summary, notice.noticeId());
     }
 }

@@ -53,8 +53,9 @@ public record AuditEntry(
 
     /**
      * One of Gatekeep's own actions (a portal link, a settings change, an operator action): a new id
-     * that sorts by time, source {@code gatekeep}. {@code requestId}: the API Gateway or Lambda request
-     * it came from, for tracing (never shown by the API); null when there is none.
+     * that sorts by time, source {@code gatekeep}. {@code requestId}: what it came from, for tracing (never
+     * shown by the API): the API Gateway or Lambda request, or for an attention notice the notice's id; null
+     * when there is none.
      */
     public static AuditEntry gatekeep(String organizationId, String type, Instant at, String actor, String summary,
                                       String requestId) {
