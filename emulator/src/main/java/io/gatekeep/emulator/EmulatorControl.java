@@ -21,12 +21,6 @@ public final class EmulatorControl {
     private final WorkOsApi api;
     private final TokenService tokens;
 
-    private int duplicates = 1;
-    private int shuffleWindow;
-    private long delayMs;
-    private double dropFraction;
-    private long faultSeed = 42;
-
     EmulatorControl(WorkOsEmulator emulator, State state, WebhookDispatcher webhooks, WorkOsApi api, TokenService tokens) {
         this.emulator = emulator;
         this.state = state;
@@ -269,35 +263,31 @@ public final class EmulatorControl {
 
     /** Deliver every webhook k times (k >= 1; 1 = normal). */
     public EmulatorControl webhookDuplicates(int k) {
-        duplicates = k;
-        return applyWebhookFaults();
+        return webhookFaults(f -> f.withDuplicates(k));
     }
 
     /** Shuffle deliveries within windows of n (0 or 1 = in order); a partial window flushes after 100 ms. */
     public EmulatorControl webhookShuffleWindow(int n) {
-        shuffleWindow = n;
-        return applyWebhookFaults();
+        return webhookFaults(f -> f.withShuffleWindow(n));
     }
 
     public EmulatorControl webhookDelay(Duration delay) {
-        delayMs = delay.toMillis();
-        return applyWebhookFaults();
+        return webhookFaults(f -> f.withDelayMs(delay.toMillis()));
     }
 
     /** Never deliver this fraction of webhooks (the events stay in the Events API). */
     public EmulatorControl webhookDropFraction(double fraction) {
-        dropFraction = fraction;
-        return applyWebhookFaults();
+        return webhookFaults(f -> f.withDropFraction(fraction));
     }
 
     /** Seed of the Random behind drops and shuffles (default 42); resets that Random. */
     public EmulatorControl faultSeed(long seed) {
-        faultSeed = seed;
-        return applyWebhookFaults();
+        return webhookFaults(f -> f.withSeed(seed));
     }
 
-    private synchronized EmulatorControl applyWebhookFaults() {
-        webhooks.configureFaults(duplicates, shuffleWindow, delayMs, dropFraction, faultSeed);
+    /** One mode changed, the others kept ({@link WebhookFaults}: invalid values throw and change nothing). */
+    private synchronized EmulatorControl webhookFaults(java.util.function.UnaryOperator<WebhookFaults> change) {
+        webhooks.faults(change.apply(webhooks.faults()));
         return this;
     }
 
@@ -351,11 +341,7 @@ public final class EmulatorControl {
 
     /** Back to faithful delivery: no duplicates, shuffle, delay, drops, API failures, latency, lag or {@link #beforeNext} action. */
     public synchronized EmulatorControl clearFaults() {
-        duplicates = 1;
-        shuffleWindow = 0;
-        delayMs = 0;
-        dropFraction = 0;
-        applyWebhookFaults();
+        webhookFaults(WebhookFaults::cleared);
         api.faults.clear();
         return this;
     }

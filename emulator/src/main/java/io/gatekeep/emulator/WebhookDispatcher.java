@@ -47,11 +47,8 @@ final class WebhookDispatcher implements AutoCloseable {
     private int pending;
     private final List<Job> shuffleBuffer = new ArrayList<>();
     private ScheduledFuture<?> lingerFlush;
-    private int duplicates = 1;
-    private int shuffleWindow = 0;
-    private long delayMs = 0;
-    private double dropFraction = 0;
-    private Random faultRandom = new Random(0);
+    private WebhookFaults faults = WebhookFaults.NONE;
+    private Random faultRandom = new Random(WebhookFaults.NONE.seed());
     private int maxAttempts;
     private long initialBackoffMs;
     private long maxBackoffMs;
@@ -104,22 +101,17 @@ final class WebhookDispatcher implements AutoCloseable {
         log.clear();
     }
 
-    void configureFaults(int duplicates, int shuffleWindow, long delayMs, double dropFraction, long seed) {
-        if (duplicates < 1) {
-            throw new IllegalArgumentException("duplicates must be >= 1");
-        }
-        if (shuffleWindow < 0 || delayMs < 0) {
-            throw new IllegalArgumentException("shuffle window and delay must be >= 0");
-        }
-        if (dropFraction < 0 || dropFraction > 1) {
-            throw new IllegalArgumentException("drop fraction must be within 0..1");
-        }
+    WebhookFaults faults() {
         synchronized (lock) {
-            this.duplicates = duplicates;
-            this.shuffleWindow = shuffleWindow;
-            this.delayMs = delayMs;
-            this.dropFraction = dropFraction;
-            this.faultRandom = new Random(seed);
+            return faults;
+        }
+    }
+
+    /** Applies these fault modes from the next delivery on; resets the Random behind drops and shuffles to their seed. */
+    void faults(WebhookFaults faults) {
+        synchronized (lock) {
+            this.faults = faults;
+            this.faultRandom = new Random(faults.seed());
         }
     }
 
@@ -141,23 +133,23 @@ final class WebhookDispatcher implements AutoCloseable {
                 if (!ep.events().isEmpty() && !ep.events().contains(event.event())) {
                     continue;
                 }
-                if (dropFraction > 0 && faultRandom.nextDouble() < dropFraction) {
+                if (faults.dropFraction() > 0 && faultRandom.nextDouble() < faults.dropFraction()) {
                     log.add(new DeliveryAttempt(event.id(), event.event(), ep.id(), ep.url(), 1, 0, -1, "dropped",
                             null, Instant.now()));
                     continue;
                 }
-                for (int copy = 1; copy <= duplicates; copy++) {
+                for (int copy = 1; copy <= faults.duplicates(); copy++) {
                     Job job = new Job(event, ep, copy, 1);
                     pending++;
-                    if (shuffleWindow > 1) {
+                    if (faults.shuffleWindow() > 1) {
                         shuffleBuffer.add(job);
-                        if (shuffleBuffer.size() >= shuffleWindow) {
+                        if (shuffleBuffer.size() >= faults.shuffleWindow()) {
                             flushShuffleLocked();
                         } else if (lingerFlush == null) {
                             lingerFlush = scheduler.schedule(this::flushShuffle, SHUFFLE_LINGER_MS, TimeUnit.MILLISECONDS);
                         }
                     } else {
-                        schedule(job, delayMs);
+                        schedule(job, faults.delayMs());
                     }
                 }
             }
@@ -182,7 +174,7 @@ final class WebhookDispatcher implements AutoCloseable {
         shuffleBuffer.clear();
         Collections.shuffle(batch, faultRandom);
         for (Job j : batch) {
-            schedule(j, delayMs);
+            schedule(j, faults.delayMs());
         }
     }
 
