@@ -268,7 +268,7 @@ public final class RequestCounts {
             if (moto.isPresent()) {
                 System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "bench"));
                 System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "bench"));
-                sinks = new NoticeSinks(moto.get(), NOTICE_BUS, NOTICE_TEMPLATE, NOTICE_SENDER);
+                sinks = new NoticeSinks(io.gatekeep.localaws.NoticeAws.of(moto.get()), NOTICE_BUS, NOTICE_TEMPLATE, NOTICE_SENDER);
                 settings.put("AWS_ENDPOINT_URL_EVENTBRIDGE", moto.get().endpoint().toString());
                 settings.put("AWS_ENDPOINT_URL_SES", moto.get().endpoint().toString());
                 settings.put("NOTICE_EMAIL_ENABLED", "true");

@@ -14,8 +14,9 @@ import java.util.Optional;
  * moto in server mode (a real AWS emulator, Python): EventBridge, SES, SQS over the AWS wire
  * protocols, for the notices' tests and the local runner. Started on a free loopback port; its
  * internal API ({@code /moto-api/data.json}) shows what was sent. Where it is not installed,
- * {@link #find()} is empty and the tests that need it are skipped with a message saying so
- * (LocalStack serves the same APIs where Docker runs: point AWS_ENDPOINT_URL_* at it).
+ * {@link #find()} is empty and the tests that need it are skipped with a message saying so.
+ * {@link NoticeAws} starts it only when no AWS endpoint is configured (LocalStack serves the same APIs
+ * where Docker runs: point AWS_ENDPOINT_URL at it).
  */
 public final class MotoServer implements AutoCloseable {
     /** {@code MOTO_SERVER}, then {@code moto_server} on the PATH, then pyenv's shim. */

@@ -7,7 +7,10 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.ResourceAlreadyExistsException;
 import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.ses.model.AlreadyExistsException;
+import software.amazon.awssdk.services.ses.model.Template;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -17,30 +20,36 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What template.yaml deploys for the notices, made in moto (or LocalStack) through the AWS SDK: the
+ * What template.yaml deploys for the notices, made through the AWS SDK in the emulator {@link NoticeAws} names
+ * (LocalStack or another configured endpoint, else moto started here): the
  * EventBridge bus with a rule that sends every notice to an SQS queue (how a product would route
  * them, and how tests and the local runner read back what was published), the SES sender identity
  * verified and the email template exactly as template.yaml's {@code NoticeEmailTemplate} defines it.
  */
 public final class NoticeSinks implements AutoCloseable {
-    private final MotoServer moto;
+    private final NoticeAws aws;
     private final String template;
     private final EventBridgeClient events;
     private final SesClient ses;
     private final SqsClient sqs;
     private final String queueUrl;
 
-    public NoticeSinks(MotoServer moto, String bus, String template, String sender) {
-        this.moto = moto;
+    public NoticeSinks(NoticeAws aws, String bus, String template, String sender) {
+        this.aws = aws;
         this.template = template;
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-        events = EventBridgeClient.builder().endpointOverride(moto.endpoint()).region(Region.of(LocalDynamo.REGION))
+        events = EventBridgeClient.builder().endpointOverride(aws.endpoints().eventBridge()).region(Region.of(LocalDynamo.REGION))
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-        ses = SesClient.builder().endpointOverride(moto.endpoint()).region(Region.of(LocalDynamo.REGION))
+        ses = SesClient.builder().endpointOverride(aws.endpoints().ses()).region(Region.of(LocalDynamo.REGION))
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-        sqs = SqsClient.builder().endpointOverride(moto.endpoint()).region(Region.of(LocalDynamo.REGION))
+        sqs = SqsClient.builder().endpointOverride(aws.endpoints().sqs()).region(Region.of(LocalDynamo.REGION))
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-        events.createEventBus(b -> b.name(bus));
+        // Each step also works when it was done before: bin/run-local restarted against a LocalStack that kept running.
+        try {
+            events.createEventBus(b -> b.name(bus));
+        } catch (ResourceAlreadyExistsException e) {
+            // the bus is there from an earlier start
+        }
         queueUrl = sqs.createQueue(b -> b.queueName(bus + "-all")).queueUrl();
         String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
@@ -48,8 +57,13 @@ public final class NoticeSinks implements AutoCloseable {
         events.putTargets(b -> b.rule("all-notices").eventBusName(bus).targets(t -> t.id("queue").arn(queueArn)));
         ses.verifyEmailIdentity(b -> b.emailAddress(sender));
         Map<String, Object> parts = templateParts();
-        ses.createTemplate(b -> b.template(t -> t.templateName(template).subjectPart((String) parts.get("SubjectPart"))
-                .textPart((String) parts.get("TextPart")).htmlPart((String) parts.get("HtmlPart"))));
+        Template defined = Template.builder().templateName(template).subjectPart((String) parts.get("SubjectPart"))
+                .textPart((String) parts.get("TextPart")).htmlPart((String) parts.get("HtmlPart")).build();
+        try {
+            ses.createTemplate(b -> b.template(defined));
+        } catch (AlreadyExistsException e) {
+            ses.updateTemplate(b -> b.template(defined)); // template.yaml's version, should it have changed since
+        }
     }
 
     /** template.yaml's NoticeEmailTemplate: SubjectPart, TextPart, HtmlPart. */
@@ -75,10 +89,10 @@ public final class NoticeSinks implements AutoCloseable {
         }
     }
 
-    /** Every templated email moto's SES accepted with this template ({@code source}, {@code destinations}, {@code template_data}). */
+    /** Every templated email SES accepted with this template ({@code source}, {@code destinations}, {@code template_data}). */
     public List<JsonNode> emails() {
         List<JsonNode> out = new ArrayList<>();
-        for (JsonNode message : Json.parse(moto.get("/moto-api/data.json")).path("ses").path("TemplateMessage")) {
+        for (JsonNode message : aws.templatedEmails()) {
             if (template.equals(message.path("template").asText())) {
                 out.add(message);
             }

@@ -1,13 +1,18 @@
 package io.gatekeep.local;
 
+import io.gatekeep.localaws.NoticeAws;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the local runner can be told, from the environment and the command line. Every setting has a
  * default; {@code bin/run-local --help} (local/src/main/resources/run-local-help.txt) and the README's table
- * list them, and LocalSettingsTest holds both to what this reads. Everything binds to 127.0.0.1 only.
+ * list them, and RunLocalHelpTest holds both to what this reads. Everything binds to 127.0.0.1 only.
+ * {@code awsEndpoints}: the AWS emulator the standard {@code AWS_ENDPOINT_URL} variables name for the
+ * notices (LocalStack, or any endpoint already running); empty: the runner starts moto itself.
  */
 public record LocalSettings(
         int apiPort,
@@ -21,7 +26,8 @@ public record LocalSettings(
         int workosMaxRetries,
         int workosTimeoutMs,
         int tokenHours,
-        Path projectRoot) {
+        Path projectRoot,
+        Optional<NoticeAws.Endpoints> awsEndpoints) {
 
     public static final String HOST = "127.0.0.1";
 
@@ -43,12 +49,20 @@ public record LocalSettings(
                 integer(env, "WORKOS_MAX_RETRIES", 1),
                 integer(env, "WORKOS_TIMEOUT_MS", 4000),
                 integer(env, "GATEKEEP_TOKEN_HOURS", 12),
-                projectRoot);
+                projectRoot,
+                NoticeAws.Endpoints.configured(env));
     }
 
     /** Everything on free ports with its own data directory: what the in-process tests start. */
     public static LocalSettings forTest(Path dataDir, Path projectRoot) {
-        return new LocalSettings(0, 0, 0, dataDir, true, "gatekeep-local", "INFO", "localhost,127.0.0.1", 0, 4000, 12, projectRoot);
+        return new LocalSettings(0, 0, 0, dataDir, true, "gatekeep-local", "INFO", "localhost,127.0.0.1", 0, 4000, 12, projectRoot,
+                Optional.empty());
+    }
+
+    /** These settings with the notices' AWS emulator at these endpoints (empty: moto started by the runner). */
+    public LocalSettings withAwsEndpoints(Optional<NoticeAws.Endpoints> endpoints) {
+        return new LocalSettings(apiPort, emulatorPort, dynamoPort, dataDir, clean, tableName, logLevel, portalRedirectAllowedHosts,
+                workosMaxRetries, workosTimeoutMs, tokenHours, projectRoot, endpoints);
     }
 
     private static String value(Map<String, String> env, String name, String fallback) {

@@ -209,7 +209,7 @@ public final class LocalSystem implements AutoCloseable {
         p.put("PortalRedirectAllowedHosts", settings.portalRedirectAllowedHosts());
         p.put("LogLevel", settings.logLevel());
         p.put("AlarmEmail", "");
-        p.put("NoticeEmailEnabled", "false"); // startNotices turns it on with moto's SES
+        p.put("NoticeEmailEnabled", "false"); // startNotices turns it on with the emulator's SES
         p.put("NoticeEmailSender", "");
         p.put("SsoFailureThreshold", "5");
         return p;
@@ -226,13 +226,14 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     /**
-     * Runs the notices function as Lambda would (the table's stream, its schedule) against moto's
-     * EventBridge and SES when moto is installed, printing each notice: {@code bin/run-local} does this;
+     * Runs the notices function as Lambda would (the table's stream, its schedule) against the EventBridge
+     * and SES of the AWS endpoint the settings name (LocalStack), else of moto started here when it is
+     * installed, printing each notice: {@code bin/run-local} does this;
      * the in-process tests leave it off so that nothing writes behind their backs.
      */
     public void startNotices(PrintStream out) {
         functions.get(LocalNotices.FUNCTION).filter(LambdaFunctions.Deployed::available).ifPresent(f ->
-                running.add(LocalNotices.start(dynamo, dynamoClient, settings.tableName(), f, out)));
+                running.add(LocalNotices.start(dynamo, dynamoClient, settings.tableName(), f, settings.awsEndpoints(), out)));
     }
 
     public URI apiUrl() {

@@ -1,7 +1,7 @@
 package io.gatekeep.local;
 
 import io.gatekeep.emulator.DemoWorld;
-import io.gatekeep.localaws.MotoServer;
+import io.gatekeep.localaws.NoticeAws;
 import io.gatekeep.localaws.ProjectFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,7 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,7 +27,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * "The local run shows the notices it sent": the notices function as {@code bin/run-local} runs it (the table's
- * stream every second, moto's EventBridge and SES), and its console. The emulator brings Acme's SAML certificate
+ * stream every second, the EventBridge and SES of the AWS endpoint the environment names, else of moto started by
+ * the runner), and its console. The emulator brings Acme's SAML certificate
  * within 30 days and renews it; the console shows the opening and the resolution, once each, as read back from
  * the bus: the transition, the organization and the title, never a link or a secret.
  */
@@ -34,14 +38,28 @@ class LocalNoticesTest {
     static Path data;
     static LocalSystem system;
     static final ByteArrayOutputStream console = new ByteArrayOutputStream();
+    static Optional<NoticeAws.Endpoints> configured;
+    static Set<Long> startedProcesses;
 
     @BeforeAll
     static void start() {
-        assumeTrue(MotoServer.find().isPresent(), MotoServer.MISSING);
-        system = LocalSystem.start(LocalSettings.forTest(data.resolve("local-data"), ProjectFiles.root()));
+        assumeTrue(NoticeAws.available(System.getenv()), NoticeAws.MISSING);
+        configured = NoticeAws.Endpoints.configured(System.getenv());
+        system = LocalSystem.start(LocalSettings.forTest(data.resolve("local-data"), ProjectFiles.root()).withAwsEndpoints(configured));
         var load = system.demoLoad();
         assertEquals(load.events(), load.accepted(), "the demo world's events reach the projection: " + load.note());
+        Set<Long> before = LocalNoticesExternalAwsTest.descendants();
         system.startNotices(new PrintStream(console, true, StandardCharsets.UTF_8));
+        startedProcesses = new HashSet<>(LocalNoticesExternalAwsTest.descendants());
+        startedProcesses.removeAll(before);
+    }
+
+    @Test
+    void withoutAConfiguredEndpointTheRunnerStartsMotoAndSaysSo() {
+        assumeTrue(configured.isEmpty(), "AWS_ENDPOINT_URL is set: LocalNoticesExternalAwsTest covers that case");
+        assertTrue(consoleText().contains("  Notices          EventBridge bus gatekeep-local-identity-notices and SES in "
+                + "moto_server started here at http://127.0.0.1:"), consoleText());
+        assertFalse(startedProcesses.isEmpty(), "the runner started moto_server");
     }
 
     @AfterAll
@@ -53,8 +71,7 @@ class LocalNoticesTest {
 
     @Test
     void theConsoleShowsEachNoticeSentWithItsOrganizationAndTitleOnly() throws Exception {
-        assertTrue(consoleText().contains("  Notices          EventBridge bus gatekeep-local-identity-notices and SES in moto at http://"),
-                consoleText());
+        assertTrue(consoleText().contains("  Notices          EventBridge bus gatekeep-local-identity-notices and SES in "), consoleText());
         DemoWorld demo = system.demo();
         var emulator = system.emulator().control();
         Instant expiry = Instant.now().plus(Duration.ofDays(20));
@@ -95,6 +112,10 @@ class LocalNoticesTest {
     }
 
     static String consoleText() {
+        return text(console);
+    }
+
+    static String text(ByteArrayOutputStream console) {
         synchronized (console) {
             return console.toString(StandardCharsets.UTF_8);
         }

@@ -104,7 +104,7 @@ class LocalSystemTest {
     static LocalSettings settings(boolean clean) {
         var defaults = LocalSettings.forTest(data.resolve("local-data"), ProjectFiles.root());
         return new LocalSettings(0, emulatorPort, 0, defaults.dataDir(), clean, defaults.tableName(), defaults.logLevel(),
-                defaults.portalRedirectAllowedHosts(), 0, 4000, 12, defaults.projectRoot());
+                defaults.portalRedirectAllowedHosts(), 0, 4000, 12, defaults.projectRoot(), defaults.awsEndpoints());
     }
 
     @AfterAll

@@ -3,7 +3,7 @@ package io.gatekeep.notices;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.emulator.DomainSpec;
 import io.gatekeep.emulator.Snapshot;
-import io.gatekeep.localaws.MotoServer;
+import io.gatekeep.localaws.NoticeAws;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -27,27 +27,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * reminder of a failed domain verification and the daily one of a wave of failed sign-ins that goes on.
  */
 class NoticeCadenceTest {
-    private static MotoServer moto;
+    private static NoticeAws aws;
     private NoticesFixture f;
     private String org;
 
     @BeforeAll
-    static void startMoto() {
-        var executable = MotoServer.find();
-        Assumptions.assumeTrue(executable.isPresent(), MotoServer.MISSING);
-        moto = MotoServer.start(executable.get());
+    static void startAws() {
+        var opened = NoticeAws.open(System.getenv()); // AWS_ENDPOINT_URL (LocalStack), else moto started here
+        Assumptions.assumeTrue(opened.isPresent(), NoticeAws.MISSING);
+        aws = opened.get();
     }
 
     @AfterAll
-    static void stopMoto() {
-        if (moto != null) {
-            moto.close();
+    static void stopAws() {
+        if (aws != null) {
+            aws.close();
         }
     }
 
     @BeforeEach
     void setUp() {
-        f = new NoticesFixture(moto);
+        f = new NoticesFixture(aws);
         org = f.control.createOrganization("Acme", DomainSpec.verified("acme.test")).id();
         f.sync();
     }

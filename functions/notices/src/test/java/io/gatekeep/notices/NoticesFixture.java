@@ -5,7 +5,7 @@ import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.emulator.StoredEvent;
 import io.gatekeep.emulator.WorkOsEmulator;
 import io.gatekeep.localaws.LocalDynamo;
-import io.gatekeep.localaws.MotoServer;
+import io.gatekeep.localaws.NoticeAws;
 import io.gatekeep.localaws.NoticeSinks;
 import io.gatekeep.localaws.SettableClock;
 import io.gatekeep.localaws.StreamPump;
@@ -37,8 +37,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class NoticesFixture implements AutoCloseable {
     static final String SENDER = "identity@gatekeep.test";
     private static final AtomicInteger NAMES = new AtomicInteger();
+    /** Names differ between runs too: a configured emulator (LocalStack) keeps the buses and templates of earlier runs. */
+    private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
 
-    final MotoServer moto;
+    final NoticeAws aws;
     final WorkOsEmulator emulator;
     final EmulatorControl control;
     final DynamoDbClient dynamo;
@@ -53,8 +55,8 @@ final class NoticesFixture implements AutoCloseable {
     private int eventsApplied;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    NoticesFixture(MotoServer moto) {
-        this.moto = moto;
+    NoticesFixture(NoticeAws aws) {
+        this.aws = aws;
         System.setProperty("aws.region", LocalDynamo.REGION);
         System.setProperty("aws.accessKeyId", "testing");
         System.setProperty("aws.secretAccessKey", "testing");
@@ -68,21 +70,21 @@ final class NoticesFixture implements AutoCloseable {
         pump = new StreamPump(local, table, 100);
 
         int n = NAMES.incrementAndGet();
-        bus = "gatekeep-test-" + n + "-identity-notices";
-        template = "gatekeep-test-" + n + "-identity-attention";
-        sinks = new NoticeSinks(moto, bus, template, SENDER);
+        bus = "gatekeep-test-" + RUN + "-" + n + "-identity-notices";
+        template = "gatekeep-test-" + RUN + "-" + n + "-identity-attention";
+        sinks = new NoticeSinks(aws, bus, template, SENDER);
         handler = handler(bus);
     }
 
-    /** The notices function as template.yaml configures it, with moto behind the standard endpoint overrides. */
+    /** The notices function as template.yaml configures it, with the AWS emulator behind the standard endpoint overrides. */
     NoticesHandler handler(String busName) {
         Config config = new Config(Map.of(Config.TABLE_NAME, table,
                 Channels.NOTICE_BUS_NAME, busName,
                 Channels.NOTICE_EMAIL_ENABLED, "true",
                 Channels.NOTICE_EMAIL_SENDER, SENDER,
                 Channels.NOTICE_EMAIL_TEMPLATE, template,
-                Channels.AWS_ENDPOINT_URL_EVENTBRIDGE, moto.endpoint().toString(),
-                Channels.AWS_ENDPOINT_URL_SES, moto.endpoint().toString()));
+                Channels.AWS_ENDPOINT_URL_EVENTBRIDGE, aws.endpoints().eventBridge().toString(),
+                Channels.AWS_ENDPOINT_URL_SES, aws.endpoints().ses().toString()));
         return new NoticesHandler(config, dynamo, clock);
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.emulator.DomainSpec;
 import io.gatekeep.emulator.Snapshot;
 import io.gatekeep.localaws.LocalDynamo;
-import io.gatekeep.localaws.MotoServer;
+import io.gatekeep.localaws.NoticeAws;
 import io.gatekeep.testsupport.PrimingCheck;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -22,34 +22,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class NoticesPrimingTest {
 
-    /** The channels' settings as template.yaml gives them, with both endpoints at {@code url}. */
-    private static Map<String, String> channels(String url, String bus, String template) {
+    /** The channels' settings as template.yaml gives them, with these EventBridge and SES endpoints. */
+    private static Map<String, String> channels(String eventBridge, String ses, String bus, String template) {
         return Map.of(Channels.NOTICE_BUS_NAME, bus,
                 Channels.NOTICE_EMAIL_ENABLED, "true",
                 Channels.NOTICE_EMAIL_SENDER, NoticesFixture.SENDER,
                 Channels.NOTICE_EMAIL_TEMPLATE, template,
-                Channels.AWS_ENDPOINT_URL_EVENTBRIDGE, url,
-                Channels.AWS_ENDPOINT_URL_SES, url,
+                Channels.AWS_ENDPOINT_URL_EVENTBRIDGE, eventBridge,
+                Channels.AWS_ENDPOINT_URL_SES, ses,
                 Channels.AWS_REGION, LocalDynamo.REGION);
     }
 
     @Test
     void primingNeedsNoEndpointAtCheckpointOrRestore() {
         PrimingCheck.primeWithEveryEndpointTrapped(NoticesHandler::new, "notices",
-                trap -> channels(trap, "gatekeep-trapped-notices", "gatekeep-trapped-template"));
+                trap -> channels(trap, trap, "gatekeep-trapped-notices", "gatekeep-trapped-template"));
     }
 
     @Test
     void primingWritesNothingSendsNothingAndThePrimedHandlerDelivers() {
-        var executable = MotoServer.find();
-        Assumptions.assumeTrue(executable.isPresent(), MotoServer.MISSING);
-        try (MotoServer moto = MotoServer.start(executable.get()); NoticesFixture f = new NoticesFixture(moto)) {
+        var opened = NoticeAws.open(System.getenv());
+        Assumptions.assumeTrue(opened.isPresent(), NoticeAws.MISSING);
+        try (NoticeAws aws = opened.get(); NoticesFixture f = new NoticesFixture(aws)) {
             String org = f.control.createOrganization("Acme", DomainSpec.verified("acme.test")).id();
             f.sync();
             f.itContacts(org, List.of("it@acme.test"));
 
             f.handler = PrimingCheck.primeAgainstTable(NoticesHandler::new, LocalDynamo.shared(), f.table, "notices",
-                    channels(moto.endpoint().toString(), f.bus, f.template));
+                    channels(aws.endpoints().eventBridge().toString(), aws.endpoints().ses().toString(), f.bus, f.template));
             assertEquals(List.of(), f.published(), "priming published nothing on the real bus");
             assertEquals(List.of(), f.emails(), "priming sent no email");
 

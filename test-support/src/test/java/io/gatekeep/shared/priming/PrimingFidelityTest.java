@@ -177,7 +177,7 @@ class PrimingFidelityTest {
         String template = "gatekeep-fidelity-template";
         String sender = "notices@fidelity.test";
         try (var moto = io.gatekeep.localaws.MotoServer.start(executable.get());
-             var sinks = new io.gatekeep.localaws.NoticeSinks(moto, bus, template, sender);
+             var sinks = new io.gatekeep.localaws.NoticeSinks(io.gatekeep.localaws.NoticeAws.of(moto), bus, template, sender);
              StandInNoticeChannels standIn = new StandInNoticeChannels()) {
             List<List<Object>> answers = new ArrayList<>();
             for (String url : List.of(moto.endpoint().toString(), standIn.url())) {
