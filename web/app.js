@@ -15,11 +15,11 @@
 // draw and refresh the parts.
 
 import { state, findSession, claimsOf, api, orgPath } from './session.js';
-import { renderHealth, describeChanges, showFieldProblem } from './health.js';
+import { renderHealth, describeChanges, showFieldProblem, portalFor } from './health.js';
 import { attentionSummary } from './attention.js';
 import { loadAudit } from './audit.js';
 import { renderSignIns, describeSignInChanges } from './signins.js';
-import { setUpRoles, loadRoles, hideRoles } from './roles.js';
+import { setUpRoles, loadRoles, hideRoles, showRoles } from './roles.js';
 import { watchInteraction, startLiveUpdates, stopLiveUpdates, toggleLiveUpdates, showLiveState } from './live.js';
 import { $, el, setText, say, showNotice, hideNotice, showError, clearError, setUnavailable, timeZoneLabel, when } from './ui.js';
 
@@ -51,6 +51,11 @@ async function start() {
   }
   // The attention items' buttons come and go with the items: one listener for all of them.
   $('attention-list').addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-intent]');
+    if (b) openPortal(b);
+  });
+  // A failed sign-in's fix ("Manage SSO"): its buttons are made with the proof, so the click is delegated too.
+  $('sso-proof').addEventListener('click', (e) => {
     const b = e.target.closest('button[data-intent]');
     if (b) openPortal(b);
   });
@@ -231,7 +236,8 @@ async function loadHealth(generation) {
   }
   state.health = health;
   renderHealth(health);
-  renderSignIns(health);
+  renderSignIns(health, (intent) => portalFor(health, intent));
+  showRoles();
   $('dashboard').hidden = false;
 }
 
@@ -279,6 +285,10 @@ async function openPortal(b) {
     state.busy.delete(intent);
     if (state.health) {
       renderHealth(state.health);
+    }
+    if (b.closest('#sso-proof')) {
+      // Made with the sign-in proof, which renderHealth leaves alone: usable again unless it has a reason not to be.
+      setUnavailable(b, !!b.dataset.reason, b.getAttribute('aria-describedby'));
     }
   }
 }

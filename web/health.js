@@ -30,6 +30,9 @@ const NEEDS_IT_CONTACT = 'Add an IT contact first.';
 const NEEDS_CHECKLIST = 'Complete the setup checklist first.';
 const PORTAL_LABELS = { domain_verification: 'Verify domain in WorkOS', certificate_renewal: 'Renew certificate', dsync: 'Connect provider' };
 const SSO_LABELS = { configure: 'Configure SSO', continue: 'Continue SSO setup' };
+// Once SSO is set up (setupAction "manage") the section has no setup button; a fix made in the Admin Portal
+// (a failed sign-in's, an attention item's) opens its SSO screen with this one.
+const MANAGE_SSO = 'Manage SSO';
 
 /** Shows one identity-health answer: what needs attention, the checklist, Connection health and Directory Sync, in place. */
 export function renderHealth(h) {
@@ -121,9 +124,13 @@ function portalReason(h, intent) {
   return blockers.length > 0 ? NEEDS_CHECKLIST : '';
 }
 
-/** The page's button for an intent, as an attention item offers it: null for members and for an intent it has none for. */
-function portalFor(h, intent) {
-  const label = intent === 'sso' ? SSO_LABELS[h.sso.setupAction] ?? SSO_LABELS.continue : PORTAL_LABELS[intent];
+/**
+ * The page's button for an intent, as an attention item or a failed sign-in's fix offers it: null for members
+ * and for an intent it has none for.
+ */
+export function portalFor(h, intent) {
+  const label = intent === 'sso' ? SSO_LABELS[h.sso.setupAction] ?? (h.sso.setupAction === 'manage' ? MANAGE_SSO : SSO_LABELS.continue)
+    : PORTAL_LABELS[intent];
   if (!canSetUp() || !label) {
     return null;
   }

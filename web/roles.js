@@ -40,7 +40,16 @@ export async function loadRoles(generation) {
   roles.view = view;
   roles.previewed = null;
   renderRoles(view);
-  $('roles').hidden = false;
+  showRoles();
+}
+
+/**
+ * Shows the section once the mapping is read, and only while the plan includes Directory Sync (directory groups
+ * are what it maps): otherwise the Directory Sync section's place holds the help centre's words and this one is
+ * hidden. Called after each read of health too, so a plan the vendor changes shows without reloading the page.
+ */
+export function showRoles() {
+  $('roles').hidden = !roles.view || state.health?.plan?.directorySync !== true;
 }
 
 /** Hides the section until the next organization's mapping is read. */

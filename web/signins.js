@@ -2,16 +2,24 @@
 // or admin and as a member; its last failed sign-in with the troubleshooting guide's fix; the checklist item
 // "Test sign-in as an admin and as a member" and health's warning when only one role was tested (a warning,
 // never a gate). From identity-health's sso.signIns, sso.signInTest and sso.warnings; changed in place.
+// A fix made in the Admin Portal gets the page's button beside it ("Manage SSO", app.js opens it); a fix made
+// in the identity provider alone (its clock, its NameID mapping) has no portal intent and so no button.
 
-import { $, el, when } from './ui.js';
+import { $, el, when, setUnavailable } from './ui.js';
 
-/** Shows the sign-in proof of one identity-health answer; hidden while no connection is active. */
-export function renderSignIns(h) {
+/**
+ * Shows the sign-in proof of one identity-health answer; hidden while no connection is active.
+ * {@code portalFor(intent)} is the page's button for an intent (label, reason, busy), null for members.
+ */
+export function renderSignIns(h, portalFor) {
   const sso = h.sso;
   const proofs = sso.signIns ?? [];
   const box = $('sso-proof');
   box.hidden = proofs.length === 0;
-  const key = JSON.stringify([proofs, sso.signInTest, sso.warnings]);
+  // The buttons' label and reason are part of what is shown; their busy state is not (app.js sets it in place).
+  const buttons = proofs.map((p) => p.lastFailure?.nextStep?.portalIntent).filter(Boolean)
+    .map((intent) => portalFor(intent)).map((b) => b && [b.label, b.reason]);
+  const key = JSON.stringify([proofs, sso.signInTest, sso.warnings, buttons]);
   if (box.dataset.key === key) {
     return; // unchanged: keep the nodes (and a focused "Setup guide" link)
   }
@@ -31,12 +39,12 @@ export function renderSignIns(h) {
     parts.push(el('p', { class: 'warning', 'data-testid': 'sign-in-warning', 'data-code': w.code }, w.message));
   }
   for (const p of proofs) {
-    parts.push(connectionProof(p));
+    parts.push(connectionProof(p, portalFor));
   }
   box.replaceChildren(...parts);
 }
 
-function connectionProof(p) {
+function connectionProof(p, portalFor) {
   const rows = [
     el('dt', {}, 'Tested as admin'), el('dd', { 'data-testid': 'tested-admin' }, signIn(p.testedByRole?.admin)),
     el('dt', {}, 'Tested as member'), el('dd', { 'data-testid': 'tested-member' }, signIn(p.testedByRole?.member)),
@@ -56,8 +64,22 @@ function connectionProof(p) {
     if (n.cause) fix.push(el('p', {}, el('span', { class: 'label' }, 'Cause: '), n.cause));
     if (n.fix) fix.push(el('p', {}, el('span', { class: 'label' }, 'Fix: '), n.fix));
     parts.push(el('div', { class: 'hint', 'data-testid': 'failure-fix' }, ...fix));
+    const portal = n.portalIntent ? portalFor(n.portalIntent) : null;
+    if (portal) {
+      parts.push(portalButton(`failure-portal-${p.connectionId}`, n.portalIntent, portal));
+    }
   }
   return el('div', { class: 'proof', 'data-testid': 'sign-in-proof', 'data-connection': p.connectionId, 'data-proven': String(p.proven) }, ...parts);
+}
+
+/** The fix's Admin Portal button, unavailable (with its reason beside it) while the checklist is not done. */
+function portalButton(id, intent, portal) {
+  const button = el('button', { type: 'button', id, 'data-intent': intent, 'data-testid': 'failure-portal', 'data-reason': portal.reason },
+    portal.label);
+  const why = el('p', { class: 'reason', id: `${id}-reason` }, portal.reason);
+  why.hidden = !portal.reason;
+  setUnavailable(button, !!portal.reason || portal.busy, portal.reason ? why.id : null);
+  return el('div', { class: 'action' }, button, why);
 }
 
 /** "ada@acme.com (admin), Dec 4, 2026, 5:28 PM UTC", or "Not yet". */

@@ -361,6 +361,10 @@ class IdentityIntegrationsPageTest {
         assertTrue(page.visible(testid("dsync-not-in-plan")));
         assertFalse(page.visible(testid("sso-not-in-plan")));
         assertFalse(page.visible(testid("plan-contact")));
+        // "Roles from your directory" maps directory groups: with Directory Sync out of the plan it is not offered
+        // (checked once the organization has fully loaded, its role mapping read included).
+        page.waitForText("status", "Showing Globex as admin.");
+        assertFalse(page.visible(testid("roles")), "no Directory Sync in the plan: no roles from the directory");
         assertTrue(page.text("step-plan").contains("Your plan: Single Sign-On included, Directory Sync not included."));
         assertEquals("Globex Entra ID Azure SAML", page.text("sso-primary"));
         assertEquals("1", page.text("sso-total"));
@@ -427,12 +431,15 @@ class IdentityIntegrationsPageTest {
         assertEquals(SSO_NOT_IN_PLAN, page.text("plan-contact"));
         assertEquals(List.of("it_contact_required", "domain_verification_required", "plan_excludes_sso"), blockers(page));
         assertEquals(SSO_NOT_IN_PLAN, page.texts("#blocker-list li").get(2));
+        page.waitForText("status", "Showing Initech as admin.");
+        assertFalse(page.visible(testid("roles")), "no plan: no roles from the directory");
         Axe.check(page, "Initech without a plan");
 
         // The vendor's back office includes both: both sections appear, the account-manager words go.
         vendorSetsPlan(page, demo.initechOrganizationId(), true, true);
         assertFalse(page.visible(testid("sso-not-in-plan")));
         assertFalse(page.visible(testid("dsync-not-in-plan")));
+        page.waitFor("Roles from your directory, now that Directory Sync is in the plan", () -> page.visible(testid("roles")));
         page.waitForText("sso-badge", "Not configured");
         assertEquals("None", page.text("sso-primary"));
         assertEquals("0", page.text("sso-total"));
@@ -669,18 +676,7 @@ class IdentityIntegrationsPageTest {
 
     /** The vendor's back office sets the plan (SigV4 on the AWS_IAM route, as in AWS); the page shows it after a refresh. */
     void vendorSetsPlan(Page page, String organizationId, boolean sso, boolean directorySync) throws Exception {
-        String body = "{\"sso\":" + sso + ",\"directorySync\":" + directorySync + "}";
-        URI uri = URI.create(system.apiUrl() + "/internal/organizations/" + organizationId + "/entitlements");
-        var key = system.backOfficeCredentials();
-        var builder = HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofString(body));
-        io.gatekeep.testsupport.SigV4.headers("PUT", uri, body, key.accessKeyId(), key.secretAccessKey(), LocalSystem.REGION, Instant.now())
-                .forEach((name, value) -> {
-                    if (!io.gatekeep.testsupport.SigV4.RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
-                        builder.header(name, value);
-                    }
-                });
-        HttpResponse<String> response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
+        BackOffice.setPlan(system, organizationId, sso, directorySync);
         page.click(testid("refresh"));
         page.waitFor("the plan on the page", () -> page.attributes(testid("step-plan"), "data-done").equals(List.of(String.valueOf(sso)))
                 && page.visible(testid("sso")) == sso && page.visible(testid("dsync")) == directorySync);

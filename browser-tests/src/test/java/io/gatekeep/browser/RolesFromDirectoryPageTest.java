@@ -169,7 +169,9 @@ class RolesFromDirectoryPageTest {
         Axe.check(page, "Roles from your directory on a phone");
         page.viewport(1280, 900);
 
-        // An organization without a directory: nothing to map yet, and no control to tab through.
+        // An organization without a directory (Directory Sync in its plan): nothing to map yet, and no control to
+        // tab through. Without Directory Sync in the plan the section is not there at all (IdentityIntegrationsPageTest).
+        BackOffice.setPlan(system, system.demo().initechOrganizationId(), false, true);
         Page initech = dashboard(system.demo().initechOrganizationId(), "admin");
         initech.waitFor("the empty section", () -> initech.visible(testid("roles-empty")));
         assertEquals("0 directory users.", initech.text("roles-users"));

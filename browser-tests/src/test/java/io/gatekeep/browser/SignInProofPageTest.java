@@ -126,15 +126,35 @@ class SignInProofPageTest {
         assertTrue(page.text("last-failure").startsWith("cy@acme.com, "), page.text("last-failure"));
         assertTrue(page.text("last-failure").contains("SAML Audience mismatch"), page.text("last-failure"));
         String fix = page.text("failure-fix");
-        assertTrue(fix.startsWith("SAML \"Audience mismatch\""), fix);
-        assertTrue(fix.contains("Fix: Copy exact SP Entity ID from Dashboard; paste into IdP audience/entity field"), fix);
+        assertTrue(fix.startsWith("SAML Audience mismatch"), fix);
+        assertTrue(fix.contains("Fix: Choose Manage SSO, then copy the exact SP Entity ID from the connection in the Admin Portal"), fix);
+        assertFalse(fix.contains("\"") || fix.contains("Dashboard"), "the page's words, not the table's: " + fix);
+        // The fix is made in the Admin Portal: its button is beside it.
+        assertEquals(List.of("Manage SSO"), page.texts(testid("failure-portal")));
         Axe.check(page, "sign-in tests with a failure");
         page.bringToFront(); // the portal's tab came later: a tab in the background is never painted
         IdentityIntegrationsPageTest.screenshot(page, "identity-integrations-sign-in-tests.png");
 
-        // A member sees the proof too.
+        page.click(testid("failure-portal"));
+        Page portal2 = chromium.awaitTabOpenedBy(page, Page.WAIT);
+        opened.add(portal2);
+        portal2.waitFor("the emulator's Admin Portal", () -> portal2.visible(testid("portal-title")));
+        assertEquals("sso", portal2.text("portal-intent"), "Manage SSO opens the portal's SSO screen");
+        page.bringToFront();
+        page.waitFor("the button usable again", () -> !page.attributes(testid("failure-portal"), "aria-disabled").contains("true"));
+
+        // A failure fixed in the identity provider alone (its clock) names no button and offers none.
+        emulator.signIn(connection, "cy@acme.com", null, "failed", "response_expired");
+        refreshUntil(page, "the second failure", () -> page.text("failure-fix").startsWith("SAML Response expired"));
+        assertTrue(page.text("failure-fix").contains("Nothing changes in the Admin Portal."), page.text("failure-fix"));
+        assertEquals(List.of(), page.texts(testid("failure-portal")));
+
+        // A member sees the proof too, and no Admin Portal button.
+        emulator.signIn(connection, "cy@acme.com", null, "failed", "audience_mismatch");
+        assertTrue(emulator.awaitDeliveries(Duration.ofSeconds(20)), "webhooks delivered");
         Page member = dashboard(acme, "member");
-        member.waitFor("the member's view of the proof", () -> member.visible(testid("failure-fix")));
+        member.waitFor("the member's view of the proof", () -> member.text("failure-fix").startsWith("SAML Audience mismatch"));
         assertEquals("✓ Done: Test sign-in as an admin and as a member", text(member, "sign-in-test"));
+        assertEquals(List.of(), member.texts(testid("failure-portal")), "owners and admins open the Admin Portal");
     }
 }

@@ -224,8 +224,8 @@ class LocalSystemTest {
         JsonNode failure = health.at("/signIns/0/lastFailure");
         assertEquals("cy@umbrella.test", failure.get("email").asText(), health.toString());
         assertEquals("saml_audience_mismatch", failure.get("code").asText());
-        assertEquals("SAML \"Audience mismatch\"", failure.at("/nextStep/problem").asText());
-        assertEquals("Copy exact SP Entity ID from Dashboard; paste into IdP audience/entity field", failure.at("/nextStep/fix").asText());
+        assertEquals("SAML Audience mismatch", failure.at("/nextStep/problem").asText());
+        assertEquals("Choose Manage SSO, then copy the exact SP Entity ID from the connection in the Admin Portal; paste it into your identity provider's audience/entity field.", failure.at("/nextStep/fix").asText());
         assertTrue(health.at("/signIns/0/proven").asBoolean(), "a failure after both proofs does not unprove them");
     }
 
@@ -236,10 +236,10 @@ class LocalSystemTest {
         String org = Json.parse(emulatorPost("/_emulator/organizations", "{\"name\":\"Hooli\"}").body()).get("id").asText();
         String connectionId = Json.parse(emulatorPost("/_emulator/connections", "{\"organization_id\":\"" + org
                 + "\",\"connection_type\":\"OktaSAML\",\"state\":\"active\"}").body()).get("id").asText();
-        var expected = java.util.Map.of("recipient_mismatch", "SAML \"Recipient mismatch\"",
-                "audience_mismatch", "SAML \"Audience mismatch\"", "signature_invalid", "SAML \"Signature invalid\"",
-                "response_expired", "SAML \"Response expired\"", "nameid_missing", "SAML \"NameID missing\"",
-                "redirect_uri_mismatch", "OAuth \"redirect_uri_mismatch\"", "invalid_client", "OAuth \"invalid_client\"");
+        var expected = java.util.Map.of("recipient_mismatch", "SAML Recipient mismatch",
+                "audience_mismatch", "SAML Audience mismatch", "signature_invalid", "SAML Signature invalid",
+                "response_expired", "SAML Response expired", "nameid_missing", "SAML NameID missing",
+                "redirect_uri_mismatch", "OAuth redirect_uri_mismatch", "invalid_client", "OAuth invalid_client");
         for (var e : expected.entrySet()) {
             var r = emulatorPost("/_emulator/connections/" + connectionId + "/sign_ins",
                     "{\"email\":\"x@hooli.test\",\"outcome\":\"failed\",\"reason\":\"" + e.getKey() + "\"}");

@@ -147,8 +147,8 @@ class SignInHealthTest {
         JsonNode failure = sso.at("/signIns/0/lastFailure");
         assertEquals("invalid_saml_response", failure.get("code").asText());
         assertEquals("user_cy@acme.test", failure.get("email").asText());
-        assertEquals("SAML \"Audience mismatch\"", failure.at("/nextStep/problem").asText());
-        assertEquals("Copy exact SP Entity ID from Dashboard; paste into IdP audience/entity field", failure.at("/nextStep/fix").asText());
+        assertEquals("SAML Audience mismatch", failure.at("/nextStep/problem").asText());
+        assertEquals("Choose Manage SSO, then copy the exact SP Entity ID from the connection in the Admin Portal; paste it into your identity provider's audience/entity field.", failure.at("/nextStep/fix").asText());
         assertEquals("sso", failure.at("/nextStep/portalIntent").asText());
         assertEquals(failure.get("nextStep"), sso.get("nextStep"), "the failure is the SSO next step while nothing succeeded since");
 
@@ -156,15 +156,21 @@ class SignInHealthTest {
         signIn("user_ada", 4);
         sso = sso();
         assertTrue(sso.get("nextStep").isNull(), "a success after the failure: SSO works again");
-        assertEquals("SAML \"Audience mismatch\"", sso.at("/signIns/0/lastFailure/nextStep/problem").asText(), "still shown with its fix");
+        assertEquals("SAML Audience mismatch", sso.at("/signIns/0/lastFailure/nextStep/problem").asText(), "still shown with its fix");
 
         int minute = 10;
         for (String reason : List.of("Recipient mismatch", "Signature invalid", "Response expired", "NameID missing")) {
             failure("user_cy", minute++, "sso_failed", "SAML " + reason);
             JsonNode step = sso().at("/signIns/0/lastFailure/nextStep");
-            assertEquals("SAML \"" + reason + "\"", step.get("problem").asText(), reason);
+            assertEquals("SAML " + reason, step.get("problem").asText(), reason);
+            boolean inTheIdentityProvider = reason.equals("Response expired") || reason.equals("NameID missing");
+            assertEquals(inTheIdentityProvider ? null : "sso", step.get("portalIntent").textValue(),
+                    reason + ": fixed in the Admin Portal, or in the identity provider alone (its clock, its NameID mapping)");
         }
-        assertEquals("Add NameID mapping in IdP attribute config", sso().at("/signIns/0/lastFailure/nextStep/fix").asText());
+        JsonNode nameId = sso().at("/signIns/0/lastFailure/nextStep");
+        assertEquals("Add a NameID mapping in your identity provider's attribute configuration. Nothing changes in the Admin Portal.",
+                nameId.get("fix").asText());
+        assertTrue(nameId.get("portalIntent").isNull(), "fixed in the identity provider alone: no Admin Portal to open");
         failure("user_cy", 30, "authentication_method_not_allowed", "SSO is disabled for this environment.");
         JsonNode last = sso().at("/signIns/0/lastFailure");
         assertTrue(last.get("nextStep").isNull(), "a reason the guide has no row for is shown as WorkOS gave it");

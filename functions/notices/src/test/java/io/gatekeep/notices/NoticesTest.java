@@ -211,7 +211,7 @@ class NoticesTest {
         assertEquals("5 failed SSO sign-ins through Okta SAML in the hour from " + hour.substring(11, 13) + ":00 UTC on "
                 + hour.substring(0, 10), item.path("title").asText());
         assertEquals("5", item.path("facts").path("failures").asText());
-        assertEquals("SAML \"Audience mismatch\"", item.path("nextStep").path("problem").asText(), "the guide's row for the last failure");
+        assertEquals("SAML Audience mismatch", item.path("nextStep").path("problem").asText(), "the guide's row for the last failure");
         assertEquals("sso", item.path("nextStep").path("portalIntent").asText());
         assertEquals(1, f.emails().size(), "one email to the IT contacts: " + f.emails());
 

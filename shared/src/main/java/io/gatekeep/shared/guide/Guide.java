@@ -74,6 +74,13 @@ public final class Guide {
             Map.entry("oauth_redirect_uri_mismatch", List.of("redirect_uri")),
             Map.entry("oauth_invalid_client", List.of("invalid_client")));
 
+    /**
+     * Failed sign-ins fixed in the identity provider alone (its clock, its attribute mapping): their next step
+     * offers no Admin Portal intent. The other sign-in failures are fixed with the connection's values, which the
+     * Admin Portal shows and takes (ACS URL, SP Entity ID, metadata, redirect URI, client credentials).
+     */
+    static final Set<String> FIXED_IN_THE_IDENTITY_PROVIDER = Set.of("saml_response_expired", "saml_nameid_missing");
+
     /** Admin Portal intents (openapi.yaml, POST .../portal-links). */
     public static final String INTENT_SSO = "sso";
     public static final String INTENT_DSYNC = "dsync";
@@ -142,14 +149,15 @@ public final class Guide {
         }
         this.advice = Map.copyOf(all);
         Map<String, Advice> page = new HashMap<>();
+        Set<String> shown = shownOnThePage();
         for (Advice a : guide.onThisPage() == null ? List.<Advice>of() : guide.onThisPage()) {
-            if (!DETECTABLE.contains(a.id())) {
-                throw new IllegalStateException("guide: onThisPage " + a.id() + " is not a detectable error-recovery row");
+            if (!shown.contains(a.id())) {
+                throw new IllegalStateException("guide: onThisPage " + a.id() + " is neither detectable nor a sign-in failure");
             }
             unique(page, a.id(), a, "onThisPage id");
         }
-        if (!page.keySet().equals(DETECTABLE)) {
-            throw new IllegalStateException("guide: onThisPage must word every detectable row: " + DETECTABLE);
+        if (!page.keySet().equals(shown)) {
+            throw new IllegalStateException("guide: onThisPage must word every detectable row and sign-in failure: " + shown);
         }
         this.pageWords = Map.copyOf(page);
         this.ssoDecisionTree = List.copyOf(guide.decisionTree().sso());
@@ -161,6 +169,13 @@ public final class Guide {
         }
         genericDocUrl(byConnectionType, GENERIC_SAML);
         genericDocUrl(byDirectoryType, GENERIC_SCIM);
+    }
+
+    /** The rows the page shows as a next step: what the projection detects and what a failed sign-in names. */
+    static Set<String> shownOnThePage() {
+        Set<String> shown = new LinkedHashSet<>(DETECTABLE);
+        FAILURE_WORDS.forEach(row -> shown.add(row.getKey()));
+        return Set.copyOf(shown);
     }
 
     static Guide read(ObjectMapper mapper) {
@@ -239,9 +254,9 @@ public final class Guide {
     }
 
     /**
-     * The words a next step shows: for a detectable error-recovery row, its rewording for the page
-     * ({@code onThisPage}: the same problem and cause, a fix that names the page's button); for the
-     * product's own steps, the step itself.
+     * The words a next step shows: for a detectable error-recovery row or a sign-in failure, its rewording
+     * for the page ({@code onThisPage}: the same problem and cause, a fix that names the page's button or
+     * the Admin Portal instead of the WorkOS dashboard); for the product's own steps, the step itself.
      */
     public Advice nextStepWords(String id) {
         Advice page = pageWords.get(id);
@@ -292,14 +307,17 @@ public final class Guide {
 
     /**
      * What fixes a failed sign-in: the guide's row for WorkOS's reason ({@code error.code} and
-     * {@code error.message}, see {@link #FAILURE_WORDS}), with the connection's setup guide and the SSO
-     * intent of the Admin Portal; null when the reason names no row (the reason itself is shown).
+     * {@code error.message}, see {@link #FAILURE_WORDS}) in the page's words ({@link #nextStepWords}), with
+     * the connection's setup guide and the SSO intent of the Admin Portal where the fix is made there (not
+     * for {@link #FIXED_IN_THE_IDENTITY_PROVIDER}); null when the reason names no row (the reason itself is shown).
      */
     public NextStep signInFailureStep(String code, String message, String connectionType) {
         String reason = ((code == null ? "" : code) + " " + (message == null ? "" : message)).toLowerCase(Locale.ROOT);
         for (Map.Entry<String, List<String>> row : FAILURE_WORDS) {
             if (row.getValue().stream().anyMatch(reason::contains)) {
-                return step(advice(row.getKey()), docUrlForConnection(connectionType), INTENT_SSO);
+                String id = row.getKey();
+                return step(nextStepWords(id), docUrlForConnection(connectionType),
+                        FIXED_IN_THE_IDENTITY_PROVIDER.contains(id) ? null : INTENT_SSO);
             }
         }
         return null;

@@ -5,11 +5,13 @@ import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The troubleshooting words (guide/troubleshooting.json) against the guide in the seeds. */
@@ -73,7 +75,8 @@ class TroubleshootingGuideTest {
 
     /** The page's buttons, as web/index.html and web/app.js label them (the product documents' words). */
     static final List<String> PAGE_BUTTONS = List.of(
-            "Verify domain in WorkOS", "Configure SSO", "Continue SSO setup", "Connect provider", "Renew certificate");
+            "Verify domain in WorkOS", "Configure SSO", "Continue SSO setup", "Connect provider", "Renew certificate",
+            "Manage SSO");
 
     /**
      * Every next step the backend can give reads as the page shows it: no literal quotes from the guide's
@@ -98,5 +101,42 @@ class TroubleshootingGuideTest {
             assertEquals(guide.advice(id).cause(), guide.nextStepWords(id).cause(), id);
             assertEquals(guide.advice(id).problem().replace("\"", ""), guide.nextStepWords(id).problem(), id);
         }
+    }
+
+    /**
+     * A failed sign-in's fix reads as the page shows it too: the guide's row without its quotes or dashboard
+     * paths, "Manage SSO" (the Admin Portal's SSO screen, beside the fix) where the fix is made there, and no
+     * button at all where it is made in the identity provider alone (its clock, its NameID mapping).
+     */
+    @Test
+    void signInFailuresGetThePagesWordsAndAButtonOnlyWhereThePortalFixesThem() {
+        Map<String, String> reasons = Map.of(
+                "saml_recipient_mismatch", "SAML Recipient mismatch: the response's Recipient is not this connection's ACS URL.",
+                "saml_audience_mismatch", "SAML Audience mismatch: the assertion's Audience is not this connection's SP Entity ID.",
+                "saml_signature_invalid", "SAML Signature invalid",
+                "saml_response_expired", "SAML Response expired: NotOnOrAfter is in the past",
+                "saml_nameid_missing", "SAML NameID missing",
+                "oauth_redirect_uri_mismatch", "redirect_uri_mismatch",
+                "oauth_invalid_client", "invalid_client");
+        assertEquals(Guide.shownOnThePage().size() - Guide.DETECTABLE.size(), reasons.size(), "every sign-in failure row");
+        for (var reason : reasons.entrySet()) {
+            String id = reason.getKey();
+            NextStep step = guide.signInFailureStep(id, reason.getValue(), "OktaSAML");
+            Advice words = guide.nextStepWords(id);
+            assertEquals(new NextStep(words.problem(), words.cause(), words.fix(), "https://workos.com/docs/integrations/okta-saml",
+                    Guide.FIXED_IN_THE_IDENTITY_PROVIDER.contains(id) ? null : Guide.INTENT_SSO), step, id);
+            for (String text : List.of(step.problem(), step.cause(), step.fix())) {
+                assertFalse(text.contains("\""), id + " has a literal quote: " + text);
+                assertFalse(text.contains(" > "), id + " names a dashboard path: " + text);
+                assertFalse(text.contains("Dashboard"), id + " sends the admin to the WorkOS dashboard: " + text);
+            }
+            assertEquals(guide.advice(id).cause(), step.cause(), id);
+            assertEquals(guide.advice(id).problem().replace("\"", ""), step.problem(), id);
+            boolean namesAButton = PAGE_BUTTONS.stream().anyMatch(step.fix()::contains);
+            assertEquals(step.portalIntent() != null, namesAButton, id + ": a button named exactly when there is one: " + step.fix());
+        }
+        assertEquals(Set.of("saml_response_expired", "saml_nameid_missing"), Guide.FIXED_IN_THE_IDENTITY_PROVIDER);
+        assertNull(guide.signInFailureStep("invalid_saml_response", "Something else went wrong", "OktaSAML"),
+                "a reason that names no row: the reason itself is shown");
     }
 }
