@@ -2,6 +2,7 @@ package io.gatekeep.directoryroles;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.gatekeep.shared.Ids;
 import io.gatekeep.shared.config.Config;
 import io.gatekeep.shared.projection.RoleJobs;
 import io.gatekeep.shared.projection.RoleMappings;
@@ -15,7 +16,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The role-jobs function: every minute (an EventBridge schedule) it runs the queued directory-role
@@ -27,7 +27,6 @@ import java.util.regex.Pattern;
  */
 public final class RoleJobsHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     static final long MARGIN_MS = 30_000;
-    private static final Pattern ORGANIZATION_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Logger LOG = LoggerFactory.getLogger(RoleJobsHandler.class);
 
     private final RoleJobs jobs;
@@ -59,7 +58,7 @@ public final class RoleJobsHandler implements RequestHandler<Map<String, Object>
         Map<String, Object> report = new LinkedHashMap<>();
         Object organizationId = event == null ? null : event.get("organizationId");
         if (organizationId != null) {
-            if (!(organizationId instanceof String id) || !ORGANIZATION_ID.matcher(id).matches()) {
+            if (!(organizationId instanceof String id) || !Ids.isWorkOsId(id)) {
                 report.put("error", "invalid_event");
                 report.put("message", "\"organizationId\" must be an organization id (org_...).");
                 return report;

@@ -2,6 +2,7 @@ package io.gatekeep.notices;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.gatekeep.shared.Ids;
 import io.gatekeep.shared.attention.Attention;
 import io.gatekeep.shared.attention.Conditions;
 import io.gatekeep.shared.config.Config;
@@ -19,7 +20,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The notices function. Three ways in:
@@ -37,7 +37,6 @@ import java.util.regex.Pattern;
  */
 public final class NoticesHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private static final Logger LOG = LoggerFactory.getLogger(NoticesHandler.class);
-    private static final Pattern ORGANIZATION_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     static final int PENDING_PER_RUN = 100;
     /** Failed SSO sign-ins through one connection in one clock hour that open an item (template: SsoFailureThreshold). */
     static final String SSO_FAILURE_THRESHOLD = "SSO_FAILURE_THRESHOLD";
@@ -83,7 +82,7 @@ public final class NoticesHandler implements RequestHandler<Map<String, Object>,
         }
         Object organizationId = event == null ? null : event.get("organizationId");
         if (organizationId != null) {
-            if (!(organizationId instanceof String id) || !ORGANIZATION_ID.matcher(id).matches()) {
+            if (!(organizationId instanceof String id) || !Ids.isWorkOsId(id)) {
                 report.put("error", "invalid_event");
                 report.put("message", "\"organizationId\" must be an organization id (org_...).");
                 return report;

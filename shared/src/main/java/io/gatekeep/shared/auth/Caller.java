@@ -1,19 +1,16 @@
 package io.gatekeep.shared.auth;
 
+import io.gatekeep.shared.Ids;
 import io.gatekeep.shared.http.ApiException;
 import io.gatekeep.shared.http.HttpRequest;
 
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Who is calling, from the claims that API Gateway's JWT authorizer verified (signature, expiry,
  * issuer, audience). The handler never sees the token itself.
  */
 public record Caller(String userId, String organizationId, Role role, String email) {
-    /** What a WorkOS organization id can be (openapi.yaml's {@code OrganizationId}). */
-    private static final Pattern ORGANIZATION_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
-
     public static Caller of(HttpRequest request) {
         Map<String, String> claims = request.claims();
         String sub = claims.get("sub");
@@ -47,7 +44,7 @@ public record Caller(String userId, String organizationId, Role role, String ema
         if (id == null || id.isBlank()) {
             throw ApiException.organizationRequired();
         }
-        if (!ORGANIZATION_ID.matcher(id).matches()) {
+        if (!Ids.isWorkOsId(id)) {
             throw ApiException.invalidRequest("The organization id in the path is not a WorkOS organization id.");
         }
         return id;

@@ -1,6 +1,7 @@
 package io.gatekeep.shared.projection;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatekeep.shared.Ids;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.Times;
 import io.gatekeep.shared.table.Attr;
@@ -10,7 +11,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * WorkOS objects in their wire shape (snake_case JSON, as webhooks, the Events API and list calls
@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
  */
 final class WireObjects {
     /** Ids become parts of keys ({@code MEMBER#{userId}#{groupId}}), so they must not carry separators. */
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_\\-]{1,128}");
 
     /** A wire object or event that lacks what the projection needs (an id, its organization...). */
     static final class Unreadable extends IllegalArgumentException {
@@ -173,7 +172,7 @@ final class WireObjects {
         if (id == null) {
             return null;
         }
-        if (!ID.matcher(id).matches()) {
+        if (!Ids.isWorkOsId(id)) {
             throw new Unreadable("\"" + field + "\" is not a WorkOS id");
         }
         return id;
