@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.localaws.LocalContext;
@@ -17,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,10 +62,14 @@ class SweepTest {
     }
 
     private static JsonNode run(SweepHandler sweep) {
+        return run(sweep, LocalContext.of("SweepFunction"));
+    }
+
+    private static JsonNode run(SweepHandler sweep, Context context) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             sweep.handleRequest(new ByteArrayInputStream(OperatorFixture.eventFile("sweep-scheduled.json")
-                    .getBytes(StandardCharsets.UTF_8)), out, LocalContext.of("SweepFunction"));
+                    .getBytes(StandardCharsets.UTF_8)), out, context);
             return Json.parse(out.toString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -214,6 +223,60 @@ class SweepTest {
         JsonNode over = run(bounded);
         assertEquals(orgs.subList(0, 2), refreshedOrganizations(), "after the last organization, from the first again");
         assertEquals("refresh_limit", over.path("stoppedBecause").asText(), over.toString());
+    }
+
+    /**
+     * Lambda's clock runs out: the run stops at the next checkpoint, before an organization and never inside
+     * one, reports {@code time} and the last organization it finished, and the next run (with time) goes on
+     * after it. The deadline is a Lambda context whose remaining time the test sets: it drops under the stop
+     * margin while the first organization is being read from WorkOS.
+     */
+    @Test
+    void aRunOutOfTimeStopsBeforeTheNextOrganizationAndTheNextRunGoesOnFromThere() {
+        List<String> orgs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            orgs.add(fx.invoke("{\"action\": \"onboard\", \"name\": \"Late " + i + "\", \"domains\": [\"late" + i
+                    + ".test\"]}").path("organizationId").asText()); // a pending domain: watched
+        }
+        orgs.sort(String::compareTo);
+        // The fixture turns the stop margin off; production's default is what this run keeps.
+        SweepHandler sweep = new SweepHandler(fx.config.with(Budget.MARGIN_SETTING, String.valueOf(Budget.DEFAULT_MARGIN_MS)),
+                fx.dynamo, fx.clock);
+        AtomicInteger remaining = new AtomicInteger(600_000);
+        workos.beforeNext("/organizations/" + orgs.get(0), () -> remaining.set(Budget.DEFAULT_MARGIN_MS - 1));
+
+        workos.clearApiRequests();
+        JsonNode late = run(sweep, new Deadline(remaining));
+        assertFalse(late.path("complete").asBoolean(), late.toString());
+        assertEquals("time", late.path("stoppedBecause").asText(), late.toString());
+        assertEquals(1, late.path("organizationsRefreshed").asInt(), "the organization under way is finished: " + late);
+        assertEquals(orgs.get(0), late.path("afterOrganization").asText());
+        assertEquals(orgs.subList(0, 1), refreshedOrganizations());
+        assertTrue(late.path("pausedUntil").isMissingNode(), "out of time is not a rate limit: no pause");
+
+        remaining.set(600_000);
+        workos.clearApiRequests();
+        JsonNode next = run(sweep, new Deadline(remaining));
+        assertTrue(next.path("complete").asBoolean(), next.toString());
+        assertEquals(orgs.subList(1, 3), refreshedOrganizations(), "after the one finished, none twice, none skipped");
+        assertTrue(next.path("afterOrganization").isNull(), next.toString());
+    }
+
+    /** A Lambda context whose remaining time is whatever the test says (the rest of it as LocalContext's). */
+    private record Deadline(AtomicInteger remaining) implements Context {
+        private static final LocalContext LOCAL = LocalContext.of("SweepFunction");
+
+        @Override public int getRemainingTimeInMillis() { return remaining.get(); }
+        @Override public String getAwsRequestId() { return LOCAL.getAwsRequestId(); }
+        @Override public String getLogGroupName() { return LOCAL.getLogGroupName(); }
+        @Override public String getLogStreamName() { return LOCAL.getLogStreamName(); }
+        @Override public String getFunctionName() { return LOCAL.getFunctionName(); }
+        @Override public String getFunctionVersion() { return LOCAL.getFunctionVersion(); }
+        @Override public String getInvokedFunctionArn() { return LOCAL.getInvokedFunctionArn(); }
+        @Override public CognitoIdentity getIdentity() { return null; }
+        @Override public ClientContext getClientContext() { return null; }
+        @Override public int getMemoryLimitInMB() { return LOCAL.getMemoryLimitInMB(); }
+        @Override public LambdaLogger getLogger() { return LOCAL.getLogger(); }
     }
 
     /**
