@@ -1,14 +1,15 @@
 package io.gatekeep.directoryroles;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatekeep.shared.Ids;
 import io.gatekeep.shared.http.ApiException;
 import io.gatekeep.shared.projection.RoleMapping;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The body of {@code PUT .../role-mappings}: {@code {"mappings": [{"directoryGroupId", "role"}],
@@ -18,8 +19,6 @@ import java.util.regex.Pattern;
  * come before its group). Every error is 400 {@code invalid_request} naming the field.
  */
 record RoleMappingsBody(List<RoleMapping.Entry> mappings, String defaultRole) {
-    private static final Pattern GROUP_ID = Pattern.compile("[A-Za-z0-9_\\-]{1,128}");
-
     static RoleMappingsBody parse(JsonNode body) {
         JsonNode list = body.get("mappings");
         if (list == null || !list.isArray()) {
@@ -38,7 +37,7 @@ record RoleMappingsBody(List<RoleMapping.Entry> mappings, String defaultRole) {
                 throw ApiException.invalidRequest(where + " must be an object {\"directoryGroupId\", \"role\"}.");
             }
             JsonNode group = entry.get("directoryGroupId");
-            if (group == null || !group.isTextual() || !GROUP_ID.matcher(group.asText()).matches()) {
+            if (group == null || !group.isTextual() || !Ids.isWorkOsId(group.asText())) {
                 throw ApiException.invalidRequest(where + ".directoryGroupId must be a directory group id (directory_group_...).");
             }
             String role = role(entry.get("role"), where + ".role");
@@ -58,14 +57,19 @@ record RoleMappingsBody(List<RoleMapping.Entry> mappings, String defaultRole) {
         return role.asText();
     }
 
-    /** How the audit log says it: every mapping and the default role (no more than 50 mappings). */
-    String summary() {
+    /**
+     * How the audit log says it: every mapping and the default role (no more than 50 mappings), each group by its
+     * name in quotes where {@code names} has it (a synced group), else by its id (a mapping may come first).
+     */
+    String summary(Map<String, String> names) {
         StringBuilder s = new StringBuilder("Directory roles set: ");
         if (mappings.isEmpty()) {
             s.append("no group mapped");
         }
         for (int i = 0; i < mappings.size(); i++) {
-            s.append(i == 0 ? "" : ", ").append(mappings.get(i).directoryGroupId()).append(" -> ").append(mappings.get(i).role());
+            String id = mappings.get(i).directoryGroupId();
+            String name = names.get(id);
+            s.append(i == 0 ? "" : ", ").append(name == null ? id : '"' + name + '"').append(" -> ").append(mappings.get(i).role());
         }
         return s.append("; default role ").append(defaultRole).append('.').toString();
     }

@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code PUT /organizations/{organizationId}/role-mappings} (owners and admins): the organization's
@@ -31,7 +32,8 @@ import java.util.List;
  * {@code invalid_request} naming the field, 403 {@code forbidden}, 404 {@code organization_not_found}.
  *
  * <p>The change is one TransactWriteItems: the mapping item, a check that the organization exists,
- * the audit entry (source gatekeep) and the queued re-derivation ({@link RoleMappings#save}). Then
+ * the audit entry (source gatekeep, naming the groups by name: {@link GroupNames}, read before) and the
+ * queued re-derivation ({@link RoleMappings#save}). Then
  * the re-derivation runs here until 5 s before the function's deadline (at most 20 s), page by page
  * ({@link RoleJobs}); the answer says whether it finished ({@code "complete"}) or goes on in the
  * role-jobs function ({@code "in_progress"}: roles there follow the new mapping within minutes).
@@ -46,6 +48,7 @@ public final class RoleMappingsHandler implements RequestHandler<APIGatewayV2HTT
     private final Clock clock;
     private final RoleMappings mappings;
     private final RoleJobs jobs;
+    private final GroupNames groupNames;
 
     public RoleMappingsHandler() {
         this(Config.fromEnvironment());
@@ -60,6 +63,7 @@ public final class RoleMappingsHandler implements RequestHandler<APIGatewayV2HTT
         this.clock = clock;
         this.mappings = new RoleMappings(dynamo, config.tableName(), clock);
         this.jobs = new RoleJobs(dynamo, config.tableName(), clock);
+        this.groupNames = new GroupNames(dynamo, config.tableName());
     }
 
     public record Mapping(String directoryGroupId, String role) {}
@@ -84,7 +88,9 @@ public final class RoleMappingsHandler implements RequestHandler<APIGatewayV2HTT
         RoleMappingsBody body = RoleMappingsBody.parse(request.jsonBody());         // 400 invalid_request
         caller.requireAdminOf(organizationId);                                       // 403
         Instant now = clock.instant();
-        AuditEntry entry = AuditEntry.gatekeep(organizationId, AUDIT_TYPE, now, caller.actor(), body.summary(),
+        Map<String, String> names = groupNames.of(organizationId,
+                body.mappings().stream().map(RoleMapping.Entry::directoryGroupId).toList()); // for the audit entry's words
+        AuditEntry entry = AuditEntry.gatekeep(organizationId, AUDIT_TYPE, now, caller.actor(), body.summary(names),
                 request.requestId());
         try {
             mappings.save(organizationId, body.mappings(), body.defaultRole(), entry);

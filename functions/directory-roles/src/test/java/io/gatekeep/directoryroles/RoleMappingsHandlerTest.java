@@ -43,9 +43,9 @@ class RoleMappingsHandlerTest {
         fx.organization(ORG);
         fx.organization(OTHER_ORG);
         fx.directory(ORG, DIR);
-        for (String g : List.of(ADMINS, SUPPORT, ALL)) {
-            fx.group(ORG, DIR, g);
-        }
+        fx.group(ORG, DIR, ADMINS, "Admins");
+        fx.group(ORG, DIR, SUPPORT, "Support");
+        fx.group(ORG, DIR, ALL, "Everyone");
         fx.user(ORG, DIR, "directory_user_ada", ADMINS, SUPPORT, ALL);
         fx.user(ORG, DIR, "directory_user_bob", SUPPORT, ALL);
         fx.user(ORG, DIR, "directory_user_cy", ALL);
@@ -72,6 +72,7 @@ class RoleMappingsHandlerTest {
         assertEquals(4, body.at("/rederivation/usersChecked").asLong());
         assertEquals(2, body.at("/rederivation/usersChanged").asLong());
         assertEquals(2, fx.calls.count("TransactWriteItems"), "the change is one transaction, the two users' roles one more");
+        assertEquals(1, fx.calls.count("BatchGetItem"), "the mapped groups' names for the audit entry: one batch");
 
         assertEquals("admin", role("directory_user_ada"), "the highest-privilege mapped role wins");
         assertEquals("support", role("directory_user_bob"));
@@ -84,8 +85,8 @@ class RoleMappingsHandlerTest {
         assertEquals(1, audit.size());
         assertEquals(AuditEntry.Source.GATEKEEP, audit.getFirst().source());
         assertEquals("admin@example.test", audit.getFirst().actor());
-        assertEquals("Directory roles set: " + ADMINS + " -> admin, " + SUPPORT + " -> support; default role member.",
-                audit.getFirst().summary());
+        assertEquals("Directory roles set: \"Admins\" -> admin, \"Support\" -> support; default role member.",
+                audit.getFirst().summary(), "groups by name, as people know them");
         assertFalse(new RoleJobs(fx.dynamo, fx.table, Clock.systemUTC()).pending(ORG), "nothing left to do");
 
         // an owner changes it again: the default role moves, and so do the users
@@ -98,6 +99,20 @@ class RoleMappingsHandlerTest {
         assertEquals(Map.of("member", 3L, "viewer", 1L),
                 OrganizationView.load(fx.dynamo, fx.table, ORG).orElseThrow().roleCounts());
         assertEquals(2, fx.audit(ORG).stream().filter(a -> a.type().equals(RoleMappingsHandler.AUDIT_TYPE)).count());
+    }
+
+    /** A group mapped before it is synced, or deleted since, has no name here: the audit entry gives its id. */
+    @Test
+    void theAuditEntryNamesAGroupByIdWhereItHasNoName() {
+        fx.group(ORG, DIR, "directory_group_01HGONE", "Gone");
+        fx.projection.deleteGroup(ORG, DIR, "directory_group_01HGONE", java.time.Instant.now());
+        String body = "{\"mappings\": [{\"directoryGroupId\": \"directory_group_01HLATER\", \"role\": \"admin\"},"
+                + " {\"directoryGroupId\": \"directory_group_01HGONE\", \"role\": \"member\"},"
+                + " {\"directoryGroupId\": \"" + ALL + "\", \"role\": \"member\"}], \"defaultRole\": \"member\"}";
+        assertEquals(200, fx.send(as(fx.put(ORG, body), ORG, "admin")).status());
+        AuditEntry entry = fx.audit(ORG).stream().filter(a -> a.type().equals(RoleMappingsHandler.AUDIT_TYPE)).findFirst().orElseThrow();
+        assertEquals("Directory roles set: directory_group_01HLATER -> admin, directory_group_01HGONE -> member,"
+                + " \"Everyone\" -> member; default role member.", entry.summary());
     }
 
     @Test

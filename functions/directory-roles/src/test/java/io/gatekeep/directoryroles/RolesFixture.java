@@ -80,8 +80,12 @@ final class RolesFixture {
     }
 
     void group(String orgId, String dirId, String groupId) {
+        group(orgId, dirId, groupId, groupId);
+    }
+
+    void group(String orgId, String dirId, String groupId, String name) {
         projection.upsertGroup(Json.parse("{\"id\":\"" + groupId + "\",\"directory_id\":\"" + dirId + "\",\"organization_id\":\""
-                + orgId + "\",\"name\":\"" + groupId + "\",\"updated_at\":\"" + nextTime() + "\"}"));
+                + orgId + "\",\"name\":\"" + name + "\",\"updated_at\":\"" + nextTime() + "\"}"));
     }
 
     void user(String orgId, String dirId, String userId, String... groups) {
