@@ -144,6 +144,7 @@ async function selectOrganization(organizationId, { announce }) {
   $('who').textContent = '';
   $('refresh').hidden = true;
   $('dashboard').hidden = true; // until this person's view of this organization is loaded
+  $('checked').hidden = true;    // ... and when WorkOS was last read for it
   hideRoles();
   if (!organizationId) {
     showNotice(NO_ORGANIZATION);

@@ -37,6 +37,7 @@ const MANAGE_SSO = 'Manage SSO';
 /** Shows one identity-health answer: what needs attention, the checklist, Connection health and Directory Sync, in place. */
 export function renderHealth(h) {
   renderAttention(h.attention ?? [], (intent) => portalFor(h, intent));
+  showCheckedAt(h.checkedAt);
 
   const setUp = canSetUp();
   const blocked = h.sso.blockers.length > 0;
@@ -105,6 +106,16 @@ function planText(plan) {
 }
 
 /** A section shown when the plan includes its product; otherwise hidden, with the account-manager words instead. */
+/** "Last checked with WorkOS" and when, under the title; hidden while WorkOS was never read for the organization. */
+function showCheckedAt(checkedAt) {
+  $('checked').hidden = !checkedAt;
+  const time = $('last-checked');
+  if (checkedAt && time.getAttribute('datetime') !== checkedAt) {
+    time.setAttribute('datetime', checkedAt);
+    setText(time, when(checkedAt));
+  }
+}
+
 function showIfInPlan(id, included, words) {
   $(id).hidden = !included;
   const instead = $(`${id}-not-in-plan`);

@@ -2,8 +2,7 @@
 // re-reads it every few seconds. A poll waits while the person types, clicks or moves focus, and can be paused;
 // the refresh itself changes the page in place (see app.js), so nothing the person is doing is lost.
 
-import { $, el, setText, say, when } from './ui.js';
-import { state } from './session.js';
+import { $, setText, say } from './ui.js';
 
 const POLL_EVERY_MS = 3000;            // after an Admin Portal tab was opened, WorkOS's webhooks change things
 const POLL_FOR_MS = 10 * 60 * 1000;    // ... for about as long as an admin spends in the portal
@@ -62,36 +61,23 @@ export function stopLiveUpdates() {
   showLiveState();
 }
 
-/** The line under the title: on (with the last check), paused, or stopped; and the toggle's label. */
+/** The line under the status: on, paused, or stopped; and the toggle's label (when WorkOS was last read is above it). */
 export function showLiveState() {
   const on = poll.until > Date.now();
   const live = $('live');
   if (!on) {
     // Keep the toggle in the page while it has focus; hiding it would drop focus to <body>.
     live.hidden = document.activeElement !== $('live-toggle');
-    showLiveText('Live updates stopped.', null);
+    showLiveText('Live updates stopped.');
     return;
   }
   live.hidden = false;
   showLiveText(poll.paused ? 'Live updates paused.'
-    : `Checking for changes every ${POLL_EVERY_MS / 1000} seconds while you work in the Admin Portal.`,
-  poll.paused ? null : state.health?.checkedAt);
+    : `Checking for changes every ${POLL_EVERY_MS / 1000} seconds while you work in the Admin Portal.`);
   setText($('live-toggle'), poll.paused ? 'Resume live updates' : 'Pause live updates');
 }
 
-/**
- * The live line's words and, when WorkOS was ever checked for the organization, "Last checked with WorkOS"
- * and health's {@code checkedAt} (when a refresh, the sweep or a reconcile last read WorkOS; webhooks
- * change what the page shows in between). Unchanged: the nodes are kept.
- */
-function showLiveText(text, checkedAt) {
-  const node = $('live-text');
-  const key = `${text}|${checkedAt ?? ''}`;
-  if (node.dataset.key === key) {
-    return;
-  }
-  node.dataset.key = key;
-  node.replaceChildren(text, ...(checkedAt
-    ? [' Last checked with WorkOS ', el('time', { datetime: checkedAt, 'data-testid': 'last-checked' }, when(checkedAt)), '.']
-    : []));
+/** The live line's words; unchanged, the text node is kept. */
+function showLiveText(text) {
+  setText($('live-text'), text);
 }
