@@ -3,21 +3,15 @@ package io.gatekeep.browser;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.emulator.DemoWorld;
 import io.gatekeep.emulator.EmulatorControl;
-import io.gatekeep.local.LocalSettings;
-import io.gatekeep.local.LocalSystem;
-import io.gatekeep.localaws.ProjectFiles;
 import io.gatekeep.shared.Json;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,50 +32,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AttentionItemsPageTest {
     static final Duration ATTENTION_WAIT = Duration.ofSeconds(30);
-    @TempDir
-    static Path data;
-    static LocalSystem system;
-    static Chromium chromium;
-    static String home;
+    @RegisterExtension
+    static final LocalBrowser browser = new LocalBrowser();
     static DemoWorld demo;
     static EmulatorControl emulator;
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    final List<Page> opened = new ArrayList<>();
 
     @BeforeAll
-    static void start() throws Exception {
-        Path binary = Chromium.find(); // installs Chromium when missing; fails in CI / skips elsewhere when it cannot
-        system = LocalSystem.start(LocalSettings.forTest(data.resolve("local-data"), ProjectFiles.root()));
-        var load = system.demoLoad();
+    static void start() {
+        var load = browser.system().demoLoad();
         assertEquals(load.events(), load.accepted(), "the demo world's events reach the projection: " + load.note());
-        system.startNotices(System.err);
-        demo = system.demo();
-        emulator = system.emulator().control();
-        home = system.apiUrl() + "/";
-        chromium = Chromium.launch(binary);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (system != null) {
-            system.close();
-        }
-    }
-
-    @AfterEach
-    void closeTabs() {
-        for (Page p : opened) {
-            assertEquals(List.of(), p.errors(), "no script errors in " + p.targetId());
-            p.close();
-        }
+        browser.system().startNotices(System.err);
+        demo = browser.system().demo();
+        emulator = browser.system().emulator().control();
     }
 
     @Test
     void attentionItemsShowAtTheTopWithTheGuidesNextStepAndResolveWhenFixed() throws Exception {
-        Page page = dashboard(demo.acmeOrganizationId(), "admin");
+        Page page = browser.dashboard(demo.acmeOrganizationId(), "admin");
         page.waitForText("sso-badge", "Active");
         assertFalse(page.visible(testid("attention")), "nothing needs attention in the demo world");
         clearChecklist(page);
@@ -135,7 +103,7 @@ class AttentionItemsPageTest {
                 page.tabTo("portal-certificate_renewal"));
 
         // A member sees what needs attention and the next step, without the setup buttons.
-        Page member = dashboard(demo.acmeOrganizationId(), "member");
+        Page member = browser.dashboard(demo.acmeOrganizationId(), "member");
         member.waitFor("the items for a member", () -> member.texts("[data-testid=attention-item]").size() == 2);
         assertEquals(List.of(), member.texts("[data-testid=attention-item] button:not([hidden])"));
         member.waitForText("status", "2 items need attention.");
@@ -149,8 +117,7 @@ class AttentionItemsPageTest {
         page.bringToFront();
         page.waitFor("the refresh on return to the tab", () -> IdentityIntegrationsPageTest.refreshes(page) > refreshes);
         page.click("[data-key=\"directory_broken#" + demo.acmeDirectoryId() + "\"] [data-testid=attention-portal]");
-        Page portal = chromium.awaitTabOpenedBy(page, Page.WAIT);
-        opened.add(portal);
+        Page portal = browser.awaitTabOpenedBy(page);
         portal.waitFor("the emulator's Admin Portal", () -> portal.visible(testid("portal-title")));
         assertEquals("dsync", portal.text("portal-intent"));
         portal.click("[data-testid=\"directory-" + demo.acmeDirectoryId() + "\"] [data-testid=\"link-directory\"]");
@@ -189,9 +156,9 @@ class AttentionItemsPageTest {
 
     /** Acme's {@code suffix} (e.g. /identity-health) as its admin. */
     JsonNode api(String method, String suffix) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(system.apiUrl() + "/organizations/"
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(browser.system().apiUrl() + "/organizations/"
                         + demo.acmeOrganizationId() + suffix))
-                .header("Authorization", "Bearer " + system.token("Acme", "admin").token())
+                .header("Authorization", "Bearer " + browser.system().token("Acme", "admin").token())
                 .method(method, HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
@@ -209,12 +176,6 @@ class AttentionItemsPageTest {
         List<String> out = new ArrayList<>();
         array.forEach(v -> out.add(v.path(field).asText()));
         return out;
-    }
-
-    Page dashboard(String organizationId, String role) {
-        Page page = chromium.newPage();
-        opened.add(page);
-        return page.signInToDemo(home, organizationId, role);
     }
 
     /** The Admin Portal buttons wait for the checklist: an IT contact (the dashboard keeps it) and SSO in the plan (the vendor's). */

@@ -3,18 +3,15 @@ package io.gatekeep.browser;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.emulator.DemoWorld;
 import io.gatekeep.emulator.EmulatorControl;
-import io.gatekeep.local.LocalSettings;
 import io.gatekeep.local.LocalSystem;
 import io.gatekeep.localaws.ProjectFiles;
 import io.gatekeep.shared.Json;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,49 +41,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IdentityIntegrationsPageTest {
-    @TempDir
-    static Path data;
-    static LocalSystem system;
-    static Chromium chromium;
-    static String home;
+    @RegisterExtension
+    static final LocalBrowser browser = new LocalBrowser();
     static DemoWorld demo;
     static EmulatorControl emulator;
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    final List<Page> opened = new ArrayList<>();
 
     @BeforeAll
-    static void start() throws Exception {
-        long t0 = System.nanoTime();
-        Path binary = Chromium.find(); // installs Chromium when missing; fails in CI / skips elsewhere when it cannot
-        long t1 = System.nanoTime();
-        system = LocalSystem.start(LocalSettings.forTest(data.resolve("local-data"), ProjectFiles.root()));
-        var load = system.demoLoad();
+    static void start() {
+        var load = browser.system().demoLoad();
         assertEquals(load.events(), load.accepted(), "the demo world's events reach the projection: " + load.note());
-        demo = system.demo();
-        emulator = system.emulator().control();
-        home = system.apiUrl() + "/";
-        long t2 = System.nanoTime();
-        chromium = Chromium.launch(binary);
-        System.err.printf("browser tests: Chromium found in %d ms, local system started in %d ms (demo world: %s), Chromium launched in %d ms%n",
-                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, load.note(), (System.nanoTime() - t2) / 1_000_000);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (system != null) {
-            system.close();
-        }
-    }
-
-    @AfterEach
-    void closeTabs() {
-        for (Page p : opened) {
-            assertEquals(List.of(), p.errors(), "no script errors in " + p.targetId());
-            p.close();
-        }
+        demo = browser.system().demo();
+        emulator = browser.system().emulator().control();
     }
 
     // ---- the runner serves the page next to the API -----------------------------------------------------------
@@ -121,7 +87,7 @@ class IdentityIntegrationsPageTest {
                 "{\"organizationId\":\"" + demo.globexOrganizationId() + "\",\"role\":\"member\"}");
         assertEquals(200, issued.statusCode());
         String token = Json.parse(issued.body()).path("token").asText();
-        HttpResponse<String> asMember = HTTP.send(HttpRequest.newBuilder(URI.create(system.apiUrl()
+        HttpResponse<String> asMember = HTTP.send(HttpRequest.newBuilder(URI.create(browser.system().apiUrl()
                         + "/organizations/" + demo.globexOrganizationId() + "/identity-health"))
                 .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, asMember.statusCode(), asMember.body());
@@ -139,8 +105,8 @@ class IdentityIntegrationsPageTest {
     @Test
     @Order(1)
     void withoutAnOrganizationThePageAsksForOne() {
-        Page page = tab();
-        page.open(home);
+        Page page = browser.tab();
+        page.open(browser.home());
         page.waitForText("notice", "Select an organization before continuing.");
         assertFalse(page.visible(testid("dashboard")));
         assertEquals(List.of("Select an organization", "Acme", "Globex", "Initech"),
@@ -176,8 +142,8 @@ class IdentityIntegrationsPageTest {
     @Test
     @Order(1)
     void theLocalDemoOpensOnTheOrganizationAndRoleItsAddressAsksFor() {
-        Page page = tab();
-        page.open(home + "?org=Globex&role=member");
+        Page page = browser.tab();
+        page.open(browser.home() + "?org=Globex&role=member");
         page.waitForText("who", "member@globex.com");
         page.waitForText("sso-badge", "Draft");
         assertEquals(demo.globexOrganizationId(), page.eval("document.querySelector('#org-picker').value").asText());
@@ -185,17 +151,17 @@ class IdentityIntegrationsPageTest {
         assertEquals(1, devTokenRequests(page), "one token, for the organization and role asked for");
 
         // By id, and any case of a name.
-        Page byId = tab();
-        byId.open(home + "?org=" + demo.acmeOrganizationId() + "&role=owner");
+        Page byId = browser.tab();
+        byId.open(browser.home() + "?org=" + demo.acmeOrganizationId() + "&role=owner");
         byId.waitForText("who", "owner@acme.com");
         byId.waitForText("sso-badge", "Active");
-        Page byName = tab();
-        byName.open(home + "?org=initech");
+        Page byName = browser.tab();
+        byName.open(browser.home() + "?org=initech");
         byName.waitForText("who", "admin@initech.com");
 
         // An organization or role the demo does not have is ignored: the page asks for an organization, as admin.
-        Page unknown = tab();
-        unknown.open(home + "?org=Umbrella&role=superuser");
+        Page unknown = browser.tab();
+        unknown.open(browser.home() + "?org=Umbrella&role=superuser");
         unknown.waitForText("notice", "Select an organization before continuing.");
         assertEquals("admin", unknown.eval("document.querySelector('#role-picker').value").asText());
         assertEquals(0, devTokenRequests(unknown));
@@ -204,7 +170,7 @@ class IdentityIntegrationsPageTest {
     @Test
     @Order(2)
     void aMemberSeesHealthButNoSetupButtons() {
-        Page page = dashboard(demo.globexOrganizationId(), "admin");
+        Page page = browser.dashboard(demo.globexOrganizationId(), "admin");
         page.waitForText("sso-badge", "Draft");
         assertTrue(page.texts("button").contains("Continue SSO setup"), "an admin sees the setup button");
 
@@ -227,7 +193,7 @@ class IdentityIntegrationsPageTest {
     @Test
     @Order(3)
     void acmeIsFullySetUp() throws Exception {
-        Page page = dashboard(demo.acmeOrganizationId(), "admin");
+        Page page = browser.dashboard(demo.acmeOrganizationId(), "admin");
         page.waitForText("sso-badge", "Active");
         assertEquals("admin@acme.com · admin", page.text("who"));
         assertEquals("Acme Okta SAML Okta SAML", page.text("sso-primary"));
@@ -254,7 +220,7 @@ class IdentityIntegrationsPageTest {
     @Test
     @Order(4)
     void theAuditLogIsNewestFirstWithPagingAndATypeFilter() throws Exception {
-        Page page = dashboard(demo.acmeOrganizationId(), "admin");
+        Page page = browser.dashboard(demo.acmeOrganizationId(), "admin");
         // Exactly what the API returns, in its order (newest first), less the operators' entries ("All events"
         // leaves them to their own filter).
         JsonNode api = apiGet("/organizations/" + demo.acmeOrganizationId() + "/audit-events?limit=20", "Acme", "admin");
@@ -311,7 +277,7 @@ class IdentityIntegrationsPageTest {
     @Test
     @Order(5)
     void aCertificateWarningAndThePortalsFailuresInTheApisWords() throws Exception {
-        Page page = dashboard(demo.acmeOrganizationId(), "admin");
+        Page page = browser.dashboard(demo.acmeOrganizationId(), "admin");
         page.waitForText("sso-badge", "Active");
         clearChecklist(page);
         emulator.setCertificateExpiry(demo.acmeConnectionId(), Instant.now().plus(Duration.ofDays(20)));
@@ -322,20 +288,20 @@ class IdentityIntegrationsPageTest {
         assertTrue(page.text("certificate").contains("Renew it before it expires."));
         assertTrue(page.visible(testid("sso-next")), "a next step for the certificate");
 
-        int tabs = chromium.openTabs().size();
+        int tabs = browser.chromium().openTabs().size();
         emulator.failNext(1, 500, null, "/portal/generate_link");
         page.click(testid("portal-certificate_renewal"));
         page.waitForText("error", "Unable to open the WorkOS Admin Portal.");
         assertEquals("workos_unavailable", page.eval("document.querySelector('#error').dataset.code").asText());
         assertEquals("portal-certificate_renewal", page.focused(), "focus stays on the button after a failure");
         Axe.check(page, "an error from the Admin Portal link");
-        page.waitFor("the blank tab closed again", () -> chromium.openTabs().size() == tabs);
+        page.waitFor("the blank tab closed again", () -> browser.chromium().openTabs().size() == tabs);
 
         emulator.failNext(1, 429, 7, "/portal/generate_link");
         page.click(testid("portal-certificate_renewal"));
         page.waitForText("error", "Too many requests to WorkOS. Wait a moment and try again.");
         assertTrue(page.text("error").startsWith("Unable to open the WorkOS Admin Portal."));
-        page.waitFor("the blank tab closed again", () -> chromium.openTabs().size() == tabs);
+        page.waitFor("the blank tab closed again", () -> browser.chromium().openTabs().size() == tabs);
 
         page.click(testid("portal-certificate_renewal"));
         Page portal = portalTab(page, "certificate_renewal");
@@ -351,7 +317,7 @@ class IdentityIntegrationsPageTest {
     @Test
     @Order(6)
     void globexContinuesSsoSetupUntilTheBadgeIsActive() throws Exception {
-        Page page = dashboard(demo.globexOrganizationId(), "admin");
+        Page page = browser.dashboard(demo.globexOrganizationId(), "admin");
         // Globex's plan has SSO only: the Directory Sync section is hidden, the help centre's words stand in its place.
         assertTrue(page.text("step-plan").contains("Your plan: Single Sign-On included, Directory Sync not included."));
         assertEquals(List.of(), page.texts("[data-testid=step-plan] button"), "the plan is the vendor's: no button changes it");
@@ -421,7 +387,7 @@ class IdentityIntegrationsPageTest {
     @Test
     @Order(7)
     void initechConfiguresSsoAndDirectorySyncFromNothing() throws Exception {
-        Page page = dashboard(demo.initechOrganizationId(), "admin");
+        Page page = browser.dashboard(demo.initechOrganizationId(), "admin");
         assertFalse(page.visible(testid("sso")), "no plan: no SSO section");
         assertFalse(page.visible(testid("dsync")), "no plan: no Directory Sync section");
         assertEquals(SSO_NOT_IN_PLAN, page.text("sso-not-in-plan"));
@@ -468,13 +434,13 @@ class IdentityIntegrationsPageTest {
         assertEquals("portal-sso", page.focused(), "Shift+Tab goes back the same way");
 
         // An unavailable button says why when used, and nothing opens.
-        int tabs = chromium.openTabs().size();
+        int tabs = browser.chromium().openTabs().size();
         focus(page, "portal-domain_verification");
         page.press("Enter");
         page.waitForText("status", "Add an IT contact first.");
         assertEquals("portal-domain_verification", page.focused());
         pause(300);
-        assertEquals(tabs, chromium.openTabs().size(), "no Admin Portal tab for an unavailable button");
+        assertEquals(tabs, browser.chromium().openTabs().size(), "no Admin Portal tab for an unavailable button");
 
         // The IT contact by keyboard: an empty submit explains itself next to the field and keeps focus there;
         // a saved contact moves focus to the next step, "Verify domain in WorkOS", now available.
@@ -539,7 +505,7 @@ class IdentityIntegrationsPageTest {
     @Test
     @Order(8)
     void livePollingKeepsFocusAndLoadedPagesAndCanBePaused() throws Exception {
-        Page page = dashboard(demo.acmeOrganizationId(), "admin");
+        Page page = browser.dashboard(demo.acmeOrganizationId(), "admin");
         page.waitForText("sso-badge", "Active");
         emulator.setCertificateExpiry(demo.acmeConnectionId(), Instant.now().plus(Duration.ofDays(30)));
         emulator.emitCertificateRenewalRequired(demo.acmeConnectionId());
@@ -596,8 +562,10 @@ class IdentityIntegrationsPageTest {
     @Test
     @Order(9)
     void phonesReflowAndTheDarkThemePasses() throws Exception {
+        Page last = null;
         for (String organizationId : List.of(demo.globexOrganizationId(), demo.initechOrganizationId(), demo.acmeOrganizationId())) {
-            Page page = dashboard(organizationId, "admin");
+            Page page = browser.dashboard(organizationId, "admin");
+            last = page;
             page.waitFor("the audit log", () -> !rows(page).isEmpty());
             for (int width : List.of(375, 320)) {
                 page.viewport(width, 800);
@@ -605,7 +573,7 @@ class IdentityIntegrationsPageTest {
                 assertEquals(0, page.horizontalOverflow(), "no sideways scrolling at " + width + " px: " + page.text("who"));
             }
         }
-        Page page = opened.get(opened.size() - 1); // Acme, at 320 px
+        Page page = last; // Acme, at 320 px
         page.viewport(375, 800);
         page.click(testid("audit-more"));
         page.waitFor("an older page", () -> page.text("status").contains("older"));
@@ -633,22 +601,10 @@ class IdentityIntegrationsPageTest {
 
     // ---- helpers -------------------------------------------------------------------------------------------------
 
-    Page tab() {
-        Page page = chromium.newPage();
-        opened.add(page);
-        return page;
-    }
-
-    /** The page signed in (demo sign-in) as {@code role} of an organization, with its health shown. */
-    Page dashboard(String organizationId, String role) {
-        return tab().signInToDemo(home, organizationId, role);
-    }
-
     /** The Admin Portal tab the last click opened: the emulator's portal page for {@code intent}. */
     Page portalTab(Page dashboard, String intent) throws InterruptedException {
-        Page portal = chromium.awaitTabOpenedBy(dashboard, Page.WAIT);
-        opened.add(portal);
-        String portalPrefix = system.emulator().baseUrl() + "/portal/";
+        Page portal = browser.awaitTabOpenedBy(dashboard);
+        String portalPrefix = browser.system().emulator().baseUrl() + "/portal/";
         portal.waitFor("the emulator's Admin Portal", () -> portal.url().startsWith(portalPrefix)
                 && portal.visible(testid("portal-title")));
         assertEquals(intent, portal.text("portal-intent"));
@@ -676,7 +632,7 @@ class IdentityIntegrationsPageTest {
 
     /** The vendor's back office sets the plan (SigV4 on the AWS_IAM route, as in AWS); the page shows it after a refresh. */
     void vendorSetsPlan(Page page, String organizationId, boolean sso, boolean directorySync) throws Exception {
-        BackOffice.setPlan(system, organizationId, sso, directorySync);
+        BackOffice.setPlan(browser.system(), organizationId, sso, directorySync);
         page.click(testid("refresh"));
         page.waitFor("the plan on the page", () -> page.attributes(testid("step-plan"), "data-done").equals(List.of(String.valueOf(sso)))
                 && page.visible(testid("sso")) == sso && page.visible(testid("dsync")) == directorySync);
@@ -742,14 +698,14 @@ class IdentityIntegrationsPageTest {
     }
 
     static HttpResponse<String> http(String method, String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(system.apiUrl() + path))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(browser.system().apiUrl() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static JsonNode apiGet(String path, String organization, String role) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(system.apiUrl() + path))
-                .header("Authorization", "Bearer " + system.token(organization, role).token()).GET().build(),
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(browser.system().apiUrl() + path))
+                .header("Authorization", "Bearer " + browser.system().token(organization, role).token()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return Json.parse(response.body());

@@ -2,23 +2,16 @@ package io.gatekeep.browser;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatekeep.emulator.EmulatorControl;
-import io.gatekeep.local.LocalSettings;
-import io.gatekeep.local.LocalSystem;
-import io.gatekeep.localaws.ProjectFiles;
 import io.gatekeep.shared.Json;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static io.gatekeep.browser.Page.testid;
@@ -35,57 +28,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * click and no operator action. Tab switches are Chromium's own (DevTools' Page.bringToFront).
  */
 class RefreshOnReturnPageTest {
-    @TempDir
-    static Path data;
-    static LocalSystem system;
-    static Chromium chromium;
+    @RegisterExtension
+    static final LocalBrowser browser = new LocalBrowser();
     static EmulatorControl emulator;
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    final List<Page> opened = new ArrayList<>();
 
     @BeforeAll
-    static void start() throws Exception {
-        Path binary = Chromium.find();
-        system = LocalSystem.start(LocalSettings.forTest(data.resolve("local-data"), ProjectFiles.root()));
-        emulator = system.emulator().control();
-        chromium = Chromium.launch(binary);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (system != null) {
-            system.close();
-        }
-    }
-
-    @AfterEach
-    void closeTabs() {
-        for (Page p : opened) {
-            assertEquals(List.of(), p.errors(), "no script errors in " + p.targetId());
-            p.close();
-        }
-    }
-
-    Page tab() {
-        Page page = chromium.newPage();
-        opened.add(page);
-        return page;
+    static void start() {
+        emulator = browser.system().emulator().control();
     }
 
     @Test
     void aDraftConnectionMadeInAnotherTabShowsWhenThePageIsVisibleAgain() throws Exception {
-        String acme = system.demo().acmeOrganizationId();
-        Page page = tab();
-        page.open(system.apiUrl() + "/?org=Acme&role=admin");
+        String acme = browser.system().demo().acmeOrganizationId();
+        Page page = browser.tab();
+        page.open(browser.home() + "?org=Acme&role=admin");
         page.waitForText("sso-badge", "Active");
         assertEquals("1", page.text("sso-total"));
         int loads = refreshes(page);
 
         // The admin goes to another tab; WorkOS gets a draft connection, of which it sends no event.
-        Page other = tab();
+        Page other = browser.tab();
         other.open("about:blank");
         other.bringToFront();
         page.waitFor("the page's tab hidden", () -> "hidden".equals(page.eval("document.visibilityState").asText()));
@@ -111,9 +74,9 @@ class RefreshOnReturnPageTest {
      */
     @Test
     void whenWorkOsCannotBeReadOnReturnThePageSaysItShowsTheHealthAsLastChecked() throws Exception {
-        String globex = system.demo().globexOrganizationId(); // not Acme: its refresh above holds Acme's 30 s slot
-        Page page = tab();
-        page.open(system.apiUrl() + "/?org=Globex&role=admin");
+        String globex = browser.system().demo().globexOrganizationId(); // not Acme: its refresh above holds Acme's 30 s slot
+        Page page = browser.tab();
+        page.open(browser.home() + "?org=Globex&role=admin");
         page.waitForText("sso-badge", "Draft");
         String checkedAt = health(globex, "Globex").path("checkedAt").asText(null);
         assertNotNull(checkedAt, "the local run's reconcile at start confirmed Globex with WorkOS");
@@ -128,9 +91,9 @@ class RefreshOnReturnPageTest {
         emulator.failNext(10, 503, null, "/connections");
         try {
             page.click(testid("portal-domain_verification"));
-            Page portal = chromium.awaitTabOpenedBy(page, Page.WAIT);
-            opened.add(portal);
-            portal.waitFor("the emulator's Admin Portal", () -> portal.url().startsWith(system.emulator().baseUrl() + "/portal/"));
+            Page portal = browser.awaitTabOpenedBy(page);
+            portal.waitFor("the emulator's Admin Portal",
+                    () -> portal.url().startsWith(browser.system().emulator().baseUrl() + "/portal/"));
             page.waitForText("status", "The WorkOS Admin Portal opened in a new tab. This page shows the changes as you make them there.");
             portal.bringToFront();
             page.waitFor("the page's tab hidden", () -> "hidden".equals(page.eval("document.visibilityState").asText()));
@@ -164,9 +127,9 @@ class RefreshOnReturnPageTest {
 
     /** GET .../identity-health as an admin of the organization named {@code organizationName}. */
     static JsonNode health(String organizationId, String organizationName) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(system.apiUrl()
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(browser.system().apiUrl()
                         + "/organizations/" + organizationId + "/identity-health"))
-                .header("Authorization", "Bearer " + system.token(organizationName, "admin").token()).GET().build(),
+                .header("Authorization", "Bearer " + browser.system().token(organizationName, "admin").token()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return Json.parse(response.body());

@@ -1,21 +1,14 @@
 package io.gatekeep.browser;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gatekeep.local.LocalSettings;
-import io.gatekeep.local.LocalSystem;
-import io.gatekeep.localaws.ProjectFiles;
 import io.gatekeep.shared.Json;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,48 +29,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RolesFromDirectoryPageTest {
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    @TempDir
-    static Path data;
-    static LocalSystem system;
-    static Chromium chromium;
-    final List<Page> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void start() throws Exception {
-        Path binary = Chromium.find();
-        system = LocalSystem.start(LocalSettings.forTest(data.resolve("local-data"), ProjectFiles.root()));
-        chromium = Chromium.launch(binary);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (system != null) {
-            system.close();
-        }
-    }
-
-    @AfterEach
-    void closeTabs() {
-        for (Page p : opened) {
-            assertEquals(List.of(), p.errors(), "no script errors in " + p.targetId());
-            p.close();
-        }
-    }
-
-    Page dashboard(String organizationId, String role) {
-        Page page = chromium.newPage();
-        opened.add(page);
-        return page.signInToDemo(system.apiUrl() + "/", organizationId, role);
-    }
+    @RegisterExtension
+    static final LocalBrowser browser = new LocalBrowser();
 
     /** Acme's mapping as the API holds it, read as an Acme admin. */
     static JsonNode roleMappings(String organizationId) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(system.apiUrl()
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(browser.system().apiUrl()
                         + "/organizations/" + organizationId + "/role-mappings"))
-                .header("Authorization", "Bearer " + system.token("Acme", "admin").token()).GET().build(),
+                .header("Authorization", "Bearer " + browser.system().token("Acme", "admin").token()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return Json.parse(response.body());
@@ -93,14 +52,14 @@ class RolesFromDirectoryPageTest {
 
     @Test
     void anAdminMapsAGroupSeesHowManyUsersWouldChangeRoleThenSaves() throws Exception {
-        String acme = system.demo().acmeOrganizationId();
+        String acme = browser.system().demo().acmeOrganizationId();
         JsonNode before = roleMappings(acme);
         assertEquals(0, before.path("version").asInt(), "nothing saved yet");
         Map<String, String> groupIds = new HashMap<>();
         before.path("groups").forEach(g -> groupIds.put(g.path("name").asText(), g.path("id").asText()));
         assertEquals(Set.of("Engineering", "Sales", "Marketing", "Support", "Admins"), groupIds.keySet());
 
-        Page page = dashboard(acme, "admin");
+        Page page = browser.dashboard(acme, "admin");
         page.waitFor("Roles from your directory", () -> page.visible(testid("roles"))
                 && page.texts("[data-testid=roles-group] th").size() == 5);
         assertEquals("200 directory users: 200 member.", page.text("roles-users"));
@@ -171,14 +130,14 @@ class RolesFromDirectoryPageTest {
 
         // An organization without a directory (Directory Sync in its plan): nothing to map yet, and no control to
         // tab through. Without Directory Sync in the plan the section is not there at all (IdentityIntegrationsPageTest).
-        BackOffice.setPlan(system, system.demo().initechOrganizationId(), false, true);
-        Page initech = dashboard(system.demo().initechOrganizationId(), "admin");
+        BackOffice.setPlan(browser.system(), browser.system().demo().initechOrganizationId(), false, true);
+        Page initech = browser.dashboard(browser.system().demo().initechOrganizationId(), "admin");
         initech.waitFor("the empty section", () -> initech.visible(testid("roles-empty")));
         assertEquals("0 directory users.", initech.text("roles-users"));
         assertFalse(initech.visible(testid("roles-form")));
 
         // Members see neither the section nor an error (the API would answer them 403).
-        Page member = dashboard(acme, "member");
+        Page member = browser.dashboard(acme, "member");
         assertFalse(member.visible(testid("roles")));
         assertFalse(member.visible(testid("error")));
     }

@@ -1,18 +1,11 @@
 package io.gatekeep.browser;
 
 import io.gatekeep.emulator.EmulatorControl;
-import io.gatekeep.local.LocalSettings;
-import io.gatekeep.local.LocalSystem;
-import io.gatekeep.localaws.ProjectFiles;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static io.gatekeep.browser.Page.testid;
@@ -27,47 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the checklist item, the one-role warning, and a failed sign-in with the troubleshooting guide's fix.
  */
 class SignInProofPageTest {
-    @TempDir
-    static Path data;
-    static LocalSystem system;
-    static Chromium chromium;
+    @RegisterExtension
+    static final LocalBrowser browser = new LocalBrowser();
     static EmulatorControl emulator;
-    final List<Page> opened = new ArrayList<>();
 
     @BeforeAll
-    static void start() throws Exception {
-        Path binary = Chromium.find();
-        system = LocalSystem.start(LocalSettings.forTest(data.resolve("local-data"), ProjectFiles.root()));
-        emulator = system.emulator().control();
-        chromium = Chromium.launch(binary);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (system != null) {
-            system.close();
-        }
-    }
-
-    @AfterEach
-    void closeTabs() {
-        for (Page p : opened) {
-            assertEquals(List.of(), p.errors(), "no script errors in " + p.targetId());
-            p.close();
-        }
-    }
-
-    Page tab() {
-        Page page = chromium.newPage();
-        opened.add(page);
-        return page;
-    }
-
-    Page dashboard(String organizationId, String role) {
-        return tab().signInToDemo(system.apiUrl() + "/", organizationId, role);
+    static void start() {
+        emulator = browser.system().emulator().control();
     }
 
     /** The element's text as read aloud: white space squashed (the visually hidden "Done: " sits on its own line). */
@@ -84,9 +43,9 @@ class SignInProofPageTest {
 
     @Test
     void anAdminThenAMemberProveSsoAndAFailedSignInShowsItsFix() throws Exception {
-        String acme = system.demo().acmeOrganizationId();
-        String connection = system.demo().acmeConnectionId();
-        Page page = dashboard(acme, "admin");
+        String acme = browser.system().demo().acmeOrganizationId();
+        String connection = browser.system().demo().acmeConnectionId();
+        Page page = browser.dashboard(acme, "admin");
         page.waitFor("the sign-in tests", () -> page.visible(testid("sso-proof")));
         assertEquals("false", page.attributes(testid("sign-in-test"), "data-done").get(0));
         assertEquals("To do: Test sign-in as an admin and as a member", text(page, "sign-in-test"));
@@ -95,7 +54,7 @@ class SignInProofPageTest {
         assertFalse(page.visible(testid("sign-in-warning")), "nothing tested yet is the checklist's to say");
 
         // An admin tests sign-in in the (emulated) Admin Portal.
-        Page portal = tab();
+        Page portal = browser.tab();
         portal.open(emulator.generatePortalLink(acme, "sso"));
         portal.waitFor("the portal's Test sign-in", () -> portal.visible(testid("sign-in-test")));
         portal.type(testid("sign-in-email"), "ada@acme.com");
@@ -136,8 +95,7 @@ class SignInProofPageTest {
         IdentityIntegrationsPageTest.screenshot(page, "identity-integrations-sign-in-tests.png");
 
         page.click(testid("failure-portal"));
-        Page portal2 = chromium.awaitTabOpenedBy(page, Page.WAIT);
-        opened.add(portal2);
+        Page portal2 = browser.awaitTabOpenedBy(page);
         portal2.waitFor("the emulator's Admin Portal", () -> portal2.visible(testid("portal-title")));
         assertEquals("sso", portal2.text("portal-intent"), "Manage SSO opens the portal's SSO screen");
         page.bringToFront();
@@ -152,7 +110,7 @@ class SignInProofPageTest {
         // A member sees the proof too, and no Admin Portal button.
         emulator.signIn(connection, "cy@acme.com", null, "failed", "audience_mismatch");
         assertTrue(emulator.awaitDeliveries(Duration.ofSeconds(20)), "webhooks delivered");
-        Page member = dashboard(acme, "member");
+        Page member = browser.dashboard(acme, "member");
         member.waitFor("the member's view of the proof", () -> member.text("failure-fix").startsWith("SAML Audience mismatch"));
         assertEquals("✓ Done: Test sign-in as an admin and as a member", text(member, "sign-in-test"));
         assertEquals(List.of(), member.texts(testid("failure-portal")), "owners and admins open the Admin Portal");
