@@ -52,6 +52,17 @@ class SweepTest {
         return report.path("organizationId").asText();
     }
 
+    /** {@code count} onboarded organizations, each with a pending domain (so the sweep watches it), in id order. */
+    private List<String> watchedOrganizations(String prefix, int count) {
+        List<String> orgs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            orgs.add(fx.invoke("{\"action\": \"onboard\", \"name\": \"" + prefix + " " + i + "\", \"domains\": [\"" + prefix + i
+                    + ".test\"]}").path("organizationId").asText());
+        }
+        orgs.sort(String::compareTo);
+        return orgs;
+    }
+
     private JsonNode run() {
         return run(sweep);
     }
@@ -188,12 +199,7 @@ class SweepTest {
 
     @Test
     void aRunStopsAtTheRefreshBoundAndTheNextGoesOnAfterTheLastOrganizationItRefreshed() {
-        List<String> orgs = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            orgs.add(fx.invoke("{\"action\": \"onboard\", \"name\": \"Org " + i + "\", \"domains\": [\"org" + i
-                    + ".test\"]}").path("organizationId").asText()); // a pending domain: watched
-        }
-        orgs.sort(String::compareTo);
+        List<String> orgs = watchedOrganizations("org", 5);
         SweepHandler bounded = new SweepHandler(fx.config, fx.dynamo, fx.clock,
                 new Sweep.Limits(Sweep.MAX_EVENT_PAGES, EventsCatchUp.PAGE, 2));
 
@@ -233,12 +239,7 @@ class SweepTest {
      */
     @Test
     void aRunOutOfTimeStopsBeforeTheNextOrganizationAndTheNextRunGoesOnFromThere() {
-        List<String> orgs = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            orgs.add(fx.invoke("{\"action\": \"onboard\", \"name\": \"Late " + i + "\", \"domains\": [\"late" + i
-                    + ".test\"]}").path("organizationId").asText()); // a pending domain: watched
-        }
-        orgs.sort(String::compareTo);
+        List<String> orgs = watchedOrganizations("late", 3);
         // The fixture turns the stop margin off; production's default is what this run keeps.
         SweepHandler sweep = new SweepHandler(fx.config.with(Budget.MARGIN_SETTING, String.valueOf(Budget.DEFAULT_MARGIN_MS)),
                 fx.dynamo, fx.clock);
