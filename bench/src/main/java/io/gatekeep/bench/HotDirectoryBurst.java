@@ -9,6 +9,7 @@ import io.gatekeep.shared.org.OrganizationView;
 import io.gatekeep.shared.projection.DeadLetters;
 import io.gatekeep.shared.projection.Projection;
 import io.gatekeep.shared.projection.WorkOsEvent;
+import io.gatekeep.testsupport.ConcurrentDeliveries;
 import io.gatekeep.testsupport.ConflictFaithfulDynamo;
 import io.gatekeep.testsupport.ProjectionCheck;
 import io.gatekeep.testsupport.RequestCounter;
@@ -20,14 +21,10 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -154,51 +151,28 @@ public final class HotDirectoryBurst {
         for (int i = 0, n = syncEvents.size() / 10; i < n; i++) { // 10% delivered twice
             deliveries.add(syncEvents.get(random.nextInt(syncEvents.size())).json());
         }
-        Collections.shuffle(deliveries, random);
+        ConcurrentDeliveries<String> burst = ConcurrentDeliveries.shuffled(deliveries, random);
         console.printf("  hot directory: %,d users on %d director%s: %,d events, %,d deliveries, %d senders, hold %d ms%n",
                 users, directories, directories == 1 ? "y" : "ies", syncEvents.size(), deliveries.size(), senders, hold.toMillis());
 
         RequestCounter calls = new RequestCounter();
         DynamoDbClient client = world.client(calls);
         ConflictFaithfulDynamo dynamo = new ConflictFaithfulDynamo(client, hold);
-        ConcurrentLinkedDeque<String[]> queue = new ConcurrentLinkedDeque<>(); // {body, "first"|"again"}
-        deliveries.forEach(body -> queue.add(new String[] {body, "first"}));
-        AtomicInteger firstTry = new AtomicInteger();
-        AtomicInteger refused = new AtomicInteger();
+        // Each sender its own handler, as each Lambda instance has its own.
+        ThreadLocal<WebhookHandler> handlers = ThreadLocal.withInitial(() -> new WebhookHandler(world.config(table), dynamo, Clock.systemUTC()));
         AtomicReference<String> unexpected = new AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(senders);
         PrintStream realOut = System.out;
         System.setOut(new PrintStream(OutputStream.nullOutputStream())); // the handlers' log lines
         long began = System.nanoTime();
         try {
-            for (int s = 0; s < senders; s++) {
-                WebhookHandler handler = new WebhookHandler(world.config(table), dynamo, Clock.systemUTC());
-                Thread sender = new Thread(() -> {
-                    try {
-                        String[] next;
-                        while ((next = queue.pollFirst()) != null) {
-                            int status = handler.handleRequest(world.webhook(next[0]).event(), LocalContext.of("webhooks")).getStatusCode();
-                            if (status == 200) {
-                                if (next[1].equals("first")) {
-                                    firstTry.incrementAndGet();
-                                }
-                            } else if (status == 503) {
-                                refused.incrementAndGet();
-                                queue.addLast(new String[] {next[0], "again"});
-                            } else {
-                                unexpected.compareAndSet(null, "a delivery was answered " + status);
-                            }
-                        }
-                    } catch (RuntimeException e) {
-                        unexpected.compareAndSet(null, e.toString());
-                    } finally {
-                        done.countDown();
-                    }
-                }, "burst-sender-" + s);
-                sender.setDaemon(true);
-                sender.start();
-            }
-            done.await();
+            burst.run(senders, body -> {
+                int status = handlers.get().handleRequest(world.webhook(body).event(), LocalContext.of("webhooks")).getStatusCode();
+                ConcurrentDeliveries.Answer answer = ConcurrentDeliveries.Answer.ofStatus(status);
+                if (answer == ConcurrentDeliveries.Answer.UNEXPECTED) {
+                    unexpected.compareAndSet(null, "a delivery was answered " + status);
+                }
+                return answer;
+            });
         } finally {
             System.setOut(realOut);
         }
@@ -220,7 +194,7 @@ public final class HotDirectoryBurst {
         }
         client.close();
         return new Run(directories == 1 ? "one directory" : directories + " directories", directories, syncEvents.size(),
-                deliveries.size(), firstTry.get(), refused.get(), deadLetters, seconds, transactions, dynamo.conflicts(),
+                deliveries.size(), burst.takenFirstTime(), burst.refused(), deadLetters, seconds, transactions, dynamo.conflicts(),
                 dynamo.conflictsByKind(), differences);
     }
 

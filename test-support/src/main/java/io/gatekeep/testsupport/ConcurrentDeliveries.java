@@ -18,7 +18,8 @@ import java.util.function.Function;
  * Deliveries in any order, several at a time, as WorkOS's at-least-once delivery can make them: items
  * (event bodies, or any writes) taken from one queue by a number of senders at once; an item the
  * receiver refuses for now (a 503: WorkOS retries it later) goes to the back of the queue, until every
- * item is taken or answered unexpectedly. The one concurrent-delivery harness of the chaos tests.
+ * item is taken or answered unexpectedly. The one concurrent-delivery harness of the chaos tests and of the
+ * hot-directory benchmark (which counts what was taken at its first attempt).
  */
 public final class ConcurrentDeliveries<T> {
     /** What became of one attempt. */
@@ -31,15 +32,19 @@ public final class ConcurrentDeliveries<T> {
         }
     }
 
-    private final ConcurrentLinkedDeque<T> queue;
+    /** An item in the queue, and whether it was refused before. */
+    private record Queued<T>(T item, boolean again) {}
+
+    private final ConcurrentLinkedDeque<Queued<T>> queue = new ConcurrentLinkedDeque<>();
     private final int size;
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicInteger taken = new AtomicInteger();
+    private final AtomicInteger takenFirstTime = new AtomicInteger();
     private final AtomicInteger again = new AtomicInteger();
     private final AtomicInteger unexpected = new AtomicInteger();
 
     private ConcurrentDeliveries(List<T> items) {
-        this.queue = new ConcurrentLinkedDeque<>(items);
+        items.forEach(item -> queue.add(new Queued<>(item, false)));
         this.size = items.size();
     }
 
@@ -67,15 +72,20 @@ public final class ConcurrentDeliveries<T> {
             List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < senders; w++) {
                 workers.add(pool.submit(() -> {
-                    T item;
-                    while ((item = queue.pollFirst()) != null) {
-                        Answer answer = send.apply(item);
+                    Queued<T> next;
+                    while ((next = queue.pollFirst()) != null) {
+                        Answer answer = send.apply(next.item());
                         attempts.incrementAndGet();
                         switch (answer) {
-                            case TAKEN -> taken.incrementAndGet();
+                            case TAKEN -> {
+                                taken.incrementAndGet();
+                                if (!next.again()) {
+                                    takenFirstTime.incrementAndGet();
+                                }
+                            }
                             case AGAIN -> {
                                 again.incrementAndGet();
-                                queue.addLast(item);
+                                queue.addLast(new Queued<>(next.item(), true));
                             }
                             case UNEXPECTED -> unexpected.incrementAndGet();
                         }
@@ -101,6 +111,11 @@ public final class ConcurrentDeliveries<T> {
 
     public int taken() {
         return taken.get();
+    }
+
+    /** Items taken at their first attempt (never refused before). */
+    public int takenFirstTime() {
+        return takenFirstTime.get();
     }
 
     /** Attempts refused for now (answered 503) and queued again. */
