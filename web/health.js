@@ -105,7 +105,6 @@ function planText(plan) {
   return `Your plan: ${has(plan.sso, 'Single Sign-On')}, ${has(plan.directorySync, 'Directory Sync')}.`;
 }
 
-/** A section shown when the plan includes its product; otherwise hidden, with the account-manager words instead. */
 /** "Last checked with WorkOS" and when, under the title; hidden while WorkOS was never read for the organization. */
 function showCheckedAt(checkedAt) {
   $('checked').hidden = !checkedAt;
@@ -116,6 +115,7 @@ function showCheckedAt(checkedAt) {
   }
 }
 
+/** A section shown when the plan includes its product; otherwise hidden, with the account-manager words instead. */
 function showIfInPlan(id, included, words) {
   $(id).hidden = !included;
   const instead = $(`${id}-not-in-plan`);

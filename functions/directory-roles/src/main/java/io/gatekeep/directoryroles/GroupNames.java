@@ -16,10 +16,10 @@ import java.util.Map;
 /**
  * The names of some directory groups, for words people read (the audit entry of a role mapping change): a
  * mapping names groups by id, and a group item sits in its directory's partition, which the id alone does not
- * give. Requests: one Query of the organization's directories (keys and tombstone flag; deleted ones are skipped), then BatchGetItem of every
- * (directory, group) pair, 100 keys a call (at most 50 groups x the organization's directories), its unprocessed
- * keys asked again at most {@value #ATTEMPTS} times. A group not synced yet, deleted, or still unprocessed has no
- * name here: its id stands in for it.
+ * give. Requests: one Query of the organization's directories (keys and tombstone flag; deleted ones are
+ * skipped), then BatchGetItem of every (directory, group) pair, 100 keys a call (at most 50 groups x the
+ * organization's directories), its unprocessed keys asked again at most {@value #ATTEMPTS} times. A group not
+ * synced yet, deleted, or still unprocessed has no name here: its id stands in for it.
  */
 final class GroupNames {
     static final int ATTEMPTS = 3;
