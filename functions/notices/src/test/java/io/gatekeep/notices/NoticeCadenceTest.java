@@ -1,14 +1,7 @@
 package io.gatekeep.notices;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gatekeep.emulator.DomainSpec;
 import io.gatekeep.emulator.Snapshot;
-import io.gatekeep.localaws.NoticeAws;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -26,37 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a directory that synced and is then unlinked, a domain left pending, a connection left validating, the weekly
  * reminder of a failed domain verification and the daily one of a wave of failed sign-ins that goes on.
  */
-class NoticeCadenceTest {
-    private static NoticeAws aws;
-    private NoticesFixture f;
-    private String org;
-
-    @BeforeAll
-    static void startAws() {
-        var opened = NoticeAws.open(System.getenv()); // AWS_ENDPOINT_URL (LocalStack), else moto started here
-        Assumptions.assumeTrue(opened.isPresent(), NoticeAws.MISSING);
-        aws = opened.get();
-    }
-
-    @AfterAll
-    static void stopAws() {
-        if (aws != null) {
-            aws.close();
-        }
-    }
-
-    @BeforeEach
-    void setUp() {
-        f = new NoticesFixture(aws);
-        org = f.control.createOrganization("Acme", DomainSpec.verified("acme.test")).id();
-        f.sync();
-    }
-
-    @AfterEach
-    void tearDown() {
-        f.close();
-    }
-
+class NoticeCadenceTest extends NoticesTestBase {
     @Test
     void aDirectoryThatSyncedAndIsUnlinkedOpensAndResolvesWhenDeleted() {
         Snapshot.Directory d = f.control.createDirectory(org, "okta scim v2.0", "Okta SCIM", "linked");
@@ -166,10 +129,5 @@ class NoticeCadenceTest {
 
     private static List<String> transitions(List<JsonNode> events) {
         return events.stream().map(e -> e.path("detail").path("transition").asText()).toList();
-    }
-
-    private static JsonNode only(List<JsonNode> events) {
-        assertEquals(1, events.size(), events.toString());
-        return events.get(0);
     }
 }

@@ -1,6 +1,7 @@
 package io.gatekeep.notices;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatekeep.emulator.DomainSpec;
 import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.emulator.StoredEvent;
 import io.gatekeep.emulator.WorkOsEmulator;
@@ -15,6 +16,7 @@ import io.gatekeep.shared.projection.Projection;
 import io.gatekeep.shared.projection.WorkOsEvent;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
+import org.junit.jupiter.api.Assumptions;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.net.URI;
@@ -74,6 +76,24 @@ final class NoticesFixture implements AutoCloseable {
         template = "gatekeep-test-" + RUN + "-" + n + "-identity-attention";
         sinks = new NoticeSinks(aws, bus, template, SENDER);
         handler = handler(bus);
+    }
+
+    /**
+     * The AWS emulator the tests publish and send through: the one the standard AWS_ENDPOINT_URL variables name
+     * (LocalStack), else moto started here. Without either the calling test (or class) is skipped, saying how to
+     * install moto.
+     */
+    static NoticeAws openAws() {
+        var opened = NoticeAws.open(System.getenv());
+        Assumptions.assumeTrue(opened.isPresent(), NoticeAws.MISSING);
+        return opened.get();
+    }
+
+    /** The organization Acme (verified domain acme.test) created in WorkOS and synced; returns its id. */
+    String createAcme() {
+        String id = control.createOrganization("Acme", DomainSpec.verified("acme.test")).id();
+        sync();
+        return id;
     }
 
     /** The notices function as template.yaml configures it, with the AWS emulator behind the standard endpoint overrides. */

@@ -1,12 +1,10 @@
 package io.gatekeep.notices;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gatekeep.emulator.DomainSpec;
 import io.gatekeep.emulator.Snapshot;
 import io.gatekeep.localaws.LocalDynamo;
 import io.gatekeep.localaws.NoticeAws;
 import io.gatekeep.testsupport.PrimingCheck;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -41,11 +39,8 @@ class NoticesPrimingTest {
 
     @Test
     void primingWritesNothingSendsNothingAndThePrimedHandlerDelivers() {
-        var opened = NoticeAws.open(System.getenv());
-        Assumptions.assumeTrue(opened.isPresent(), NoticeAws.MISSING);
-        try (NoticeAws aws = opened.get(); NoticesFixture f = new NoticesFixture(aws)) {
-            String org = f.control.createOrganization("Acme", DomainSpec.verified("acme.test")).id();
-            f.sync();
+        try (NoticeAws aws = NoticesFixture.openAws(); NoticesFixture f = new NoticesFixture(aws)) {
+            String org = f.createAcme();
             f.itContacts(org, List.of("it@acme.test"));
 
             f.handler = PrimingCheck.primeAgainstTable(NoticesHandler::new, LocalDynamo.shared(), f.table, "notices",

@@ -1,19 +1,13 @@
 package io.gatekeep.notices;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gatekeep.emulator.DomainSpec;
 import io.gatekeep.emulator.Snapshot;
-import io.gatekeep.localaws.NoticeAws;
 import io.gatekeep.localaws.ProjectFiles;
 import io.gatekeep.shared.Json;
 import io.gatekeep.shared.attention.Conditions;
 import io.gatekeep.shared.org.OrganizationView;
 import io.gatekeep.shared.table.Attr;
 import io.gatekeep.shared.table.Keys;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,36 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * notices function, and what it published (EventBridge, read back from a rule's SQS queue) and sent
  * (SES, read back from moto's API) is checked notice by notice.
  */
-class NoticesTest {
-    private static NoticeAws aws;
-    private NoticesFixture f;
-    private String org;
-
-    @BeforeAll
-    static void startAws() {
-        var opened = NoticeAws.open(System.getenv()); // AWS_ENDPOINT_URL (LocalStack), else moto started here
-        Assumptions.assumeTrue(opened.isPresent(), NoticeAws.MISSING);
-        aws = opened.get();
-    }
-
-    @AfterAll
-    static void stopAws() {
-        if (aws != null) {
-            aws.close();
-        }
-    }
+class NoticesTest extends NoticesTestBase {
 
     @BeforeEach
-    void setUp() {
-        f = new NoticesFixture(aws);
-        org = f.control.createOrganization("Acme", DomainSpec.verified("acme.test")).id();
-        f.sync();
+    void acmeHasTwoItContacts() {
         f.itContacts(org, List.of("it@acme.test", "security@acme.test"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        f.close();
     }
 
     @Test
@@ -349,11 +318,6 @@ class NoticesTest {
             }
         });
         return out;
-    }
-
-    private static JsonNode only(List<JsonNode> events) {
-        assertEquals(1, events.size(), events.toString());
-        return events.get(0);
     }
 
     private List<String> auditTypes() {
