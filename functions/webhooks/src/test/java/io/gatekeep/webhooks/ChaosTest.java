@@ -3,24 +3,19 @@ package io.gatekeep.webhooks;
 import io.gatekeep.emulator.DeliveryAttempt;
 import io.gatekeep.emulator.EmulatorControl;
 import io.gatekeep.emulator.StoredEvent;
-import io.gatekeep.emulator.WorkOsEmulator;
 import io.gatekeep.shared.projection.DeadLetters;
 import io.gatekeep.testsupport.ConcurrentDeliveries;
 import io.gatekeep.testsupport.OrganizationHistory;
-import io.gatekeep.testsupport.WebhookEndpoint;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The emulator plays a realistic history ({@link OrganizationHistory}); its events reach the webhook function
@@ -38,40 +33,31 @@ class ChaosTest {
      * retries with backoff of every delivery the function answered 5xx (10% of transactions fail).
      */
     @Test
-    void theEmulatorDeliversARealisticHistoryThroughFailures() {
+    void theEmulatorDeliversARealisticHistoryThroughFailures() throws Exception {
         long seed = Long.getLong("chaos.seed", 20_261_123L);
         int users = Integer.getInteger("chaos.users", 500);
         System.out.println("chaos (emulator delivery): seed " + seed + ", " + users + " users");
-        try {
-            emulatorDelivered(seed, users);
-        } catch (AssertionError | RuntimeException e) {
-            fail("chaos seed " + seed + " (rerun with -Dchaos.seed=" + seed + "): " + e.getMessage(), e);
-        }
+        ChaosRun.forSeed("chaos", "chaos.seed", seed, users, this::emulatorDelivered);
     }
 
     private void emulatorDelivered(long seed, int users) {
-        StoreFault fault = new StoreFault("TransactWriteItems").failAtRandom(0.10, seed);
-        WebhookFixture webhooks = new WebhookFixture(fault);
-        try (WorkOsEmulator emulator = WorkOsEmulator.builder().seed(seed)
-                .webhookRetry(30, Duration.ofMillis(5), Duration.ofMillis(80)).start();
-             WebhookEndpoint receiver = webhooks.endpoint()) {
-            EmulatorControl workos = emulator.control();
-            workos.registerWebhook(receiver.url(), WebhookFixture.SECRET);
-            workos.faultSeed(seed).webhookShuffleWindow(25);
-            Random random = new Random(seed);
+        try (ChaosRun run = ChaosRun.emulatorDelivered(seed)) {
+            EmulatorControl workos = run.workos();
+            WebhookFixture webhooks = run.webhooks();
             long started = System.nanoTime();
-            OrganizationHistory history = OrganizationHistory.play(workos, users, random, () -> workos.webhookDuplicates(1 + random.nextInt(3)));
+            OrganizationHistory history = OrganizationHistory.play(workos, users, run.random(),
+                    () -> workos.webhookDuplicates(1 + run.random().nextInt(3)));
             long played = System.nanoTime();
             // A bound against a hang, not a timing goal: delivery takes 60-105 s on an idle 2-core machine
             // (about 6,000 deliveries, each a transaction; 10% fail and are retried with backoff).
             assertTrue(workos.awaitDeliveries(Duration.ofMinutes(5)), "the emulator finished delivering");
             System.out.printf("chaos (emulator delivery): history played in %d ms, delivered in %d ms (%d ms in the function)%n",
-                    (played - started) / 1_000_000, (System.nanoTime() - played) / 1_000_000, receiver.busyNanos.get() / 1_000_000);
+                    (played - started) / 1_000_000, (System.nanoTime() - played) / 1_000_000, run.receiver().busyNanos.get() / 1_000_000);
 
             List<DeliveryAttempt> attempts = workos.deliveries();
             assertEquals(List.of(), attempts.stream().filter(a -> a.outcome().equals("gave_up")).toList(), "no delivery gave up");
             long retried = attempts.stream().filter(a -> a.status() == 503).count();
-            assertTrue(retried > 0 && fault.injected.get() > 0, "store failures were injected and answered 503");
+            assertTrue(retried > 0 && run.fault().injected.get() > 0, "store failures were injected and answered 503");
             assertTrue(attempts.stream().anyMatch(a -> a.copy() > 1), "events were duplicated");
             assertTrue(outOfOrder(attempts, workos.events()), "deliveries were reordered");
             assertEquals(retried, new DeadLetters(webhooks.dynamo, webhooks.table, Clock.systemUTC()).all().size(),
@@ -92,34 +78,21 @@ class ChaosTest {
     /** Several seeds: every event 1-3 times, the whole lot shuffled, two deliveries at a time. */
     @Test
     void shuffledConcurrentDeliveriesEndEqualForEverySeed() throws Exception {
-        long[] seeds = Arrays.stream(System.getProperty("chaos.seeds", "1,2,3").split(","))
-                .mapToLong(s -> Long.parseLong(s.trim())).toArray();
-        int users = Integer.getInteger("chaos.smallUsers", 30);
-        for (long seed : seeds) {
-            System.out.println("chaos (shuffled, concurrent): seed " + seed + ", " + users + " users");
-            try {
-                shuffledConcurrent(seed, users);
-            } catch (AssertionError | RuntimeException e) {
-                fail("chaos seed " + seed + " (rerun with -Dchaos.seeds=" + seed + "): " + e.getMessage(), e);
-            }
-        }
+        ChaosRun.forEachSeed("chaos", "chaos.seeds", "1,2,3", Integer.getInteger("chaos.smallUsers", 30), this::shuffledConcurrent);
     }
 
     private void shuffledConcurrent(long seed, int users) throws Exception {
-        StoreFault fault = new StoreFault("TransactWriteItems").failAtRandom(0.15, seed);
-        WebhookFixture webhooks = new WebhookFixture(fault);
-        try (WorkOsEmulator emulator = WorkOsEmulator.builder().seed(seed).start()) {
-            EmulatorControl workos = emulator.control();
-            Random random = new Random(seed);
-            OrganizationHistory history = OrganizationHistory.play(workos, users, random, () -> { });
-            List<StoredEvent> events = workos.events();
+        System.out.println("chaos (shuffled, concurrent): seed " + seed + ", " + users + " users");
+        try (ChaosRun run = ChaosRun.testDelivered(seed)) {
+            OrganizationHistory history = OrganizationHistory.play(run.workos(), users, run.random(), () -> { });
+            List<StoredEvent> events = run.workos().events();
 
-            ConcurrentDeliveries<String> deliveries = ConcurrentDeliveries.shuffledCopies(events, random);
-            deliveries.run(2, body -> ConcurrentDeliveries.Answer.ofStatus(webhooks.deliver(body).status()));
+            ConcurrentDeliveries<String> deliveries = ConcurrentDeliveries.shuffledCopies(events, run.random());
+            deliveries.run(2, body -> ConcurrentDeliveries.Answer.ofStatus(run.webhooks().deliver(body).status()));
             assertEquals(0, deliveries.unexpected(), "every delivery ends 200 or 503");
             assertTrue(deliveries.refused() > 0, "store failures were injected");
 
-            List<String> differences = webhooks.differences(workos.snapshot(), events, history.organizationId());
+            List<String> differences = run.webhooks().differences(run.workos().snapshot(), events, history.organizationId());
             assertEquals(List.of(), differences.subList(0, Math.min(20, differences.size())),
                     differences.size() + " differences");
             System.out.println("chaos (shuffled, concurrent): " + events.size() + " events, " + deliveries.size()

@@ -16,14 +16,12 @@ import io.gatekeep.shared.projection.StoreUnavailableException;
 import io.gatekeep.testsupport.ConcurrentDeliveries;
 import io.gatekeep.testsupport.OrganizationHistory;
 import io.gatekeep.testsupport.ProjectionCheck;
-import io.gatekeep.testsupport.WebhookEndpoint;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +32,6 @@ import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Directory roles under the webhook chaos of {@link ChaosTest}: the same history, delivered 1-3
@@ -126,32 +123,21 @@ class RoleChaosTest {
      * exist, the second (with its role job, itself failing at random) when users start to change.
      */
     @Test
-    void rolesFollowARealisticHistoryDeliveredThroughFailures() {
-        long seed = Long.getLong("chaos.seed", 20_261_124L);
-        int users = Integer.getInteger("chaos.roleUsers", 60);
-        try {
-            emulatorDelivered(seed, users);
-        } catch (AssertionError | RuntimeException e) {
-            fail("role chaos seed " + seed + " (rerun with -Dchaos.seed=" + seed + "): " + e.getMessage(), e);
-        }
+    void rolesFollowARealisticHistoryDeliveredThroughFailures() throws Exception {
+        ChaosRun.forSeed("role chaos", "chaos.seed", Long.getLong("chaos.seed", 20_261_124L),
+                Integer.getInteger("chaos.roleUsers", 60), this::emulatorDelivered);
     }
 
     private void emulatorDelivered(long seed, int users) {
-        StoreFault fault = new StoreFault("TransactWriteItems").failAtRandom(0.10, seed);
-        WebhookFixture webhooks = new WebhookFixture(fault);
-        Projection projection = new Projection(clean, webhooks.table, Clock.systemUTC());
-        try (WorkOsEmulator emulator = WorkOsEmulator.builder().seed(seed)
-                .webhookRetry(30, Duration.ofMillis(5), Duration.ofMillis(80)).start();
-             WebhookEndpoint receiver = webhooks.endpoint()) {
-            EmulatorControl workos = emulator.control();
-            workos.registerWebhook(receiver.url(), WebhookFixture.SECRET);
-            workos.faultSeed(seed).webhookShuffleWindow(25);
-            Random random = new Random(seed);
+        try (ChaosRun run = ChaosRun.emulatorDelivered(seed)) {
+            EmulatorControl workos = run.workos();
+            WebhookFixture webhooks = run.webhooks();
+            Projection projection = new Projection(clean, webhooks.table, Clock.systemUTC());
             RoleMapping[] last = {null};
             int[] step = {0};
             long started = System.nanoTime();
-            OrganizationHistory history = OrganizationHistory.play(workos, users, random, () -> {
-                workos.webhookDuplicates(1 + random.nextInt(3));
+            OrganizationHistory history = OrganizationHistory.play(workos, users, run.random(), () -> {
+                workos.webhookDuplicates(1 + run.random().nextInt(3));
                 step[0]++;
                 Map<String, String> ids = groupIds(workos.events());
                 if (last[0] == null && ids.containsKey("Everyone")) {
@@ -204,35 +190,24 @@ class RoleChaosTest {
     /** Several seeds: every event 1-3 times, all shuffled, two deliveries at a time, the mapping changed concurrently. */
     @Test
     void rolesEndEqualForShuffledConcurrentDeliveriesAndAConcurrentMappingChange() throws Exception {
-        long[] seeds = Arrays.stream(System.getProperty("chaos.roleSeeds", "1,2").split(","))
-                .mapToLong(s -> Long.parseLong(s.trim())).toArray();
-        int users = Integer.getInteger("chaos.smallUsers", 30);
-        for (long seed : seeds) {
-            try {
-                shuffledConcurrent(seed, users);
-            } catch (AssertionError | RuntimeException e) {
-                fail("role chaos seed " + seed + " (rerun with -Dchaos.roleSeeds=" + seed + "): " + e.getMessage(), e);
-            }
-        }
+        ChaosRun.forEachSeed("role chaos", "chaos.roleSeeds", "1,2", Integer.getInteger("chaos.smallUsers", 30),
+                this::shuffledConcurrent);
     }
 
     private void shuffledConcurrent(long seed, int users) throws Exception {
-        StoreFault fault = new StoreFault("TransactWriteItems").failAtRandom(0.15, seed);
-        WebhookFixture webhooks = new WebhookFixture(fault);
-        try (WorkOsEmulator emulator = WorkOsEmulator.builder().seed(seed).start()) {
-            EmulatorControl workos = emulator.control();
-            Random random = new Random(seed);
-            OrganizationHistory history = OrganizationHistory.play(workos, users, random, () -> { });
-            List<StoredEvent> events = workos.events();
+        try (ChaosRun run = ChaosRun.testDelivered(seed)) {
+            WebhookFixture webhooks = run.webhooks();
+            OrganizationHistory history = OrganizationHistory.play(run.workos(), users, run.random(), () -> { });
+            List<StoredEvent> events = run.workos().events();
             Map<String, String> ids = groupIds(events);
 
             // The organization is known first (a mapping is saved for a known organization), then the mapping.
-            fault.off();
+            run.fault().off();
             assertEquals(200, webhooks.deliver(events.getFirst().json()).status());
             save(clean, webhooks.table, history.organizationId(), firstMapping(), ids, "member");
-            fault.failAtRandom(0.15, seed);
+            run.failAtRandomAgain();
 
-            ConcurrentDeliveries<String> deliveries = ConcurrentDeliveries.shuffledCopies(events, random);
+            ConcurrentDeliveries<String> deliveries = ConcurrentDeliveries.shuffledCopies(events, run.random());
             ExecutorService side = Executors.newSingleThreadExecutor();
             RoleMapping second = new RoleMapping(List.of(), "viewer", 0);
             Future<RoleMapping> change = side.submit(() -> {
@@ -253,10 +228,10 @@ class RoleChaosTest {
             second = change.get();
             side.shutdown();
             assertEquals(0, deliveries.unexpected(), "every delivery ends 200 or 503");
-            assertTrue(fault.injected.get() > 0, "store failures were injected");
+            assertTrue(run.fault().injected.get() > 0, "store failures were injected");
 
             runJobsToTheEnd(webhooks);
-            assertEqualToWorkOs(webhooks, workos, history, second);
+            assertEqualToWorkOs(webhooks, run.workos(), history, second);
             System.out.println("role chaos (shuffled, concurrent): " + events.size() + " events, " + deliveries.size()
                     + " deliveries, seed " + seed + ": roles equal WorkOS's groups under the final mapping");
         }
