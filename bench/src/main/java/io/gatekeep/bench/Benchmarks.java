@@ -169,7 +169,8 @@ public final class Benchmarks {
                 List.of("Each sender is its own handler instance and client, on its own directory. Raw = the very "
                         + "TransactWriteItems requests the handler made (captured), replayed by as many threads on a twin table.")));
         if (r.rejected() > 0) {
-            report.fail("throughput", "webhook ingest", r.rejected() + " deliveries were not answered 200");
+            report.fail("throughput", "webhook ingest", r.rejected() + " deliveries were not answered 200 (the first: "
+                    + r.firstRejection() + ")");
         }
         report.target("throughput", "handler / raw TransactWriteItems, " + senders + " senders", Report.num(r.ratio(), 2), ">= 0.7",
                 r.ratio() >= 0.7);
