@@ -87,9 +87,9 @@ final class Onboard {
                 created = true;
             }
         }
-        List<String> added = new ArrayList<>();
-        boolean changedMeanwhile = addMissingDomains(workos, organization, domains == null ? List.of() : domains, added);
-        if (!added.isEmpty() || changedMeanwhile) {
+        DomainsAdded domainsAdded = addMissingDomains(workos, organization, domains == null ? List.of() : domains);
+        List<String> added = domainsAdded.added();
+        if (domainsAdded.organizationChanged()) {
             organization = get(workos, organization.getId()); // its domains and updated_at as WorkOS now has them
         }
 
@@ -173,16 +173,23 @@ final class Onboard {
     }
 
     /**
-     * Adds the wanted domains WorkOS lacks, naming them in {@code added}; true when one was added
-     * meanwhile by someone else (409, and the organization now has it): the organization read
-     * before is then stale too.
+     * The domains this onboard added, and whether one was added meanwhile by someone else (409, and the
+     * organization now has it). Either way the organization read before is stale.
      */
-    private static boolean addMissingDomains(WorkOS workos, Organization organization, List<String> wanted, List<String> added) {
+    private record DomainsAdded(List<String> added, boolean addedMeanwhile) {
+        boolean organizationChanged() {
+            return !added.isEmpty() || addedMeanwhile;
+        }
+    }
+
+    /** Adds the wanted domains WorkOS lacks. */
+    private static DomainsAdded addMissingDomains(WorkOS workos, Organization organization, List<String> wanted) {
+        List<String> added = new ArrayList<>();
         Set<String> present = new LinkedHashSet<>();
         for (OrganizationDomain d : organization.getDomains()) {
             present.add(d.getDomain().toLowerCase(Locale.ROOT));
         }
-        boolean changedMeanwhile = false;
+        boolean addedMeanwhile = false;
         for (String domain : wanted) {
             if (present.contains(domain)) {
                 continue;
@@ -199,7 +206,7 @@ final class Onboard {
                 }
                 // 409 domain_already_exists: added meanwhile (a concurrent or retried onboard), or taken.
                 if (hasDomain(get(workos, organization.getId()), domain)) {
-                    changedMeanwhile = true;
+                    addedMeanwhile = true;
                     continue;
                 }
                 throw new OperatorError("domain_conflict", "WorkOS says the domain " + domain
@@ -207,7 +214,7 @@ final class Onboard {
             }
             added.add(domain);
         }
-        return changedMeanwhile;
+        return new DomainsAdded(List.copyOf(added), addedMeanwhile);
     }
 
     private static boolean hasDomain(Organization organization, String domain) {
