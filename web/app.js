@@ -284,12 +284,11 @@ async function openPortal(b) {
     showError(e, PORTAL_FAILED);
   } finally {
     state.busy.delete(intent);
+    // The button is usable again unless it has a reason not to be; renderHealth then re-derives the buttons it
+    // draws (a sign-in fix's button it leaves alone, so this is what frees that one).
+    setUnavailable(b, !!b.dataset.reason, b.getAttribute('aria-describedby'));
     if (state.health) {
       renderHealth(state.health);
-    }
-    if (b.closest('#sso-proof')) {
-      // Made with the sign-in proof, which renderHealth leaves alone: usable again unless it has a reason not to be.
-      setUnavailable(b, !!b.dataset.reason, b.getAttribute('aria-describedby'));
     }
   }
 }
